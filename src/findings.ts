@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/**
+ * The engine's one output shape. Findings are plain data: every front door (gate,
+ * CLI, audit, ESLint, sender) formats them itself and none of them re-derives them.
+ */
+export const SeveritySchema = z.enum(['error', 'warning']);
+export type Severity = z.infer<typeof SeveritySchema>;
+
+/** UTF-16 offsets into the string found at `path` ([start, end)). */
+export const SpanSchema = z.object({ start: z.number().int().nonnegative(), end: z.number().int().nonnegative() });
+export type Span = z.infer<typeof SpanSchema>;
+
+/** Human text in both languages the product speaks; the front door picks one. */
+export const LocalizedSchema = z.object({ en: z.string(), zh: z.string() });
+export type Localized = z.infer<typeof LocalizedSchema>;
+
+/** What decided a finding: enough for a reviewer to check the decision by hand. */
+export const EvidenceSchema = z
+  .object({
+    /** The link or value as written. */
+    text: z.string().optional(),
+    /** Canonical URL (WHATWG href) when the finding is about a link. */
+    url: z.string().optional(),
+    /** Canonical host the decision was made on. */
+    host: z.string().optional(),
+    /** The policy entry that decided, e.g. `whitelist/media.yaml:12 people.com.cn`. */
+    entry: z.string().optional(),
+    /** The rule data that decided (a competitor name, a limit), free text. */
+    detail: z.string().optional(),
+  })
+  .strict();
+export type Evidence = z.infer<typeof EvidenceSchema>;
+
+export const FindingSchema = z
+  .object({
+    /** Stable id such as `link/not-whitelisted`, `competitor/promotion`. */
+    rule: z.string(),
+    severity: SeveritySchema,
+    message: LocalizedSchema,
+    /** Path in the payload, e.g. `data.articles[2].url`; `text` for free text. */
+    path: z.string(),
+    span: SpanSchema.optional(),
+    evidence: EvidenceSchema.optional(),
+  })
+  .strict();
+export type Finding = z.infer<typeof FindingSchema>;
+
+export const VerdictSchema = z.object({ allowed: z.boolean(), findings: z.array(FindingSchema) });
+export type Verdict = z.infer<typeof VerdictSchema>;
+
+/** `allowed` is derived, never stored separately: false iff any finding is an error. */
+export function verdictOf(findings: Finding[]): Verdict {
+  return { allowed: !findings.some((f) => f.severity === 'error'), findings };
+}

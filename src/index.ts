@@ -1,0 +1,3 @@
+export * from './findings.js';
+export * from './context.js';
+export type * from './links/types.js';

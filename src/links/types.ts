@@ -1,0 +1,39 @@
+/**
+ * A link a reader could follow, as found in free text or a URL field.
+ * Offsets are UTF-16 code units into the original, unmodified input.
+ */
+export type LinkForm =
+  /** Written with a scheme: `https://…`, `weixin://…`, `javascript:…`. */
+  | 'scheme'
+  /** A bare host with a real TLD: `example.com/path`. */
+  | 'bare'
+  /** Disguised: `example。cn`, `example[.]cn`, `example 点 cn`, zero-width inside. */
+  | 'obfuscated';
+
+export type HostType = 'domain' | 'ipv4' | 'ipv6';
+
+export interface FoundLink {
+  start: number;
+  end: number;
+  /** The text exactly as written (text.slice(start, end)). */
+  raw: string;
+  form: LinkForm;
+  /** What obfuscations were folded (`fullwidth-dot`, `zero-width`, `bracket-dot`, `word-dot`, `spaced-dot`, `fullwidth-letter`). Empty for clean links. */
+  folded: string[];
+  /** Lower-case scheme without colon (`https`; `http` is assumed for bare and obfuscated links). */
+  scheme: string;
+  /** True for http/https (and bare/obfuscated, which a browser opens as http). */
+  web: boolean;
+  /** WHATWG-serialized URL, or null when the text cannot be parsed as a URL at all. */
+  url: string | null;
+  /** Canonical host: lower-case, punycode ASCII, no trailing dot, IPv4 in dotted decimal, IPv6 in brackets. Null for non-web schemes without a host. */
+  host: string | null;
+  hostType: HostType | null;
+  /** tldts registrable domain (`people.com.cn`), null for IPs and unknown suffixes. */
+  domain: string | null;
+  publicSuffix: string | null;
+  /** True when the URL carried userinfo (`user:pass@`), which the canonical form drops. */
+  credentials: boolean;
+  /** Canonical path + query, for path-prefix whitelist entries (`/` when empty). */
+  path: string;
+}
