@@ -1,0 +1,10 @@
+import type { Command } from 'commander';
+
+/**
+ * Every subcommand lives in its own module and registers itself here; main.ts only
+ * wires them, so adding a command never touches another command's code.
+ */
+export type Register = (program: Command) => void;
+
+export const commandModules: Array<() => Promise<{ register: Register }>> = [
+];

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { commandModules } from './commands.js';
+import { UsageError, exitCodes } from './errors.js';
+
+const require = createRequire(import.meta.url);
+const { version } = require('../../package.json') as { version: string };
+
+async function main(argv: string[]): Promise<number> {
+  const program = new Command('weibo-guard')
+    .description("Keeps a verified Weibo account's outgoing replies inside Weibo's rules.")
+    .version(version)
+    .exitOverride()
+    .showHelpAfterError();
+  for (const load of commandModules) (await load()).register(program);
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version arrive here as "errors" with exit code 0.
+      return err.exitCode === 0 ? 0 : exitCodes.usage;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`weibo-guard: ${err.message}\n`);
+      return exitCodes.usage;
+    }
+    throw err;
+  }
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    // A bug, not a user error: still no stack trace unless asked for.
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`weibo-guard: internal error: ${message}\n`);
+    if (process.env.WEIBO_GUARD_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
+    process.exitCode = exitCodes.usage;
+  },
+);
