@@ -1,0 +1,154 @@
+import type { z } from 'zod';
+import type { Finding } from '../findings.js';
+import { childPath, finding, formatPath } from '../checks/finding.js';
+import { decodeDataString } from './data.js';
+import { parseJsonExact } from './json.js';
+import { KNOWN_KEYS, PAYLOAD_TYPES, PayloadSchema, type Payload, type PayloadType } from './schema.js';
+
+export interface ParsedMessage {
+  /** The validated payload, or null when its shape is wrong (then `findings` says why). */
+  payload: Payload | null;
+  /** The message type when it is a known one, even if the rest is invalid. */
+  type: PayloadType | null;
+  /**
+   * The decoded `data` object as given, even when the schema refused it, so link and
+   * competitor checks still report on every string that is there.
+   */
+  data: Record<string, unknown> | null;
+  findings: Finding[];
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A message arrives as parsed JS, as raw JSON text (int64 digits kept exactly), or as
+ * the `application/x-www-form-urlencoded` body the API itself takes.
+ */
+export function messageFromText(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  if (text.trimStart().startsWith('{')) return parseJsonExact(text);
+  if (/^[\w%.+-]+=/.test(text)) return { ok: true, value: Object.fromEntries(new URLSearchParams(text.trim())) };
+  return { ok: false, message: 'is neither a JSON object nor a form body (type=…&data=…)' };
+}
+
+export function parseMessage(message: unknown): ParsedMessage {
+  let value = message;
+  if (typeof message === 'string') {
+    const read = messageFromText(message);
+    if (!read.ok) return failed(finding('payload/invalid-json', 'error', { en: `Message ${read.message}`, zh: `消息无法解析：${read.message}` }, ''));
+    value = read.value;
+  }
+  if (!isRecord(value)) {
+    return failed(finding('payload/not-object', 'error', { en: 'A message must be an object with type and data', zh: '消息必须是包含 type 和 data 的对象' }, ''));
+  }
+  const type = (PAYLOAD_TYPES as readonly unknown[]).includes(value.type) ? (value.type as PayloadType) : null;
+  const data = decodedData(value.data);
+  const result = PayloadSchema.safeParse(value);
+  const findings = result.success ? [] : issuesToFindings(result.error.issues, value, data);
+  unknownKeys(value, type, data, findings);
+  return { payload: result.success ? result.data : null, type, data, findings };
+}
+
+function failed(f: Finding): ParsedMessage {
+  return { payload: null, type: null, data: null, findings: [f] };
+}
+
+function decodedData(data: unknown): Record<string, unknown> | null {
+  if (typeof data === 'string') {
+    const d = decodeDataString(data);
+    return d.ok && isRecord(d.value) ? d.value : null;
+  }
+  return isRecord(data) ? data : null;
+}
+
+/** The value at a zod issue path, looking through the encoded `data` string. */
+function valueAt(root: Record<string, unknown>, data: Record<string, unknown> | null, path: ReadonlyArray<PropertyKey>): unknown {
+  let v: unknown = root;
+  for (let i = 0; i < path.length; i++) {
+    if (i === 0 && path[0] === 'data') {
+      v = data ?? root.data;
+      continue;
+    }
+    if (typeof v !== 'object' || v === null) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[path[i]!];
+  }
+  return v;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
+function issuesToFindings(issues: z.core.$ZodIssue[], root: Record<string, unknown>, data: Record<string, unknown> | null): Finding[] {
+  const out: Finding[] = [];
+  const encodingFailed = issues.some((i) => ruleOf(i) === 'payload/data-encoding');
+  for (const issue of issues) {
+    const path = formatPath(issue.path);
+    const rule = ruleOf(issue);
+    // A `data` string that could not be decoded yields one finding, not one per field.
+    if (encodingFailed && rule !== 'payload/data-encoding' && issue.path[0] === 'data') continue;
+    const actual = valueAt(root, data, issue.path);
+    const field = rule ? RULES[rule] : actual === undefined ? undefined : RULES[FIELD_RULE[path] ?? ''];
+    if (field) {
+      const where = path || 'data';
+      const rest = rule === 'payload/data-encoding' ? { en: issue.message, zh: field.zh } : field;
+      out.push(finding(rule ?? FIELD_RULE[path]!, 'error', { en: `${where} ${rest.en}`, zh: `${where} ${rest.zh}` }, where));
+      continue;
+    }
+    if (issue.path[0] === 'type') {
+      const got = root.type === undefined ? 'missing' : JSON.stringify(root.type);
+      out.push(finding('payload/type', 'error', { en: `type must be text, articles or position (got ${got})`, zh: `type 必须是 text、articles 或 position（实际为 ${got}）` }, 'type'));
+      continue;
+    }
+    if (actual === undefined) {
+      const missingRule = path === 'receiver_id' ? 'payload/receiver-id-missing' : 'payload/missing-field';
+      out.push(finding(missingRule, 'error', { en: `Missing required field ${path}`, zh: `缺少必填字段 ${path}` }, path));
+      continue;
+    }
+    const expected = issue.code === 'invalid_type' ? `a ${issue.expected}` : 'valid';
+    out.push(finding('payload/invalid-field', 'error', { en: `${path} must be ${expected}, not ${describe(actual)}`, zh: `${path} 类型错误：应为 ${issue.code === 'invalid_type' ? issue.expected : '有效值'}，实际为 ${describe(actual)}` }, path));
+  }
+  return out;
+}
+
+function ruleOf(issue: z.core.$ZodIssue): string | undefined {
+  const params = (issue as { params?: { rule?: unknown } }).params;
+  return typeof params?.rule === 'string' ? params.rule : undefined;
+}
+
+/** Fields whose every shape error has its own rule and wording. */
+const FIELD_RULE: Record<string, string> = {
+  receiver_id: 'payload/receiver-id',
+  save_sender_box: 'payload/save-sender-box',
+  'data.longitude': 'payload/position-format',
+  'data.latitude': 'payload/position-format',
+};
+
+const RULES: Record<string, { en: string; zh: string }> = {
+  'payload/receiver-id': { en: 'must be the decimal digits of a non-negative int64 (a string, bigint or safe integer)', zh: '必须是非负 int64 的十进制数字（字符串、bigint 或安全整数）' },
+  'payload/receiver-id-unsafe': { en: 'is a JSON number beyond 2^53 and has already lost digits; send it as a string', zh: '是超过 2^53 的 JSON 数字，已丢失精度；请以字符串发送' },
+  'payload/save-sender-box': { en: 'must be 0 or 1', zh: '只能是 0 或 1' },
+  'payload/position-format': { en: 'must be a decimal string such as "116.397"', zh: '必须是十进制数字字符串，如 "116.397"' },
+  'payload/data-encoding': { en: 'is not a URL-encoded JSON object', zh: '不是有效的 URL 编码 JSON 对象' },
+};
+
+/** Unknown keys are reported (warning) so a typo is never silently dropped. */
+function unknownKeys(root: Record<string, unknown>, type: PayloadType | null, data: Record<string, unknown> | null, out: Finding[]): void {
+  reportUnknown(root, KNOWN_KEYS.envelope, '', out);
+  if (!type || !data) return;
+  reportUnknown(data, KNOWN_KEYS[type], 'data', out);
+  if (type === 'articles' && Array.isArray(data.articles)) {
+    data.articles.forEach((a, i) => {
+      if (isRecord(a)) reportUnknown(a, KNOWN_KEYS.article, `data.articles[${i}]`, out);
+    });
+  }
+}
+
+function reportUnknown(obj: Record<string, unknown>, known: ReadonlySet<string>, base: string, out: Finding[]): void {
+  for (const key in obj) {
+    if (known.has(key)) continue;
+    const path = childPath(base, key);
+    out.push(finding('payload/unknown-field', 'warning', { en: `Unknown field ${path} is not part of the reply API`, zh: `字段 ${path} 不属于回复接口` }, path));
+  }
+}
