@@ -1,0 +1,113 @@
+import type { Channel } from '../context.js';
+import type { CompetitorsFile, Term } from './schema.js';
+
+/**
+ * The one normalisation for names and the text they are looked for in: NFKC folds
+ * full-width letters and digits (ＶＸ → VX, ＋ → +), lower-case folds Latin case.
+ * Spans in the original text are the checker's job (NFKC can change lengths).
+ */
+export function normalizeTerm(text: string): string {
+  return text.normalize('NFKC').toLowerCase();
+}
+
+export interface CompiledTerm {
+  /** As written in rules/competitors.yaml. */
+  readonly text: string;
+  /** normalizeTerm(text): what a checker compares against normalised text. */
+  readonly normalized: string;
+  readonly kind: 'name' | 'alias' | 'homophone';
+  /** Short or everyday words (`v`, `dy`, 头条): only evidence next to a call to action or an ID. */
+  readonly ambiguous: boolean;
+}
+
+/** A deep link a competitor's app opens that is allowed anyway in some channels. */
+export interface UrlException {
+  readonly prefix: string;
+  readonly channels: readonly Channel[];
+  readonly note: string;
+  readonly file: string;
+  readonly line: number;
+}
+
+export interface CompiledCompetitorService {
+  readonly id: string;
+  readonly name: string;
+  readonly note: string;
+  /** Unambiguous names, aliases and homophones, normalised: safe to flag on their own. */
+  readonly names: readonly string[];
+  /** Ambiguous ones, normalised: flag only next to a call to action or an ID pattern. */
+  readonly ambiguousNames: readonly string[];
+  readonly terms: readonly CompiledTerm[];
+  readonly domains: readonly string[];
+  readonly cdn: readonly string[];
+  readonly schemes: readonly string[];
+  /** Normalised words that introduce an account ID (微信号, wechat id). */
+  readonly idPatterns: readonly string[];
+  readonly channelExceptions: readonly { domain?: string; url?: string; paths?: readonly string[]; channels: readonly Channel[]; note: string }[];
+  readonly file: string;
+  readonly line: number;
+}
+
+export interface CompiledCompetitors {
+  readonly services: readonly CompiledCompetitorService[];
+  readonly byId: ReadonlyMap<string, CompiledCompetitorService>;
+  /** App scheme (`weixin`) → the service whose app it opens. */
+  readonly schemes: ReadonlyMap<string, CompiledCompetitorService>;
+  /** Scheme → deep-link prefixes allowed in some channels (mini-programs in ads). */
+  readonly urlExceptions: ReadonlyMap<string, readonly UrlException[]>;
+  /** Normalised call-to-action phrases (加, 扫码, follow, add us on). */
+  readonly callsToAction: { readonly zh: readonly string[]; readonly en: readonly string[] };
+}
+
+function compileTerm(term: Term, kind: CompiledTerm['kind']): CompiledTerm {
+  const { text, ambiguous } = typeof term === 'string' ? { text: term, ambiguous: false } : term;
+  return Object.freeze({ text, normalized: normalizeTerm(text), kind, ambiguous });
+}
+
+const unique = <T>(items: Iterable<T>): T[] => [...new Set(items)];
+
+/** Lines come from the loader's locator: `lineOf(['services', 3])`. */
+export function compileCompetitors(data: CompetitorsFile, file: string, lineOf: (path: Array<string | number>) => number): CompiledCompetitors {
+  const urlExceptions = new Map<string, UrlException[]>();
+  const services = data.services.map((s, i): CompiledCompetitorService => {
+    const terms = [
+      ...s.names.map((t) => compileTerm(t, 'name')),
+      ...s.aliases.map((t) => compileTerm(t, 'alias')),
+      ...s.homophones.map((t) => compileTerm(t, 'homophone')),
+    ];
+    s.exceptions.forEach((e, j) => {
+      if (e.url === undefined) return;
+      const scheme = e.url.slice(0, e.url.indexOf(':'));
+      const list = urlExceptions.get(scheme) ?? [];
+      list.push(Object.freeze({ prefix: e.url, channels: Object.freeze([...e.channels]), note: e.note, file, line: lineOf(['services', i, 'exceptions', j]) }));
+      urlExceptions.set(scheme, list);
+    });
+    return Object.freeze({
+      id: s.id,
+      name: s.name,
+      note: s.note,
+      names: Object.freeze(unique(terms.filter((t) => !t.ambiguous).map((t) => t.normalized))),
+      ambiguousNames: Object.freeze(unique(terms.filter((t) => t.ambiguous).map((t) => t.normalized))),
+      terms: Object.freeze(terms),
+      domains: Object.freeze([...s.domains]),
+      cdn: Object.freeze([...s.cdn]),
+      schemes: Object.freeze([...s.schemes]),
+      idPatterns: Object.freeze(unique(s.idPatterns.map(normalizeTerm))),
+      channelExceptions: Object.freeze(s.exceptions.map((e) => Object.freeze({ ...e }))),
+      file,
+      line: lineOf(['services', i]),
+    });
+  });
+  const schemes = new Map<string, CompiledCompetitorService>();
+  for (const s of services) for (const scheme of s.schemes) schemes.set(scheme, s);
+  return Object.freeze({
+    services: Object.freeze(services),
+    byId: new Map(services.map((s) => [s.id, s])),
+    schemes,
+    urlExceptions,
+    callsToAction: Object.freeze({
+      zh: Object.freeze(unique(data.callsToAction.zh.map(normalizeTerm))),
+      en: Object.freeze(unique(data.callsToAction.en.map(normalizeTerm))),
+    }),
+  });
+}

@@ -1,0 +1,17 @@
+/**
+ * Policy: the shipped whitelist/ and rules/ plus a project's config, validated by
+ * zod and compiled once into host-suffix matchers; `classifyLink` decides a link.
+ */
+export { loadPolicy, PolicyError, ShortenerMatcher, type LoadPolicyOptions, type Policy, type ShortenerEntry } from './load.js';
+export { classifyLink, describeEntry, type DecidingEntry, type LinkDecision, type LinkRule } from './classify.js';
+export { HostMatcher, hostSuffixes, pathHasPrefix, type PolicyEntry } from './matcher.js';
+export {
+  normalizeTerm,
+  compileCompetitors,
+  type CompiledCompetitors,
+  type CompiledCompetitorService,
+  type CompiledTerm,
+  type UrlException,
+} from './competitors.js';
+export { formatIssue, type PolicyIssue, type PolicyWarning } from './source.js';
+export * from './schema.js';

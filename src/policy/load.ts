@@ -1,0 +1,314 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
+import { compileCompetitors, type CompiledCompetitors } from './competitors.js';
+import { HostMatcher, hostSuffixes, type PolicyEntry } from './matcher.js';
+import {
+  CategorySchema,
+  CompetitorsFileSchema,
+  ConfigSchema,
+  LimitsSchema,
+  ShortenersFileSchema,
+  WhitelistFileSchema,
+  type Category,
+  type Config,
+  type Limits,
+  type LimitsOverride,
+  type Shortener,
+} from './schema.js';
+import { formatIssue, locate, parseSource, validate, type PolicyIssue, type PolicyWarning, type Source } from './source.js';
+
+export interface LoadPolicyOptions {
+  /** Where to look for weibo-guard.config.{json,yaml,yml}; default process.cwd(). */
+  cwd?: string;
+  /** An explicit config file (relative to cwd); it must exist. */
+  config?: string;
+  /** The folder holding whitelist/ and rules/; default the package's own. */
+  dataDir?: string;
+  /** "Today" for expiry checks; default the current date. */
+  now?: Date;
+  /** Entries expiring within this many days get a warning; default 30. */
+  expiringSoonDays?: number;
+}
+
+/** Every problem found while loading, each `file:line: what is wrong`. */
+export class PolicyError extends Error {
+  override name = 'PolicyError';
+  readonly issues: readonly PolicyIssue[];
+  constructor(issues: PolicyIssue[]) {
+    super(issues.map(formatIssue).join('\n'));
+    this.issues = Object.freeze(issues);
+  }
+}
+
+/** A shortener as compiled: where it was written, for evidence. */
+export interface ShortenerEntry extends Shortener {
+  readonly file: string;
+  readonly line: number;
+}
+
+export class ShortenerMatcher {
+  readonly #byDomain: Map<string, ShortenerEntry>;
+  constructor(entries: Iterable<ShortenerEntry>) {
+    this.#byDomain = new Map([...entries].map((e) => [e.domain, e]));
+    Object.freeze(this);
+  }
+  get size(): number {
+    return this.#byDomain.size;
+  }
+  /** The shortener serving this host (or a parent domain of it), by label suffix. */
+  match(host: string): ShortenerEntry | undefined {
+    for (const suffix of hostSuffixes(host)) {
+      const hit = this.#byDomain.get(suffix);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+}
+
+/** Everything the checks need, validated and compiled once; frozen. */
+export interface Policy {
+  /** Allow (whitelist) and deny (competitor) entries in one host-suffix matcher. */
+  readonly whitelist: HostMatcher;
+  readonly competitors: CompiledCompetitors;
+  readonly shorteners: ShortenerMatcher;
+  readonly limits: Limits;
+  readonly config: Config;
+  readonly warnings: readonly PolicyWarning[];
+  /** Files read, as displayed in messages (`whitelist/media.yaml`, `weibo-guard.config.yaml`). */
+  readonly sources: readonly string[];
+}
+
+const CONFIG_NAMES = ['weibo-guard.config.json', 'weibo-guard.config.yaml', 'weibo-guard.config.yml'];
+const DAY = 86_400_000;
+
+/** Collects issues and warnings across files so one run reports them all. */
+class Loader {
+  readonly issues: PolicyIssue[] = [];
+  readonly warnings: PolicyWarning[] = [];
+  readonly sources: string[] = [];
+  readonly allow: PolicyEntry[] = [];
+  readonly deny: PolicyEntry[] = [];
+  readonly #allowSeen = new Map<string, string>();
+  readonly #denySeen = new Map<string, string>();
+  readonly #today: string;
+  readonly #soon: string;
+
+  constructor(now: Date, soonDays: number) {
+    this.#today = now.toISOString().slice(0, 10);
+    this.#soon = new Date(now.getTime() + soonDays * DAY).toISOString().slice(0, 10);
+  }
+
+  read(path: string, display: string): Source | undefined {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? String(err);
+      this.issues.push({ file: display, line: 0, message: `cannot read the file (${code})` });
+      return undefined;
+    }
+    this.sources.push(display);
+    const { source, issues } = parseSource(text, display, extname(path).toLowerCase() === '.json' ? 'json' : 'yaml');
+    this.issues.push(...issues);
+    return source;
+  }
+
+  check<S extends z.ZodType>(source: Source | undefined, schema: S): z.infer<S> | undefined {
+    if (!source) return undefined;
+    const { data, issues } = validate(source, schema);
+    this.issues.push(...issues);
+    return issues.length === 0 ? data : undefined;
+  }
+
+  /** Expired entries are dropped (a lapsed listing no longer allows anything), with a warning. */
+  expiryAllows(source: Source, path: Array<string | number>, domain: string, expires: string | undefined): boolean {
+    if (expires === undefined) return true;
+    const { line } = locate(source, [...path, 'expires']);
+    if (expires < this.#today) {
+      this.warnings.push({ file: source.file, line, message: `${domain}: expired on ${expires}; the entry no longer applies (renew or remove it)` });
+      return false;
+    }
+    if (expires <= this.#soon) this.warnings.push({ file: source.file, line, message: `${domain}: expires on ${expires}` });
+    return true;
+  }
+
+  add(entry: PolicyEntry, source: Source, domainPath: Array<string | number>): void {
+    const seen = entry.kind === 'allow' ? this.#allowSeen : this.#denySeen;
+    const first = seen.get(entry.domain);
+    if (first !== undefined) {
+      const { line, column } = locate(source, domainPath);
+      this.issues.push({ file: source.file, line, column, message: `duplicate domain "${entry.domain}" (already listed at ${first}); merge the two entries` });
+      return;
+    }
+    seen.set(entry.domain, `${entry.file}:${entry.line}`);
+    (entry.kind === 'allow' ? this.allow : this.deny).push(Object.freeze(entry));
+  }
+}
+
+function displayPath(path: string, base: string): string {
+  const rel = relative(base, path);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel.split(sep).join('/');
+}
+
+function findConfig(cwd: string, explicit: string | undefined, loader: Loader): string | undefined {
+  if (explicit !== undefined) return resolve(cwd, explicit);
+  const present = CONFIG_NAMES.map((n) => resolve(cwd, n)).filter((p) => existsSync(p));
+  if (present.length > 1) {
+    loader.issues.push({ file: displayPath(present[1]!, cwd), line: 0, message: `more than one config file (${present.map((p) => displayPath(p, cwd)).join(', ')}); keep one` });
+  }
+  return present[0];
+}
+
+function loadWhitelists(loader: Loader, dataDir: string): void {
+  for (const category of CategorySchema.options) {
+    const path = resolve(dataDir, 'whitelist', `${category}.yaml`);
+    const source = loader.read(path, displayPath(path, dataDir));
+    const file = loader.check(source, WhitelistFileSchema);
+    if (!source || !file) continue;
+    file.entries.forEach((e, i) => {
+      if (!loader.expiryAllows(source, ['entries', i], e.domain, e.expires)) return;
+      const line = locate(source, ['entries', i]).line;
+      loader.add({ ...e, suffix: e.suffix === true, kind: 'allow', category, file: source.file, line }, source, ['entries', i, 'domain']);
+    });
+  }
+}
+
+function loadCompetitors(loader: Loader, dataDir: string): CompiledCompetitors | undefined {
+  const path = resolve(dataDir, 'rules', 'competitors.yaml');
+  const source = loader.read(path, displayPath(path, dataDir));
+  const data = loader.check(source, CompetitorsFileSchema);
+  if (!source || !data) return undefined;
+  const ids = new Map<string, number>();
+  const schemes = new Map<string, string>();
+  data.services.forEach((s, i) => {
+    const at = (p: Array<string | number>) => locate(source, ['services', i, ...p]).line;
+    if (ids.has(s.id)) loader.issues.push({ file: source.file, line: at(['id']), message: `services[${i}].id: duplicate service id "${s.id}" (first at line ${ids.get(s.id)})` });
+    ids.set(s.id, at([]));
+    s.schemes.forEach((scheme, j) => {
+      const first = schemes.get(scheme);
+      if (first) loader.issues.push({ file: source.file, line: at(['schemes', j]), message: `services[${i}].schemes[${j}]: scheme "${scheme}" is already listed for ${first}` });
+      schemes.set(scheme, s.id);
+    });
+    for (const list of ['domains', 'cdn'] as const) {
+      s[list].forEach((domain, j) => {
+        const line = at([list, j]);
+        loader.add({ domain, kind: 'deny', category: 'competitors', file: source.file, line, suffix: false, service: s.id, note: s.name }, source, ['services', i, list, j]);
+      });
+    }
+    s.exceptions.forEach((e, j) => {
+      if (e.domain === undefined) return;
+      const entry = { domain: e.domain, kind: 'allow' as const, category: 'competitors', file: source.file, line: at(['exceptions', j]), suffix: false, channels: e.channels, service: s.id, note: e.note, source: e.source };
+      loader.add(e.paths ? { ...entry, paths: e.paths } : entry, source, ['services', i, 'exceptions', j, 'domain']);
+    });
+  });
+  return compileCompetitors(data, source.file, (p) => locate(source, p).line);
+}
+
+function loadShorteners(loader: Loader, dataDir: string): ShortenerEntry[] {
+  const path = resolve(dataDir, 'rules', 'shorteners.yaml');
+  const source = loader.read(path, displayPath(path, dataDir));
+  const data = loader.check(source, ShortenersFileSchema);
+  if (!source || !data) return [];
+  const seen = new Map<string, number>();
+  const out: ShortenerEntry[] = [];
+  data.shorteners.forEach((s, i) => {
+    const line = locate(source, ['shorteners', i]).line;
+    const first = seen.get(s.domain);
+    if (first !== undefined) {
+      loader.issues.push({ file: source.file, line: locate(source, ['shorteners', i, 'domain']).line, message: `shorteners[${i}].domain: duplicate domain "${s.domain}" (already listed at line ${first})` });
+      return;
+    }
+    seen.set(s.domain, line);
+    out.push(Object.freeze({ ...s, file: source.file, line }));
+  });
+  return out;
+}
+
+function mergeLimits(base: Limits, override: LimitsOverride | undefined): unknown {
+  if (!override) return base;
+  return {
+    text: { ...base.text, ...override.text },
+    articles: { ...base.articles, ...override.articles },
+    image: { ...base.image, ...override.image },
+    position: { ...base.position, ...override.position },
+    window: { ...base.window, ...override.window },
+  };
+}
+
+function loadConfig(loader: Loader, path: string | undefined, cwd: string): { config: Config; source?: Source } {
+  const empty = ConfigSchema.parse({});
+  if (path === undefined) return { config: empty };
+  const source = loader.read(path, displayPath(path, cwd));
+  const config = loader.check(source, ConfigSchema);
+  if (!source || !config) return { config: empty };
+  config.whitelist.forEach((e, i) => {
+    if (!loader.expiryAllows(source, ['whitelist', i], e.domain, e.expires)) return;
+    const { category, ...rest } = e;
+    loader.add({ ...rest, suffix: e.suffix === true, kind: 'allow', category: category as Category, file: source.file, line: locate(source, ['whitelist', i]).line }, source, ['whitelist', i, 'domain']);
+  });
+  config.deny.forEach((e, i) => {
+    loader.add({ ...e, suffix: e.suffix === true, kind: 'deny', category: 'competitors', file: source.file, line: locate(source, ['deny', i]).line }, source, ['deny', i, 'domain']);
+  });
+  return { config, source };
+}
+
+/** An allow entry that an equally specific deny shadows everywhere can never apply: say so. */
+function warnShadowed(loader: Loader, whitelist: HostMatcher): void {
+  for (const allow of loader.allow) {
+    if (allow.paths || allow.channels) continue;
+    const deny = whitelist.entriesFor(allow.domain).find((e) => e.kind === 'deny' && !e.paths && !e.channels);
+    if (deny) loader.warnings.push({ file: allow.file, line: allow.line, message: `${allow.domain}: never applies: ${deny.file}:${deny.line} denies the same domain, and deny wins` });
+  }
+}
+
+const packageRoot = (): string => fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Loads the shipped whitelist/ and rules/ plus the project config, validates every
+ * file against its zod schema and compiles the matchers once. Throws PolicyError
+ * listing every problem (`file:line: what is wrong`); expiry notes go to
+ * `policy.warnings`.
+ */
+export function loadPolicy(options: LoadPolicyOptions = {}): Policy {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const dataDir = resolve(options.dataDir ?? packageRoot());
+  const loader = new Loader(options.now ?? new Date(), options.expiringSoonDays ?? 30);
+
+  loadWhitelists(loader, dataDir);
+  const competitors = loadCompetitors(loader, dataDir);
+  const shorteners = loadShorteners(loader, dataDir);
+  const limitsPath = resolve(dataDir, 'rules', 'limits.yaml');
+  const limitsSource = loader.read(limitsPath, displayPath(limitsPath, dataDir));
+  const baseLimits = loader.check(limitsSource, LimitsSchema);
+  const { config, source: configSource } = loadConfig(loader, findConfig(cwd, options.config, loader), cwd);
+
+  let limits: Limits | undefined = baseLimits;
+  if (baseLimits && configSource && config.limits) {
+    const merged = validate(configSource, LimitsSchema, mergeLimits(baseLimits, config.limits), ['limits']);
+    loader.issues.push(...merged.issues);
+    limits = merged.data;
+  }
+  if (loader.issues.length > 0 || !competitors || !limits) throw new PolicyError(loader.issues);
+
+  const whitelist = new HostMatcher([...loader.allow, ...loader.deny]);
+  warnShadowed(loader, whitelist);
+  return Object.freeze({
+    whitelist,
+    competitors,
+    shorteners: new ShortenerMatcher(shorteners),
+    limits: deepFreeze(limits),
+    config: deepFreeze(config),
+    warnings: Object.freeze(loader.warnings),
+    sources: Object.freeze(loader.sources),
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

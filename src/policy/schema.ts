@@ -1,0 +1,271 @@
+import { z } from 'zod';
+import { getPublicSuffix } from 'tldts';
+import { domainToASCII } from 'node:url';
+import { AccountSchema, ChannelSchema } from '../context.js';
+
+/**
+ * The zod schemas below are the single source of truth for every policy file
+ * (whitelist/*.yaml, rules/*.yaml, the project config); every type is inferred.
+ * Messages are written for the person editing the YAML: the loader prefixes them
+ * with `file:line: field:`.
+ */
+
+/** Whitelist categories, one shipped file each (whitelist/<category>.yaml). */
+export const CategorySchema = z.enum(['government', 'media', 'platforms', 'companies']);
+export type Category = z.infer<typeof CategorySchema>;
+
+const LABEL = /^[a-z0-9-]+$/;
+
+/**
+ * Why a domain string is not a canonical host, or null when it is. Split on dots
+ * and test each label with a one-class regex: linear, no backtracking, and the
+ * message can say exactly what to write instead (we never rewrite it silently).
+ */
+export function domainProblem(domain: string): string | null {
+  if (domain.length === 0) return 'domain is empty';
+  if (domain.length > 253) return `domain is ${domain.length} characters long; a host name has at most 253`;
+  if (/[/:?#@\s]/.test(domain)) return `"${domain}" is not a bare host name: write only the host (no scheme, port, path or spaces)`;
+  const ascii = domainToASCII(domain);
+  if (ascii !== domain) {
+    return ascii === '' ? `"${domain}" is not a valid host name` : `write the host in canonical form "${ascii}" (lower-case, punycode), not "${domain}"`;
+  }
+  for (const label of domain.split('.')) {
+    if (label.length === 0) return `"${domain}" has an empty label (leading, trailing or doubled dot)`;
+    if (label.length > 63) return `"${domain}" has a label longer than 63 characters`;
+    if (!LABEL.test(label) || label.startsWith('-') || label.endsWith('-')) return `"${domain}" has an invalid label "${label}"`;
+  }
+  if (!domain.includes('.') || /^[0-9.]+$/.test(domain)) return `"${domain}" is not a domain name (a single label or an IP address)`;
+  return null;
+}
+
+/** True when tldts lists the name itself as a public suffix (ICANN or private section). */
+export function isPublicSuffix(domain: string): boolean {
+  return getPublicSuffix(domain, { allowPrivateDomains: true }) === domain;
+}
+
+export const DomainSchema = z.string().superRefine((value, ctx) => {
+  const problem = domainProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** Calendar date as YAML writes it unquoted (YAML 1.2 keeps it a string). */
+export const DateSchema = z.string().refine(
+  (value) => /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value),
+  { message: 'expected a calendar date written YYYY-MM-DD' },
+);
+
+/** A path prefix narrows an entry; it matches on segment boundaries (see matcher.ts). */
+export const PathPrefixSchema = z.string().refine((value) => value.startsWith('/') && !/[\s#]/.test(value), {
+  message: 'a path prefix starts with "/" and has no spaces or "#"',
+});
+
+const ChannelsSchema = z.array(ChannelSchema).min(1, { message: 'list at least one channel, or leave "channels" out' });
+const PathsSchema = z.array(PathPrefixSchema).min(1, { message: 'list at least one path, or leave "paths" out' });
+const NonEmpty = z.string().trim().min(1, { message: 'must not be empty' });
+
+const entryShape = {
+  /** Host suffix the entry covers: the host itself and every subdomain, on label boundaries. */
+  domain: DomainSchema,
+  /** Set on purpose when `domain` is itself a public suffix (`gov.cn`). */
+  suffix: z.boolean().optional(),
+  paths: PathsSchema.optional(),
+  channels: ChannelsSchema.optional(),
+  /** Where the listing comes from: a licence register, a filing, a URL. */
+  source: NonEmpty,
+  added: DateSchema,
+  expires: DateSchema.optional(),
+  note: z.string().optional(),
+};
+
+function refineEntry(entry: { domain: string; suffix?: boolean | undefined; added: string; expires?: string | undefined }, ctx: z.RefinementCtx): void {
+  if (domainProblem(entry.domain) === null && isPublicSuffix(entry.domain) && entry.suffix !== true) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['domain'],
+      message: `"${entry.domain}" is itself a public suffix: it would allow every site registered under it; add "suffix: true" only if that is meant`,
+    });
+  }
+  if (entry.expires !== undefined && entry.expires < entry.added) {
+    ctx.addIssue({ code: 'custom', path: ['expires'], message: `expires (${entry.expires}) is before added (${entry.added})` });
+  }
+}
+
+export const WhitelistEntrySchema = z.object(entryShape).strict().superRefine(refineEntry);
+export type WhitelistEntry = z.infer<typeof WhitelistEntrySchema>;
+
+export const WhitelistFileSchema = z
+  .object({
+    /** What the list is and is not (a maintained starting point, not Weibo's own list). */
+    about: NonEmpty,
+    entries: z.array(WhitelistEntrySchema),
+  })
+  .strict();
+export type WhitelistFile = z.infer<typeof WhitelistFileSchema>;
+
+/** A name a reader would recognise a service by; ambiguous ones only count next to a call to action or an ID. */
+export const TermSchema = z.union(
+  [z.string().trim().min(1), z.object({ text: z.string().trim().min(1), ambiguous: z.boolean(), note: z.string().optional() }).strict()],
+  { error: 'expected a name, or { text, ambiguous: true, note? } for a short or everyday word' },
+);
+export type Term = z.infer<typeof TermSchema>;
+
+export const SchemeSchema = z.string().regex(/^[a-z][a-z0-9+.-]*$/, { message: 'expected a URL scheme without "://", lower-case (e.g. weixin)' });
+
+/** A channel exception: where a competitor's host or deep link is allowed anyway (WeChat mini-programs in ads). */
+export const ExceptionSchema = z
+  .object({
+    domain: DomainSchema.optional(),
+    /** A deep-link prefix such as `weixin://dl/business/`. */
+    url: z.string().regex(/^[a-z][a-z0-9+.-]*:\S+$/, { message: 'expected a URL prefix such as weixin://dl/business/' }).optional(),
+    paths: PathsSchema.optional(),
+    channels: ChannelsSchema,
+    note: NonEmpty,
+    source: NonEmpty,
+  })
+  .strict()
+  .refine((e) => (e.domain === undefined) !== (e.url === undefined), { message: 'an exception names exactly one of "domain" or "url"' });
+export type CompetitorException = z.infer<typeof ExceptionSchema>;
+
+export const CompetitorServiceSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9-]*$/, { message: 'expected a lower-case id such as wechat' }),
+    name: NonEmpty,
+    /** Why this is (or is treated as) a direct competitor of Weibo. */
+    note: NonEmpty,
+    source: NonEmpty,
+    names: z.array(TermSchema).min(1, { message: 'a service needs at least one name' }),
+    aliases: z.array(TermSchema).default([]),
+    homophones: z.array(TermSchema).default([]),
+    /** Words that introduce an account ID (微信号, WeChat ID). */
+    idPatterns: z.array(NonEmpty).default([]),
+    domains: z.array(DomainSchema).default([]),
+    /** Image and CDN hosts whose links carry the service's content (mmbiz.qpic.cn). */
+    cdn: z.array(DomainSchema).default([]),
+    schemes: z.array(SchemeSchema).default([]),
+    exceptions: z.array(ExceptionSchema).default([]),
+  })
+  .strict();
+export type CompetitorService = z.infer<typeof CompetitorServiceSchema>;
+
+export const CompetitorsFileSchema = z
+  .object({
+    about: NonEmpty,
+    services: z.array(CompetitorServiceSchema),
+    callsToAction: z.object({ zh: z.array(NonEmpty), en: z.array(NonEmpty) }).strict(),
+  })
+  .strict();
+export type CompetitorsFile = z.infer<typeof CompetitorsFileSchema>;
+
+export const ShortenerSchema = z
+  .object({
+    domain: DomainSchema,
+    operator: NonEmpty,
+    /** `warning` for Weibo's own t.cn; everything else blocks (the target is unknown). */
+    severity: z.enum(['error', 'warning']).default('error'),
+    note: NonEmpty,
+    source: NonEmpty,
+    added: DateSchema,
+  })
+  .strict();
+export type Shortener = z.infer<typeof ShortenerSchema>;
+
+export const ShortenersFileSchema = z.object({ about: NonEmpty, shorteners: z.array(ShortenerSchema) }).strict();
+export type ShortenersFile = z.infer<typeof ShortenersFileSchema>;
+
+const RangeSchema = z
+  .tuple([z.number(), z.number()])
+  .refine(([min, max]) => min <= max, { message: 'a range is [min, max] with min <= max' });
+const Count = z.number().int().nonnegative();
+const Positive = z.number().int().positive();
+
+/** Sections are named so a config can override one field of one section. */
+const limitSections = {
+  text: z
+    .object({
+      /** weibo: CJK/full-width = 1, half-width = 0.5, per grapheme, emoji = 1; chars: every grapheme = 1. */
+      unit: z.enum(['weibo', 'chars']),
+      max: Positive,
+      /** true: length must be < max ("less than 300"); false: <= max. */
+      strict: z.boolean(),
+    })
+    .strict(),
+  articles: z.object({ min: Positive, max: Positive, recommended: z.array(Positive).min(1) }).strict(),
+  image: z.object({ formats: z.array(z.string().regex(/^[a-z0-9]+$/, { message: 'expected a lower-case file extension' })).min(1) }).strict(),
+  position: z.object({ longitude: RangeSchema, latitude: RangeSchema }).strict(),
+  window: z.object({ hours: Positive, quota: Count, mentionQuota: Count }).strict(),
+};
+
+export const LimitsSchema = z
+  .object(limitSections)
+  .strict()
+  .superRefine((limits, ctx) => {
+    const { min, max, recommended } = limits.articles;
+    if (min > max) ctx.addIssue({ code: 'custom', path: ['articles', 'min'], message: `min (${min}) is greater than max (${max})` });
+    for (const [i, n] of recommended.entries()) {
+      if (n < min || n > max) ctx.addIssue({ code: 'custom', path: ['articles', 'recommended', i], message: `${n} is outside [min, max] = [${min}, ${max}]` });
+    }
+  });
+export type Limits = z.infer<typeof LimitsSchema>;
+
+/** A config overrides single fields: `limits: { text: { max: 140 } }`. */
+export const LimitsOverrideSchema = z
+  .object({
+    text: limitSections.text.partial().optional(),
+    articles: limitSections.articles.partial().optional(),
+    image: limitSections.image.partial().optional(),
+    position: limitSections.position.partial().optional(),
+    window: limitSections.window.partial().optional(),
+  })
+  .strict();
+export type LimitsOverride = z.infer<typeof LimitsOverrideSchema>;
+
+/** A project's own whitelist entry: its verified company site by default. */
+export const ConfigEntrySchema = z
+  .object({ ...entryShape, category: CategorySchema.default('companies') })
+  .strict()
+  .superRefine(refineEntry);
+export type ConfigEntry = z.infer<typeof ConfigEntrySchema>;
+
+/** A project's own deny entry (a competitor the shipped list lacks). */
+export const ConfigDenySchema = z
+  .object({
+    domain: DomainSchema,
+    suffix: z.boolean().optional(),
+    paths: PathsSchema.optional(),
+    channels: ChannelsSchema.optional(),
+    service: NonEmpty.optional(),
+    source: NonEmpty,
+    note: z.string().optional(),
+  })
+  .strict()
+  .superRefine((entry, ctx) => {
+    if (domainProblem(entry.domain) === null && isPublicSuffix(entry.domain) && entry.suffix !== true) {
+      ctx.addIssue({ code: 'custom', path: ['domain'], message: `"${entry.domain}" is itself a public suffix; add "suffix: true" only if that is meant` });
+    }
+  });
+export type ConfigDeny = z.infer<typeof ConfigDenySchema>;
+
+/** A finding the audit should not report: a path (glob) and optionally one rule, always with the reason. */
+export const IgnoreSchema = z
+  .object({
+    path: NonEmpty,
+    rule: z.string().regex(/^[a-z]+\/[a-z0-9-]+$/, { message: 'expected a rule id such as link/not-whitelisted' }).optional(),
+    reason: NonEmpty,
+  })
+  .strict();
+export type Ignore = z.infer<typeof IgnoreSchema>;
+
+export const ConfigSchema = z
+  .object({
+    $schema: z.string().optional(),
+    whitelist: z.array(ConfigEntrySchema).default([]),
+    deny: z.array(ConfigDenySchema).default([]),
+    ignore: z.array(IgnoreSchema).default([]),
+    account: AccountSchema.optional(),
+    channel: ChannelSchema.optional(),
+    paidLinks: z.boolean().optional(),
+    limits: LimitsOverrideSchema.optional(),
+  })
+  .strict();
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
