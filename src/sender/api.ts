@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { parseJsonExact } from '../payload/json.js';
+import { kindOf, WeiboApiError } from './errors.js';
+import type { OutboxRecord } from './schemas.js';
+
+/** An id in an answer: a string, or a bare int64 that parseJsonExact kept exact. */
+const IdSchema = z.union([z.string(), z.bigint(), z.number().int()]).transform(String);
+
+/** Weibo's success body. */
+export const ReplySuccessSchema = z
+  .object({
+    result: z.literal(true),
+    sender_id: IdSchema.optional(),
+    receiver_id: IdSchema.optional(),
+    type: z.string().optional(),
+    data: z.string().optional(),
+  })
+  .loose();
+export type ReplySuccess = z.infer<typeof ReplySuccessSchema>;
+
+export const ReplyErrorSchema = z
+  .object({
+    error: z.string().optional(),
+    error_code: z.union([z.string().regex(/^[0-9]+$/), z.number().int()]).transform(Number),
+    request: z.string().optional(),
+  })
+  .loose();
+
+/** The request body: form-encoded once, token in the body, never in the URL. */
+export function encodeReply(m: Pick<OutboxRecord, 'type' | 'data' | 'receiverId' | 'saveSenderBox'>, token: string): string {
+  return new URLSearchParams({
+    access_token: token,
+    type: m.type,
+    data: m.data,
+    receiver_id: m.receiverId,
+    save_sender_box: String(m.saveSenderBox),
+  }).toString();
+}
+
+export type Decoded = { ok: true; reply: ReplySuccess } | { ok: false; error: WeiboApiError };
+
+/** Turns an HTTP answer into a reply or a typed error (never throws). */
+export function decodeAnswer(status: number, text: string, retryAfter: string | null, now = Date.now()): Decoded {
+  const json = parseJsonExact(text);
+  const body = json.ok ? json.value : undefined;
+  const err = ReplyErrorSchema.safeParse(body);
+  if (err.success) {
+    const code = err.data.error_code;
+    const kind = kindOf(code, status);
+    return {
+      ok: false,
+      error: new WeiboApiError(kind, `Weibo error ${code}${err.data.error ? ` (${err.data.error})` : ''}, HTTP ${status}`, {
+        status,
+        code,
+        ...(err.data.error !== undefined ? { error: err.data.error } : {}),
+        ...retryAfterMs(retryAfter, now),
+      }),
+    };
+  }
+  if (status >= 200 && status < 300) {
+    const ok = ReplySuccessSchema.safeParse(body);
+    if (ok.success) return { ok: true, reply: ok.data };
+    // Weibo answered 2xx but not in a shape we know: it may well have sent the message.
+    return { ok: false, error: new WeiboApiError('unknown', `HTTP ${status} with an unreadable body (${describe(text)})`, { status }) };
+  }
+  return {
+    ok: false,
+    error: new WeiboApiError(kindOf(null, status), `HTTP ${status} (${describe(text)})`, { status, ...retryAfterMs(retryAfter, now) }),
+  };
+}
+
+function describe(text: string): string {
+  return text.length === 0 ? 'empty body' : `${text.length} bytes: ${JSON.stringify(text.slice(0, 80))}`;
+}
+
+function retryAfterMs(header: string | null, now: number): { retryAfterMs?: number } {
+  if (header === null) return {};
+  const s = header.trim();
+  if (/^[0-9]+$/.test(s)) return { retryAfterMs: Number(s) * 1000 };
+  const at = Date.parse(s);
+  return Number.isNaN(at) ? {} : { retryAfterMs: Math.max(0, at - now) };
+}
+
+// Errors raised before a single byte of the request could have left: not delivered.
+const BEFORE_SEND = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ECONNABORTED']);
+
+export interface PostOptions {
+  timeoutMs: number;
+  fetch?: typeof fetch;
+  /** Answers longer than this are not Weibo's; read no further. */
+  maxAnswerBytes?: number;
+}
+
+/** One POST; every failure comes back as a typed error, never as a throw. */
+export async function postReply(endpoint: URL, body: string, o: PostOptions): Promise<Decoded> {
+  const f = o.fetch ?? fetch;
+  let res: Response;
+  try {
+    res = await f(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', accept: 'application/json' },
+      body,
+      signal: AbortSignal.timeout(o.timeoutMs),
+      redirect: 'error',
+    });
+  } catch (e) {
+    return { ok: false, error: networkError(e, o.timeoutMs) };
+  }
+  let text: string;
+  try {
+    text = await readCapped(res, o.maxAnswerBytes ?? 1 << 20);
+  } catch (e) {
+    // The server had started answering: it has read our request.
+    return { ok: false, error: new WeiboApiError('unknown', `answer cut off after HTTP ${res.status}: ${causeOf(e)}`, { status: res.status }) };
+  }
+  return decodeAnswer(res.status, text, res.headers.get('retry-after'));
+}
+
+function networkError(e: unknown, timeoutMs: number): WeiboApiError {
+  const name = (e as Error)?.name;
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return new WeiboApiError('unknown', `no answer within ${timeoutMs} ms: the request may have been delivered`);
+  }
+  const code = codeOf(e);
+  if (code !== undefined && BEFORE_SEND.has(code)) return new WeiboApiError('transient', `network error before sending: ${code}`);
+  return new WeiboApiError('unknown', `connection lost: ${causeOf(e)}; the request may have been delivered`);
+}
+
+function codeOf(e: unknown): string | undefined {
+  for (let c: unknown = e, i = 0; c && i < 5; c = (c as { cause?: unknown }).cause, i++) {
+    const code = (c as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}
+
+function causeOf(e: unknown): string {
+  const code = codeOf(e);
+  const msg = (e as { cause?: { message?: string } })?.cause?.message ?? (e as Error)?.message ?? String(e);
+  return code ? `${code} ${msg}` : msg;
+}
+
+async function readCapped(res: Response, max: number): Promise<string> {
+  if (!res.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > max) {
+      await res.body.cancel().catch(() => undefined);
+      throw new Error(`answer longer than ${max} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

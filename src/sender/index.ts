@@ -1,0 +1,42 @@
+/**
+ * The bundled sender: conversation ledger, durable outbox, worker, and a local mock
+ * of the reply API. better-sqlite3 loads only when a SQLite store is created.
+ */
+export {
+  createSender,
+  SenderInputError,
+  SenderSettingsSchema,
+  type DrainOptions,
+  type DrainReport,
+  type EnqueueOptions,
+  type EnqueueResult,
+  type GateLike,
+  type Judgement,
+  type Sender,
+  type SenderEvent,
+  type SenderOptions,
+  type SenderSettings,
+} from './sender.js';
+export { createSqliteStore, DEFAULT_STORE_PATH, type SqliteStoreOptions } from './sqlite-store.js';
+export type { AdmitRequest, AdmitResult, LaneItem, ListFilter, OutboxStore, RetryResult, Settlement, WorkerOwner } from './store.js';
+export {
+  InboundEventSchema,
+  InboundKindSchema,
+  MessageStateSchema,
+  OutboxRecordSchema,
+  UnknownOutcomeSchema,
+  type InboundEvent,
+  type InboundEventInput,
+  type InboundKind,
+  type MessageState,
+  type OutboxRecord,
+  type UnknownOutcome,
+  type UnknownOutcomePolicy,
+} from './schemas.js';
+export { windowOf, OPENERS, type LaneEvents } from './ledger.js';
+export { decodeAnswer, encodeReply, postReply, ReplyErrorSchema, ReplySuccessSchema, type Decoded } from './api.js';
+export { kindOf, WeiboApiError, type ErrorKind } from './errors.js';
+export { backoffMs, RetrySchema, type RetrySettings } from './backoff.js';
+export { checkEndpoint, isLoopback, DEFAULT_ENDPOINT } from './endpoint.js';
+export { tokenSource, Redactor, DEFAULT_TOKEN_ENV, type TokenOptions, type TokenHook } from './secrets.js';
+export { startMockServer, FaultsSchema, MockOptionsSchema, REPLY_PATH, type Delivery, type Faults, type FaultsInput, type MockOptions, type MockServer } from './mock-server.js';

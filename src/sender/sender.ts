@@ -1,0 +1,397 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import type { ContextInput, WindowState } from '../context.js';
+import type { Finding, Verdict } from '../findings.js';
+import { verdictOf } from '../findings.js';
+import type { WindowLimits } from '../checks/window.js';
+import { parseMessage } from '../payload/parse.js';
+import { LimitsOverrideSchema } from '../policy/schema.js';
+import { encodeReply, postReply, type Decoded } from './api.js';
+import { backoffMs, RetrySchema } from './backoff.js';
+import { checkEndpoint, DEFAULT_ENDPOINT } from './endpoint.js';
+import { WeiboApiError } from './errors.js';
+import {
+  InboundEventSchema,
+  UnknownOutcomeSchema,
+  type InboundEventInput,
+  type MessageState,
+  type OutboxRecord,
+  type UnknownOutcomePolicy,
+} from './schemas.js';
+import { Redactor, tokenSource, type TokenOptions } from './secrets.js';
+import { createSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+import type { LaneItem, ListFilter, OutboxStore, Settlement, WorkerOwner } from './store.js';
+
+/** What the sender needs from the gate (src/gate.ts): one synchronous judgement. */
+export interface GateLike {
+  check(message: unknown, context?: ContextInput): Verdict;
+  policy: { limits: { window: WindowLimits } };
+}
+
+/** Plain settings, validated; injected dependencies are in SenderOptions below. */
+export const SenderSettingsSchema = z
+  .object({
+    endpoint: z.string().default(DEFAULT_ENDPOINT),
+    /** The business account this sender speaks for when a message names none. */
+    account: z.string().min(1).default('default'),
+    /** Receivers served at once; one message at a time per receiver keeps their order. */
+    concurrency: z.number().int().positive().default(8),
+    timeoutMs: z.number().int().positive().default(10_000),
+    retry: RetrySchema.default(RetrySchema.parse({})),
+    unknownOutcome: UnknownOutcomeSchema.default(UnknownOutcomeSchema.parse({})),
+    /** Overrides of the gate policy's window limits (rules/limits.yaml `window`). */
+    limits: LimitsOverrideSchema.shape.window,
+  })
+  .strict();
+export type SenderSettings = z.input<typeof SenderSettingsSchema>;
+
+export interface SenderOptions extends SenderSettings, TokenOptions {
+  gate: GateLike;
+  /** An outbox store, or options for the embedded SQLite one (default `.weibo-guard/outbox.db`). */
+  store?: OutboxStore | SqliteStoreOptions;
+  now?: () => number;
+  random?: () => number;
+  fetch?: typeof fetch;
+  /** Progress and alarms; an account stopped for auth is also written to stderr unless this is given. */
+  onEvent?: (event: SenderEvent) => void;
+}
+
+export type SenderEvent =
+  | { type: 'sent'; id: string; account: string; receiverId: string }
+  | { type: 'retry'; id: string; account: string; reason: string; at: number }
+  | { type: 'failed'; id: string; account: string; reason: string }
+  | { type: 'unknown'; id: string; account: string; reason: string; policy: UnknownOutcomePolicy }
+  | { type: 'recovered'; id: string; account: string; policy: UnknownOutcomePolicy }
+  | { type: 'paused'; account: string; reason: string; until: number }
+  | { type: 'stopped'; account: string; reason: string; queued: number };
+
+export type EnqueueResult =
+  | { status: 'queued'; id: string; duplicate: boolean; verdict: Verdict; window: WindowState }
+  | { status: 'blocked'; verdict: Verdict; window?: WindowState };
+
+export interface EnqueueOptions {
+  /** Idempotency key: re-enqueueing the same key (a restarted batch) stores nothing new. */
+  key?: string;
+  account?: string;
+}
+
+export interface DrainOptions {
+  signal?: AbortSignal;
+  /** Wait out backoffs and rate-limit pauses (default) or return as soon as nothing is ready. */
+  wait?: boolean;
+}
+
+export interface DrainReport {
+  sent: number;
+  failed: number;
+  /** Held for a person: outcome unknown on a reply that must not be duplicated. */
+  held: number;
+  /** Requests whose outcome was unknown (including ones interrupted by a crash); the only possible duplicates. */
+  unknownOutcomes: number;
+  /** Of those, found in `sending` after a crash. */
+  recovered: number;
+  /** Transient failures retried. */
+  retries: number;
+  /** Still queued when the drain ended (stopped accounts, or `wait: false`). */
+  queued: number;
+  stopped: Array<{ account: string; reason: string }>;
+  failures: Array<{ id: string; reason: string }>;
+}
+
+export interface Sender {
+  enqueue(message: unknown, context?: ContextInput, options?: EnqueueOptions): Promise<EnqueueResult>;
+  /** Judges without storing or sending: what `enqueue` would decide and what would be posted. */
+  judge(message: unknown, context?: ContextInput, options?: EnqueueOptions): Promise<Judgement>;
+  recordInbound(event: InboundEventInput): Promise<{ recorded: boolean }>;
+  window(receiverId: string, account?: string): Promise<WindowState>;
+  drain(options?: DrainOptions): Promise<DrainReport>;
+  retry(id: string): Promise<{ status: 'queued' | 'blocked' | 'not-retryable'; record: OutboxRecord; verdict?: Verdict }>;
+  drop(id: string, reason?: string): Promise<OutboxRecord>;
+  list(filter?: ListFilter): Promise<OutboxRecord[]>;
+  counts(): Promise<Record<MessageState, number>>;
+  readonly store: OutboxStore;
+  readonly limits: WindowLimits;
+  close(): void;
+}
+
+export interface Judgement {
+  verdict: Verdict;
+  window?: WindowState;
+  /** The form fields that would be posted (without the token). */
+  request?: { type: string; data: string; receiver_id: string; save_sender_box: 0 | 1 };
+}
+
+/** A bad argument to the sender (an inbound event, an option): names the field. */
+export class SenderInputError extends Error {
+  override name = 'SenderInputError';
+}
+
+export function createSender(options: SenderOptions): Sender {
+  const settingsInput = Object.fromEntries(Object.entries(options).filter(([k]) => k in SenderSettingsSchema.shape));
+  const parsed = SenderSettingsSchema.safeParse(settingsInput);
+  if (!parsed.success) throw new SenderInputError(`sender options: ${issues(parsed.error)}`);
+  const s = parsed.data;
+  const endpoint = checkEndpoint(s.endpoint);
+  const gate = options.gate;
+  const limits: WindowLimits = { ...gate.policy.limits.window, ...s.limits };
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const getToken = tokenSource(options);
+  const redactor = new Redactor();
+  if (options.token) redactor.add(options.token);
+  const store: OutboxStore = isStore(options.store) ? options.store : createSqliteStore(options.store ?? {});
+  const emit =
+    options.onEvent ??
+    ((e: SenderEvent) => {
+      if (e.type === 'stopped') process.stderr.write(`weibo-guard sender: ACCOUNT ${e.account} STOPPED: ${e.reason}; ${e.queued} message(s) stay queued\n`);
+    });
+
+  // The payload is decoded by the same code the gate uses: receiver_id stays an exact string.
+  const prepare = (message: unknown, options: EnqueueOptions) => ({ parsed: parseMessage(message), account: options.account ?? s.account });
+
+  /** A message whose shape cannot be posted: the gate names why (payload findings). */
+  const shapeVerdict = (message: unknown, context: ContextInput, findings: Finding[]): Verdict => {
+    const verdict = gate.check(message, context);
+    return verdict.allowed ? verdictOf([...verdict.findings, ...findings]) : verdict;
+  };
+
+  const policyFor = (r: OutboxRecord): UnknownOutcomePolicy => (r.mention ? s.unknownOutcome.mention : s.unknownOutcome.default);
+
+  const sender: Sender = {
+    store,
+    limits,
+
+    async enqueue(message, context = {}, o = {}) {
+      const { parsed, account } = prepare(message, o);
+      const m = parsed.payload;
+      if (!m) return { status: 'blocked', verdict: shapeVerdict(message, context, parsed.findings) };
+      const result = await store.admit(
+        { key: o.key ?? null, account, receiverId: m.receiver_id, type: m.type, data: JSON.stringify(m.data), saveSenderBox: m.save_sender_box, now: now(), limits },
+        (window) => gate.check(message, { ...context, window }),
+      );
+      if (result.status === 'blocked') return result;
+      return { status: 'queued', id: result.record.id, duplicate: result.duplicate, verdict: result.verdict, window: result.window };
+    },
+
+    async judge(message, context = {}, o = {}) {
+      const { parsed, account } = prepare(message, o);
+      const m = parsed.payload;
+      if (!m) return { verdict: shapeVerdict(message, context, parsed.findings) };
+      const window = await store.window(account, m.receiver_id, now(), limits);
+      return {
+        verdict: gate.check(message, { ...context, window }),
+        window,
+        request: { type: m.type, data: JSON.stringify(m.data), receiver_id: m.receiver_id, save_sender_box: m.save_sender_box },
+      };
+    },
+
+    async recordInbound(event) {
+      const e = InboundEventSchema.safeParse({ account: s.account, ...event });
+      if (!e.success) throw new SenderInputError(`inbound event: ${issues(e.error)}`);
+      return { recorded: await store.recordInbound(e.data) };
+    },
+
+    window: (receiverId, account = s.account) => store.window(account, receiverId, now(), limits),
+
+    drain: (o = {}) => drain(o),
+
+    async retry(id) {
+      const rec = await store.get(id);
+      if (!rec) throw new SenderInputError(`outbox has no message ${id}`);
+      // Re-judged as the gate sees it now: the policy or the window may have changed.
+      const message = { type: rec.type, data: JSON.parse(rec.data) as unknown, receiver_id: rec.receiverId, save_sender_box: rec.saveSenderBox };
+      return store.retry(id, now(), limits, (window) => gate.check(message, { window }));
+    },
+    drop: (id, reason = 'dropped by operator') => store.drop(id, now(), reason),
+    list: (filter) => store.list(filter),
+    counts: () => store.counts(),
+    close: () => store.close(),
+  };
+
+
+  async function drain(o: DrainOptions): Promise<DrainReport> {
+    const owner: WorkerOwner = { pid: process.pid, host: hostname(), since: now() };
+    const holder = await store.acquireWorker(owner);
+    if (holder) throw new Error(`another worker (pid ${holder.pid}) is draining this outbox since ${new Date(holder.since).toISOString()}`);
+    try {
+      return await run(o);
+    } finally {
+      await store.releaseWorker(owner);
+    }
+  }
+
+  async function run(o: DrainOptions): Promise<DrainReport> {
+    const wait = o.wait ?? true;
+    const report: DrainReport = { sent: 0, failed: 0, held: 0, unknownOutcomes: 0, recovered: 0, retries: 0, queued: 0, stopped: [], failures: [] };
+    for (const r of await store.recoverInterrupted(policyFor, now())) {
+      report.recovered++;
+      report.unknownOutcomes++;
+      if (r.state === 'uncertain') report.held++;
+      emit({ type: 'recovered', id: r.id, account: r.account, policy: policyFor(r) });
+    }
+    const lanes = new Map<string, LaneItem[]>();
+    const busy = new Map<string, Promise<void>>();
+    const pausedUntil = new Map<string, number>();
+    const stopped = new Map<string, string>();
+    let lastSeq = 0;
+
+    const load = async (full: boolean) => {
+      if (full) {
+        lanes.clear();
+        lastSeq = 0;
+      }
+      for (const item of await store.queued(lastSeq)) {
+        lastSeq = Math.max(lastSeq, item.seq);
+        const key = `${item.account}\u0000${item.receiverId}`;
+        const lane = lanes.get(key);
+        if (lane) lane.push(item);
+        else lanes.set(key, [item]);
+      }
+    };
+
+    const sendOne = async (key: string, lane: LaneItem[]) => {
+      const item = lane[0]!;
+      const attemptId = randomUUID();
+      const rec = await store.begin(item.id, attemptId, now());
+      if (!rec) {
+        lane.shift();
+        return;
+      }
+      let answer: Decoded;
+      try {
+        const token = await getToken(rec.account);
+        redactor.add(token);
+        answer = await postReply(endpoint, encodeReply(rec, token), { timeoutMs: s.timeoutMs, ...(options.fetch ? { fetch: options.fetch } : {}) });
+      } catch (err) {
+        // The token hook failed: nothing was sent.
+        answer = { ok: false, error: new WeiboApiError('auth', redactor.redact((err as Error).message)) };
+      }
+      const settlement = settle(rec, answer);
+      const after = await store.settle(rec.id, attemptId, settlement, now());
+      if (after.state === 'queued') item.nextAt = after.nextAt;
+      else lane.shift();
+      if (lane.length === 0) lanes.delete(key);
+    };
+
+    const settle = (rec: OutboxRecord, answer: Decoded): Settlement => {
+      const t = now();
+      if (answer.ok) {
+        report.sent++;
+        emit({ type: 'sent', id: rec.id, account: rec.account, receiverId: rec.receiverId });
+        const r = answer.reply;
+        return { kind: 'sent', detail: `sender_id=${r.sender_id ?? '?'} receiver_id=${r.receiver_id ?? '?'}` };
+      }
+      const e = answer.error;
+      const reason = redactor.redact(e.message);
+      switch (e.kind) {
+        case 'transient': {
+          if (rec.attempts + 1 >= s.retry.maxAttempts) return fail(rec, `gave up after ${rec.attempts + 1} attempts: ${reason}`);
+          const at = t + backoffMs(rec.attempts, s.retry, random);
+          report.retries++;
+          emit({ type: 'retry', id: rec.id, account: rec.account, reason, at });
+          return { kind: 'retry', nextAt: at, reason, counted: true };
+        }
+        case 'rate-limit': {
+          const until = t + (e.details.retryAfterMs ?? s.retry.rateLimitPauseMs);
+          if ((pausedUntil.get(rec.account) ?? 0) < until) {
+            pausedUntil.set(rec.account, until);
+            emit({ type: 'paused', account: rec.account, reason, until });
+          }
+          return { kind: 'retry', nextAt: until, reason: `rate limited: ${reason}`, counted: false };
+        }
+        case 'auth':
+        case 'config': {
+          if (!stopped.has(rec.account)) stopped.set(rec.account, reason);
+          return { kind: 'retry', nextAt: t, reason: `account stopped: ${reason}`, counted: false };
+        }
+        case 'permanent':
+          return fail(rec, reason);
+        case 'unknown': {
+          const policy = policyFor(rec);
+          report.unknownOutcomes++;
+          if (policy === 'hold') report.held++;
+          else if (rec.attempts + 1 >= s.retry.maxAttempts) return fail(rec, `gave up after ${rec.attempts + 1} attempts: ${reason}`);
+          emit({ type: 'unknown', id: rec.id, account: rec.account, reason, policy });
+          return { kind: 'unknown', policy, nextAt: t + backoffMs(rec.attempts, s.retry, random), reason };
+        }
+      }
+    };
+
+    const fail = (rec: OutboxRecord, reason: string): Settlement => {
+      report.failed++;
+      report.failures.push({ id: rec.id, reason });
+      emit({ type: 'failed', id: rec.id, account: rec.account, reason });
+      return { kind: 'failed', reason };
+    };
+
+    await load(true);
+    let reloaded = true;
+    for (;;) {
+      if (o.signal?.aborted) break;
+      await load(false);
+      const t = now();
+      let nextReady = Infinity;
+      for (const [key, lane] of lanes) {
+        if (busy.size >= s.concurrency) break;
+        const head = lane[0];
+        if (!head || busy.has(key) || stopped.has(head.account)) continue;
+        const readyAt = Math.max(head.nextAt, pausedUntil.get(head.account) ?? 0);
+        if (readyAt > t) {
+          nextReady = Math.min(nextReady, readyAt);
+          continue;
+        }
+        const task = sendOne(key, lane).finally(() => busy.delete(key));
+        busy.set(key, task);
+      }
+      if (busy.size > 0) {
+        reloaded = false;
+        await Promise.race(busy.values());
+        continue;
+      }
+      if (nextReady === Infinity) {
+        // Nothing ready or waiting here: look once more from scratch, for messages
+        // requeued by another process (outbox retry) below the last seq seen.
+        if (reloaded) break;
+        await load(true);
+        reloaded = true;
+        continue;
+      }
+      if (!wait) break;
+      await sleep(Math.max(1, nextReady - now()), o.signal);
+      reloaded = false;
+    }
+    await Promise.allSettled(busy.values());
+
+    const left = await store.list({ states: ['queued'] });
+    report.queued = left.length;
+    for (const [account, reason] of stopped) {
+      const queued = left.filter((r) => r.account === account).length;
+      report.stopped.push({ account, reason });
+      emit({ type: 'stopped', account, reason, queued });
+    }
+    return report;
+  }
+
+  return sender;
+}
+
+function isStore(x: unknown): x is OutboxStore {
+  return typeof x === 'object' && x !== null && typeof (x as OutboxStore).admit === 'function';
+}
+
+function issues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,86 @@
+import type { WindowState } from '../context.js';
+import type { Verdict } from '../findings.js';
+import type { WindowLimits } from '../checks/window.js';
+import type { InboundEvent, MessageState, OutboxRecord, UnknownOutcomePolicy } from './schemas.js';
+
+/**
+ * The outbox and the conversation ledger behind one interface, so the embedded
+ * SQLite store can be swapped for a distributed one without touching callers.
+ * Every method that changes state is atomic on its own.
+ */
+export interface OutboxStore {
+  /** False when the event was already recorded (same eventId, or same sender+time+kind without one). */
+  recordInbound(event: InboundEvent): Promise<boolean>;
+  window(account: string, receiverId: string, now: number, limits: WindowLimits): Promise<WindowState>;
+  /**
+   * Reads the window, asks `decide` (the gate) and, only if allowed, stores the
+   * message and takes its quota slot — all in one transaction, so two enqueues can
+   * never both take the last slot.
+   */
+  admit(request: AdmitRequest, decide: (window: WindowState) => Verdict): Promise<AdmitResult>;
+  /** Queued messages with seq > afterSeq, in seq order: the worker's lanes are built from this. */
+  queued(afterSeq: number): Promise<LaneItem[]>;
+  /** queued → sending with an attempt row written first; null if the message is no longer queued. */
+  begin(id: string, attemptId: string, now: number): Promise<OutboxRecord | null>;
+  settle(id: string, attemptId: string, outcome: Settlement, now: number): Promise<OutboxRecord>;
+  /** Messages left in `sending` by a crash: their outcome is unknown; apply the policy. */
+  recoverInterrupted(policyFor: (r: OutboxRecord) => UnknownOutcomePolicy, now: number): Promise<OutboxRecord[]>;
+  get(id: string): Promise<OutboxRecord | null>;
+  list(filter?: ListFilter): Promise<OutboxRecord[]>;
+  counts(): Promise<Record<MessageState, number>>;
+  /** failed/uncertain → queued. A failed message gave its slot back, so it is re-admitted through `decide`. */
+  retry(id: string, now: number, limits: WindowLimits, decide: (window: WindowState) => Verdict): Promise<RetryResult>;
+  /** queued/failed/uncertain → dropped; a queued or failed message's slot is given back. */
+  drop(id: string, now: number, reason: string): Promise<OutboxRecord>;
+  /** One draining worker per store: SQLite has no cross-process claim fence. */
+  acquireWorker(owner: WorkerOwner): Promise<WorkerOwner | null>;
+  releaseWorker(owner: WorkerOwner): Promise<void>;
+  close(): void;
+}
+
+export interface AdmitRequest {
+  key: string | null;
+  account: string;
+  receiverId: string;
+  type: OutboxRecord['type'];
+  data: string;
+  saveSenderBox: 0 | 1;
+  now: number;
+  limits: WindowLimits;
+}
+
+export type AdmitResult =
+  | { status: 'queued'; record: OutboxRecord; duplicate: boolean; window: WindowState; verdict: Verdict }
+  | { status: 'blocked'; verdict: Verdict; window: WindowState };
+
+export type RetryResult =
+  | { status: 'queued'; record: OutboxRecord }
+  | { status: 'blocked'; record: OutboxRecord; verdict: Verdict }
+  | { status: 'not-retryable'; record: OutboxRecord };
+
+export interface LaneItem {
+  id: string;
+  seq: number;
+  account: string;
+  receiverId: string;
+  nextAt: number;
+}
+
+export type Settlement =
+  | { kind: 'sent'; detail: string }
+  /** Back to the queue at nextAt; `counted` is false for pauses (rate limit, auth) that say nothing about the message. */
+  | { kind: 'retry'; nextAt: number; reason: string; counted: boolean }
+  | { kind: 'failed'; reason: string }
+  | { kind: 'unknown'; policy: UnknownOutcomePolicy; nextAt: number; reason: string };
+
+export interface ListFilter {
+  states?: MessageState[];
+  account?: string;
+  limit?: number;
+}
+
+export interface WorkerOwner {
+  pid: number;
+  host: string;
+  since: number;
+}
