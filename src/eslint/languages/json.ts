@@ -1,0 +1,84 @@
+import { literalSite, type PayloadSite, type Range, type StringSite } from '../sites.js';
+import { evaluatePayload, memo, namesTypeAndData, NOT_STATIC, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
+
+/** The @eslint/json (momoa) shapes read here. */
+interface JsonNode {
+  type: string;
+  range: [number, number];
+  [key: string]: unknown;
+}
+interface Member extends JsonNode {
+  name: JsonNode;
+  value: JsonNode;
+}
+
+function memberKey(m: Member): string | null {
+  const name = m.name;
+  if (name.type === 'String') return name['value'] as string;
+  if (name.type === 'Identifier') return name['name'] as string; // JSON5 bare keys
+  return null;
+}
+
+function makeReader(source: SourceLike): TreeReader<JsonNode> {
+  return {
+    entries(node) {
+      if (node.type !== 'Object') return null;
+      const out: Array<{ key: string; node: JsonNode; range: Range }> = [];
+      for (const m of node['members'] as Member[]) {
+        const key = memberKey(m);
+        if (key === null) return null;
+        out.push({ key, node: m.value, range: m.value.range });
+      }
+      return out;
+    },
+    items(node) {
+      if (node.type !== 'Array') return null;
+      return (node['elements'] as Array<{ value: JsonNode }>).map((e) => e.value);
+    },
+    string: memo((node: JsonNode): StringSite | null =>
+      node.type === 'String' ? literalSite(node, source.text, node.range, node['value'] as string, 'json') : null,
+    ),
+    scalar(node) {
+      if (node.type === 'Number' || node.type === 'Boolean') return node['value'];
+      if (node.type === 'Null') return null;
+      return NOT_STATIC;
+    },
+    range: (node) => node.range,
+  };
+}
+
+const readers = new WeakMap<SourceLike, { reader: TreeReader<JsonNode>; payloadOf: (node: JsonNode) => PayloadSite | null }>();
+
+function readerFor(source: SourceLike, isPayload: (value: unknown) => boolean): { reader: TreeReader<JsonNode>; payloadOf: (node: JsonNode) => PayloadSite | null } {
+  let r = readers.get(source);
+  if (!r) {
+    const reader = makeReader(source);
+    r = {
+      reader,
+      payloadOf: memo((node: JsonNode) =>
+        namesTypeAndData((node['members'] as Member[]).map((m) => memberKey(m) ?? '')) ? evaluatePayload(reader, node, isPayload) : null,
+      ),
+    };
+    readers.set(source, r);
+  }
+  return r;
+}
+
+/** JSON, JSONC and JSON5 via @eslint/json: string values (not keys) and payload-shaped objects. */
+export function jsonVisitors(source: SourceLike, sink: Sink): Visitors {
+  const { reader, payloadOf } = readerFor(source, sink.isPayload);
+  return {
+    Object(node: JsonNode) {
+      if (sink.covered(node)) return;
+      const site = payloadOf(node);
+      if (site) sink.payload(site);
+    },
+    String(node: JsonNode) {
+      if (sink.covered(node)) return;
+      const parent = source.getParent?.(node) as Member | undefined;
+      if (parent?.type === 'Member' && parent.name === node) return;
+      const site = reader.string(node);
+      if (site) sink.string(site, 'text');
+    },
+  } as Visitors;
+}

@@ -1,0 +1,117 @@
+import { alignMarkdown, decodeDestination } from '../markdown-text.js';
+import { shift, type Range, type StringSite } from '../sites.js';
+import { memoWith, type Sink, type SourceLike, type Visitors } from './shared.js';
+
+/** The mdast shapes read here (@eslint/markdown). */
+interface MdNode {
+  type: string;
+  position: { start: { offset: number }; end: { offset: number } };
+  value?: string;
+  url?: string;
+  children?: MdNode[];
+}
+
+function rangeOf(node: MdNode): Range {
+  return [node.position.start.offset, node.position.end.offset];
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+/**
+ * Index just past the `]` that closes the label opening at `open` (a `[`), honouring
+ * backslash escapes and nested brackets, or -1.
+ */
+function labelEnd(text: string, open: number, limit: number): number {
+  let depth = 0;
+  for (let i = open; i < limit; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 92) i++;
+    else if (c === 91) depth++;
+    else if (c === 93 && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
+/**
+ * The destination as written, from `from` (just after `(` or `]:`) within `limit`:
+ * `<…>` or a run without spaces and with balanced parentheses (CommonMark §6.3).
+ */
+function destinationAt(text: string, from: number, limit: number): Range | null {
+  let i = from;
+  while (i < limit && isSpace(text.charCodeAt(i))) i++;
+  if (text.charCodeAt(i) === 60 /* < */) {
+    for (let j = i + 1; j < limit; j++) {
+      const c = text.charCodeAt(j);
+      if (c === 92) j++;
+      else if (c === 62) return [i + 1, j];
+      else if (c === 10 || c === 13) return null;
+    }
+    return null;
+  }
+  let depth = 0;
+  let j = i;
+  for (; j < limit; j++) {
+    const c = text.charCodeAt(j);
+    if (c === 92) {
+      j++;
+      continue;
+    }
+    if (isSpace(c) || c < 32) break;
+    if (c === 40) depth++;
+    else if (c === 41 && depth-- === 0) break;
+  }
+  return j > i ? [i, Math.min(j, limit)] : null;
+}
+
+/** Where a link, image or definition's destination was written. */
+function destinationRange(text: string, node: MdNode): Range | null {
+  const [start, end] = rangeOf(node);
+  if (node.type === 'link' && text.charCodeAt(start) === 60) return [start + 1, end - 1]; // <autolink>
+  if (node.type === 'link' && text.charCodeAt(start) !== 91) return [start, end]; // GFM bare URL
+  const open = node.type === 'image' ? start + 1 : start;
+  // Link text may hold code spans with brackets: start after its last child.
+  const lastChild = node.type === 'link' ? node.children?.at(-1) : undefined;
+  const after = lastChild ? text.indexOf(']', lastChild.position.end.offset) + 1 : labelEnd(text, open, end);
+  if (after <= 0) return null;
+  if (node.type === 'definition') return text.charCodeAt(after) === 58 /* : */ ? destinationAt(text, after + 1, end) : null;
+  return text.charCodeAt(after) === 40 /* ( */ ? destinationAt(text, after + 1, end) : null;
+}
+
+function destinationSite(source: SourceLike, node: MdNode): StringSite | null {
+  if (typeof node.url !== 'string' || node.url === '') return null;
+  const dest = destinationRange(source.text, node);
+  if (dest) {
+    const decoded = decodeDestination(source.text.slice(dest[0], dest[1]));
+    if (decoded) return { node, value: decoded.value, range: dest, at: shift(decoded.offsets, dest[0]) };
+  }
+  // The parser's URL is normalised (percent-encoded); judge it, point at the whole link.
+  return { node, value: node.url, range: dest ?? rangeOf(node), at: null };
+}
+
+function textSite(source: SourceLike, node: MdNode): StringSite | null {
+  if (typeof node.value !== 'string' || node.value === '') return null;
+  const range = rangeOf(node);
+  const at = alignMarkdown(source.text.slice(range[0], range[1]), node.value);
+  return { node, value: node.value, range, at: at ? shift(at, range[0]) : null };
+}
+
+const textOf = memoWith(textSite);
+const destinationOf = memoWith(destinationSite);
+
+/**
+ * Markdown via @eslint/markdown: link, image and definition destinations are judged as
+ * URLs; text (including link text and raw HTML) as free text. Code is not message text.
+ */
+export function markdownVisitors(source: SourceLike, sink: Sink): Visitors {
+  const url = (node: MdNode) => {
+    const site = destinationOf(source, node);
+    if (site) sink.string(site, 'url');
+  };
+  const text = (node: MdNode) => {
+    const site = textOf(source, node);
+    if (site) sink.string(site, 'text');
+  };
+  return { link: url, image: url, definition: url, text, html: text } as Visitors;
+}

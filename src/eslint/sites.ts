@@ -1,0 +1,68 @@
+import { decodeLiteral, type LiteralKind } from '../audit/locate.js';
+import type { Finding, Span } from '../findings.js';
+
+/** `[start, end)` as indices into the linted file's text. */
+export type Range = readonly [number, number];
+
+/**
+ * One string the engine judges, and where each of its value's characters was
+ * written. `at[i]` is the file index where value unit `i` starts; `at[value.length]`
+ * is where the value ends. `at` is null when the characters cannot be traced (the
+ * parser's value and our decoding disagree): reports then cover the whole string.
+ */
+export interface StringSite {
+  readonly node: object;
+  readonly value: string;
+  readonly range: Range;
+  readonly at: Int32Array | null;
+}
+
+/** The file range of a value span: exactly the characters written for it, escapes whole. */
+export function spanRange(site: StringSite, span: Span | undefined): Range {
+  if (!span || !site.at) return site.range;
+  const last = site.at.length - 1;
+  const start = site.at[Math.min(Math.max(span.start, 0), last)]!;
+  const end = site.at[Math.min(Math.max(span.end, 0), last)]!;
+  return [start, Math.max(start, end)];
+}
+
+/** Shifts offsets relative to `base` into file indices. */
+export function shift(offsets: Int32Array, base: number): Int32Array {
+  const out = new Int32Array(offsets.length);
+  for (let i = 0; i < offsets.length; i++) out[i] = offsets[i]! + base;
+  return out;
+}
+
+/**
+ * A literal token's site. The parser's value is what the engine judges; our decoding
+ * only supplies the positions, and is trusted only when it yields the same value.
+ */
+export function literalSite(node: object, text: string, range: Range, value: string, kind: LiteralKind): StringSite {
+  const decoded = decodeLiteral(text.slice(range[0], range[1]), kind);
+  return { node, value, range, at: decoded.value === value ? shift(decoded.offsets, range[0]) : null };
+}
+
+/** A payload-shaped literal, statically evaluated, with where each of its parts was written. */
+export interface PayloadSite {
+  readonly node: object;
+  readonly value: unknown;
+  readonly range: Range;
+  /** Payload path (`data.articles[2].url`, as the engine writes it) → the string or node there. */
+  readonly parts: ReadonlyMap<string, StringSite | Range>;
+}
+
+/** Where in a payload literal a finding points: its string's exact characters, else the nearest enclosing part. */
+export function payloadRange(site: PayloadSite, finding: Pick<Finding, 'path' | 'span'>): Range {
+  const exact = site.parts.get(finding.path);
+  if (exact) return 'value' in exact ? spanRange(exact, finding.span) : exact;
+  // A missing field, or a path inside an encoded `data` string: point at what holds it.
+  let path = finding.path;
+  while (path !== '') {
+    const cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
+    path = cut < 0 ? '' : path.slice(0, cut);
+    const part = site.parts.get(path);
+    if (part) return 'value' in part ? part.range : part;
+  }
+  return site.range;
+}
+
