@@ -12,6 +12,10 @@ export type LinkForm =
 
 export type HostType = 'domain' | 'ipv4' | 'ipv6';
 
+/** The obfuscations findLinks folds, as listed in FoundLink.folded. */
+export const FOLD_KINDS = ['fullwidth-dot', 'fullwidth-letter', 'zero-width', 'bracket-dot', 'word-dot', 'spaced-dot'] as const;
+export type FoldKind = (typeof FOLD_KINDS)[number];
+
 export interface FoundLink {
   start: number;
   end: number;
@@ -32,6 +36,14 @@ export interface FoundLink {
   /** tldts registrable domain (`people.com.cn`), null for IPs and unknown suffixes. */
   domain: string | null;
   publicSuffix: string | null;
+  /**
+   * The same with the Public Suffix List's PRIVATE section (`github.io`, `blogspot.com`):
+   * `alice.github.io` has domain `github.io` but privateDomain `alice.github.io`.
+   * Equal to domain/publicSuffix when no private rule applies. Optional only so that
+   * objects written before this field existed still type-check; findLinks always sets it.
+   */
+  privateDomain?: string | null;
+  privateSuffix?: string | null;
   /** True when the URL carried userinfo (`user:pass@`), which the canonical form drops. */
   credentials: boolean;
   /** Canonical path + query, for path-prefix whitelist entries (`/` when empty). */

@@ -1,0 +1,101 @@
+import { K, kindAt } from './chars.js';
+import { foldSchemeHost, foldsOf, hostOf, isBareIpv4, readHostRun, settleLabels, type Label } from './host.js';
+import { judge, type Candidate } from './judge.js';
+import type { FoundLink } from './types.js';
+
+/**
+ * Judge one string that is meant to be a URL (an article's `url` or `image` field)
+ * with the same folding and canonicalization as findLinks. The span covers the whole
+ * input. Null when the string is not a URL at all.
+ */
+
+function isSchemeChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e;
+}
+
+/** WHATWG strips leading and trailing C0 controls and spaces; so do we, to find the parts. */
+function isStrippable(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c <= 0x20 || kindAt(text, i) === K.Ignorable;
+}
+
+function schemeEnd(text: string, s: number, e: number): number {
+  const c0 = text.charCodeAt(s);
+  if (!((c0 >= 0x61 && c0 <= 0x7a) || (c0 >= 0x41 && c0 <= 0x5a))) return -1;
+  let j = s + 1;
+  while (j < e && j - s <= 32 && isSchemeChar(text.charCodeAt(j))) j++;
+  return j < e && text.charCodeAt(j) === 0x3a ? j : -1;
+}
+
+function authorityEnd(text: string, a: number, e: number): number {
+  let j = a;
+  while (j < e) {
+    const c = text.charCodeAt(j);
+    if (c === 0x2f || c === 0x3f || c === 0x23 || c === 0x5c) break;
+    j++;
+  }
+  return j;
+}
+
+function hostSpan(text: string, a: number, authEnd: number): { hs: number; he: number; at: boolean } {
+  let hs = a;
+  for (let j = authEnd - 1; j >= a; j--) {
+    if (text.charCodeAt(j) === 0x40) {
+      hs = j + 1;
+      break;
+    }
+  }
+  let he = authEnd;
+  if (text.charCodeAt(hs) === 0x5b) {
+    for (let j = hs; j < authEnd; j++) {
+      if (text.charCodeAt(j) === 0x5d) {
+        he = j + 1;
+        break;
+      }
+    }
+  } else {
+    for (let j = authEnd - 1; j >= hs; j--) {
+      if (text.charCodeAt(j) === 0x3a) {
+        he = j;
+        break;
+      }
+    }
+  }
+  return { hs, he, at: hs > a };
+}
+
+function withScheme(input: string, s: number, e: number, colon: number): FoundLink | null {
+  const base: Candidate = { start: 0, end: input.length, raw: input, form: 'scheme', folded: [], credentials: false };
+  const slashes = input.charCodeAt(colon + 1) === 0x2f && input.charCodeAt(colon + 2) === 0x2f;
+  if (!slashes) return judge(input.slice(s, e), base, { requireKnownSuffix: false });
+  const a = colon + 3;
+  const { hs, he, at } = hostSpan(input, a, authorityEnd(input, a, e));
+  const folded = foldSchemeHost(input, hs, he);
+  const cand: Candidate = { ...base, form: folded.folds.length > 0 ? 'obfuscated' : 'scheme', folded: folded.folds, credentials: at };
+  return judge(input.slice(s, hs) + folded.host + input.slice(he, e), cand, { requireKnownSuffix: false });
+}
+
+/** `example.com/path`, `//example.com`, `example[.]com`: a host that must fill the input up to its port/path. */
+function withoutScheme(input: string, s: number, e: number): FoundLink | null {
+  let h = s;
+  if (input.charCodeAt(h) === 0x2f && input.charCodeAt(h + 1) === 0x2f) h += 2;
+  const run = readHostRun(input, h, true);
+  const labels = isBareIpv4(run.labels) ? run.labels : settleLabels(run.labels);
+  if (labels === null) return null;
+  const last = labels[labels.length - 1] as Label;
+  const rest = input.slice(last.end, e);
+  if (rest !== '' && !/^[:/?#]/.test(rest)) return null;
+  const folds = foldsOf(labels);
+  const cand: Candidate = { start: 0, end: input.length, raw: input, form: folds.length > 0 ? 'obfuscated' : 'bare', folded: folds, credentials: false };
+  return judge(`http://${hostOf(labels)}${rest}`, cand, { requireKnownSuffix: true });
+}
+
+export function canonicalize(input: string): FoundLink | null {
+  let s = 0;
+  let e = input.length;
+  while (s < e && isStrippable(input, s)) s++;
+  while (e > s && isStrippable(input, e - 1)) e--;
+  if (s === e) return null;
+  const colon = schemeEnd(input, s, e);
+  return colon >= 0 ? withScheme(input, s, e, colon) : withoutScheme(input, s, e);
+}

@@ -1,0 +1,125 @@
+/**
+ * Character classes for the link scanner, one byte per UTF-16 code unit, compiled
+ * once at load time. The scanner looks a class up per character instead of running
+ * a regular expression over user text, which keeps every pass linear and lets the
+ * rules for Chinese text (where CJK ends a link) be stated as data.
+ */
+export const enum K {
+  /** Non-ASCII symbol or unassigned (✪, ☀, private use): allowed in a scheme URL's host only. */
+  Symbol = 0,
+  /** ASCII letter or digit. */
+  Alnum,
+  Hyphen,
+  Underscore,
+  Dot,
+  /** What a reader sees as a dot: 。 U+3002, ． U+FF0E, ｡ U+FF61. */
+  AltDot,
+  /** Full-width letter or digit (Ａ-Ｚ, ａ-ｚ, ０-９), folded to ASCII. */
+  FullAlnum,
+  /** Invisible inside a host: zero-width space/joiners, word joiner, BOM, soft hyphen. */
+  Ignorable,
+  /** CJK ideographs, kana, hangul, bopomofo: end a bare host and a path. */
+  Cjk,
+  /** CJK and full-width punctuation (，、）」 …): end every link. */
+  CjkPunct,
+  /** Unicode white space. */
+  Space,
+  /** C0/C1 controls and bidi controls. */
+  Control,
+  /** Non-ASCII, non-CJK letter, mark or digit (é, д, ം): a host or path character. */
+  Letter,
+  /** Quotes and angle brackets that end a link: `" < > \`` and “”‘’«». */
+  Quote,
+  /** Other printable ASCII punctuation (path characters). */
+  AsciiPunct,
+  /** Non-ASCII, non-CJK punctuation (– en dash, …): a path character. */
+  Punct,
+  /** A UTF-16 surrogate: classified from the whole code point at run time. */
+  Surrogate,
+}
+
+const LETTER = /^[\p{L}\p{M}\p{N}]$/u;
+const PUNCT = /^\p{P}$/u;
+const SPACE = /^\s$/u;
+const CJK_SCRIPT = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Bopomofo}]$/u;
+const CONTROL = /^[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]$/u;
+
+function classify(c: number): K {
+  if (c >= 0xd800 && c <= 0xdfff) return K.Surrogate;
+  const ch = String.fromCharCode(c);
+  if (c < 0x80) {
+    if ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return K.Alnum;
+    if (c === 0x2d) return K.Hyphen;
+    if (c === 0x5f) return K.Underscore;
+    if (c === 0x2e) return K.Dot;
+    if (c === 0x22 || c === 0x3c || c === 0x3e || c === 0x60) return K.Quote;
+    if (SPACE.test(ch)) return K.Space;
+    if (c < 0x20 || c === 0x7f) return K.Control;
+    return K.AsciiPunct;
+  }
+  if (c === 0x3002 || c === 0xff0e || c === 0xff61) return K.AltDot;
+  if ((c >= 0xff10 && c <= 0xff19) || (c >= 0xff21 && c <= 0xff3a) || (c >= 0xff41 && c <= 0xff5a)) return K.FullAlnum;
+  if (c === 0x200b || c === 0x200c || c === 0x200d || c === 0x2060 || c === 0xfeff || c === 0xad) return K.Ignorable;
+  if (SPACE.test(ch)) return K.Space;
+  if (CONTROL.test(ch)) return K.Control;
+  if (c === 0x201c || c === 0x201d || c === 0x2018 || c === 0x2019 || c === 0xab || c === 0xbb || c === 0x2039 || c === 0x203a) return K.Quote;
+  // CJK symbols and punctuation, CJK compatibility and small forms, half- and full-width forms.
+  if ((c >= 0x3000 && c <= 0x303f) || (c >= 0xfe10 && c <= 0xfe1f) || (c >= 0xfe30 && c <= 0xfe6f) || (c >= 0xff00 && c <= 0xffef)) {
+    return LETTER.test(ch) ? K.Cjk : K.CjkPunct;
+  }
+  if (CJK_SCRIPT.test(ch) || (c >= 0x3200 && c <= 0x33ff) || (c >= 0x31c0 && c <= 0x31ef)) return K.Cjk;
+  if (LETTER.test(ch)) return K.Letter;
+  if (PUNCT.test(ch)) return K.Punct;
+  return K.Symbol;
+}
+
+const TABLE: Uint8Array = (() => {
+  const t = new Uint8Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) t[c] = classify(c);
+  return t;
+})();
+
+/** Class of the code unit at `i`; a surrogate pair is classed by its code point, a lone surrogate is a Control. */
+export function kindAt(text: string, i: number): K {
+  const c = text.charCodeAt(i);
+  const k = TABLE[c] as K;
+  if (k !== K.Surrogate) return k;
+  if (c <= 0xdbff && i + 1 < text.length) {
+    const d = text.charCodeAt(i + 1);
+    if (d >= 0xdc00 && d <= 0xdfff) {
+      const cp = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
+      // Supplementary ideographs (Extension B and later) read as Chinese text.
+      return cp >= 0x20000 && cp <= 0x3ffff ? K.Cjk : K.Symbol;
+    }
+  }
+  if (c >= 0xdc00 && i > 0) {
+    const h = text.charCodeAt(i - 1);
+    if (h >= 0xd800 && h <= 0xdbff) return kindAt(text, i - 1);
+  }
+  return K.Control;
+}
+
+/** Code units the character at `i` occupies (2 for a surrogate pair). */
+export function widthAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+    const d = text.charCodeAt(i + 1);
+    if (d >= 0xdc00 && d <= 0xdfff) return 2;
+  }
+  return 1;
+}
+
+/** Host label characters in free text: ASCII and full-width alphanumerics, hyphen, non-CJK letters. */
+export function isBareLabelKind(k: K): boolean {
+  return k === K.Alnum || k === K.FullAlnum || k === K.Letter || k === K.Hyphen;
+}
+
+/** Characters a path or query may hold: ASCII URL characters and non-CJK letters and punctuation. */
+export function isPathKind(k: K): boolean {
+  return k === K.Alnum || k === K.Hyphen || k === K.Underscore || k === K.Dot || k === K.AsciiPunct || k === K.Letter || k === K.Punct || k === K.Ignorable;
+}
+
+/** ASCII fold of a full-width letter or digit (U+FF10–FF5A sit 0xFEE0 above ASCII). */
+export function foldFullwidth(c: number): string {
+  return String.fromCharCode(c - 0xfee0);
+}

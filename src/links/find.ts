@@ -1,0 +1,326 @@
+import { K, isPathKind, kindAt, widthAt } from './chars.js';
+import { foldSchemeHost, foldsOf, hostOf, isBareIpv4, readHostRun, settleLabels, type Label } from './host.js';
+import { isKnownTld, judge, unparsedLink, type Candidate } from './judge.js';
+import { resolveFindLinksOptions, type FindLinksOptions, type ResolvedFindLinksOptions } from './options.js';
+import type { FoundLink } from './types.js';
+
+/**
+ * findLinks: one left-to-right pass. At each position it asks two cheap questions
+ * (could a scheme start here? could a bare host start here?) and each candidate is
+ * read with a bounded look-ahead. Two floors make the pass linear: once a scheme
+ * read fails at j, or a host run fails at j, no other start before j is tried.
+ */
+
+const MAX_SCHEME = 32;
+/** Longest authority (userinfo + host + port) read; longer is not something a reader follows. */
+const MAX_AUTHORITY = 2048;
+
+/** Schemes a reader can tap that carry no `//`. Others need `scheme://` to count. */
+const OPAQUE_SCHEMES: ReadonlySet<string> = new Set(['javascript', 'vbscript', 'data', 'mailto', 'tel', 'sms', 'blob', 'intent']);
+
+function code(text: string, i: number): number {
+  return i < text.length ? text.charCodeAt(i) : -1;
+}
+
+function isSchemeChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e;
+}
+
+function isAsciiLetter(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+}
+
+/** A scheme may start here: not in the middle of a word, a cashtag (`$http`) or an identifier (`_http`). */
+function schemeBoundary(text: string, i: number): boolean {
+  if (i === 0) return true;
+  const p = text.charCodeAt(i - 1);
+  return !isSchemeChar(p) && p !== 0x24 && p !== 0x5f;
+}
+
+/**
+ * A bare host may start here. Not inside a word or host, not after `@` (e-mail
+ * addresses are contact details, not links), `$` (cashtag), `/` or `\` (file
+ * paths: `/path/to/file.pl`), nor after `word:` (`path:to:file.pm`); but after
+ * Chinese text, `。`, spaces and brackets (`请访问example.com`).
+ */
+function bareBoundary(text: string, i: number): boolean {
+  if (i === 0) return true;
+  const k = kindAt(text, i - 1);
+  if (k === K.Alnum || k === K.FullAlnum || k === K.Letter || k === K.Hyphen || k === K.Underscore || k === K.Dot) return false;
+  const p = text.charCodeAt(i - 1);
+  if (p === 0x40 || p === 0x24 || p === 0x5c) return false;
+  if (p === 0x2f) return protocolRelative(text, i);
+  if (p === 0x3a && i >= 2 && kindAt(text, i - 2) === K.Alnum) return false;
+  return true;
+}
+
+/** `//example.com` standing alone (not `///x`, not `a//x`, not `http://`). */
+function protocolRelative(text: string, i: number): boolean {
+  if (i < 2 || text.charCodeAt(i - 2) !== 0x2f) return false;
+  if (i === 2) return true;
+  const k = kindAt(text, i - 3);
+  return k === K.Space || k === K.CjkPunct || k === K.Cjk || k === K.Quote || k === K.AltDot || k === K.Control || text.charCodeAt(i - 3) === 0x28;
+}
+
+/** Trailing characters that end a sentence rather than a URL (`http://x.com/a.`, `…/a!!!`). */
+function isTrailingPunct(c: number): boolean {
+  return c === 0x2e || c === 0x2c || c === 0x3b || c === 0x3a || c === 0x21 || c === 0x3f || c === 0x2a;
+}
+
+/**
+ * End of a path or query starting at `i`: ASCII URL characters and non-CJK
+ * letters; a CJK character, full-width punctuation, space, quote or an unmatched
+ * closing bracket ends it (`详情见weibo.com/u/1谢谢`, `(see http://x.com/a)`).
+ */
+export function scanPath(text: string, i: number): number {
+  let paren = 0;
+  let square = 0;
+  let brace = 0;
+  let j = i;
+  while (j < text.length) {
+    const k = kindAt(text, j);
+    if (!isPathKind(k)) break;
+    const c = text.charCodeAt(j);
+    if (c === 0x28) paren++;
+    else if (c === 0x29) {
+      if (paren === 0) break;
+      paren--;
+    } else if (c === 0x5b) square++;
+    else if (c === 0x5d) {
+      if (square === 0) break;
+      square--;
+    } else if (c === 0x7b) brace++;
+    else if (c === 0x7d) {
+      if (brace === 0) break;
+      brace--;
+    }
+    j += widthAt(text, j);
+  }
+  return j;
+}
+
+/**
+ * Drop sentence punctuation from the end of [start, end). A trailing `'` goes when
+ * the link holds an odd number of them (it closes a quote around the link), stays
+ * when balanced (`…/'singlequoted'`). Counted once, so trimming stays linear.
+ */
+export function trimTrailing(text: string, start: number, end: number): number {
+  let quotes = 0;
+  for (let j = start; j < end; j++) if (text.charCodeAt(j) === 0x27) quotes++;
+  let e = end;
+  while (e > start) {
+    const c = text.charCodeAt(e - 1);
+    if (isTrailingPunct(c) || kindAt(text, e - 1) === K.Ignorable) e--;
+    else if (c === 0x27 && quotes % 2 === 1) {
+      quotes--;
+      e--;
+    } else break;
+  }
+  return e;
+}
+
+interface Hit {
+  link: FoundLink | null;
+  /** Where scanning resumes (after the link), or the floor for further starts of this kind. */
+  next: number;
+}
+
+function isAuthorityEnd(c: number): boolean {
+  return c === 0x2f || c === 0x3f || c === 0x23 || c === 0x5c;
+}
+
+/** `scheme:` at i: the scheme's end (index of `:`), or -1 with `floor` the first index no scheme can span. */
+function readScheme(text: string, i: number): { colon: number; floor: number } {
+  let j = i;
+  while (j < text.length && j - i <= MAX_SCHEME && isSchemeChar(text.charCodeAt(j))) j++;
+  if (j - i > MAX_SCHEME || code(text, j) !== 0x3a) return { colon: -1, floor: j };
+  return { colon: j, floor: j };
+}
+
+/** Scan the authority of `scheme://` from `a`: its end and the last `@` in it. */
+function scanAuthority(text: string, a: number): { end: number; at: number } | null {
+  let j = a;
+  let at = -1;
+  let paren = 0;
+  let square = 0;
+  while (j < text.length) {
+    if (j - a > MAX_AUTHORITY) return null;
+    const c = text.charCodeAt(j);
+    if (isAuthorityEnd(c)) break;
+    const k = kindAt(text, j);
+    if (k === K.Space || k === K.Control || k === K.Quote || k === K.CjkPunct) break;
+    if (c === 0x28) paren++;
+    else if (c === 0x29) {
+      if (paren === 0) break;
+      paren--;
+    } else if (c === 0x5b) square++;
+    else if (c === 0x5d) {
+      if (square === 0) break;
+      square--;
+    } else if (c === 0x7d) break;
+    else if (c === 0x40) at = j;
+    j += widthAt(text, j);
+  }
+  return { end: j, at };
+}
+
+/** Host span inside [hs, end): up to the port colon (outside an IPv6 literal). Searches only inside the span. */
+function hostEnd(text: string, hs: number, end: number): number {
+  if (code(text, hs) === 0x5b) {
+    for (let j = hs; j < end; j++) if (text.charCodeAt(j) === 0x5d) return j + 1;
+    return end;
+  }
+  for (let j = end - 1; j >= hs; j--) if (text.charCodeAt(j) === 0x3a) return j;
+  return end;
+}
+
+function lastLabel(host: string): string {
+  const dot = host.lastIndexOf('.');
+  return dot >= 0 ? host.slice(dot + 1) : host;
+}
+
+function tryHierarchical(text: string, i: number, scheme: string, a: number): Hit | null {
+  const auth = scanAuthority(text, a);
+  if (auth === null) return null;
+  const hs = auth.at >= 0 ? auth.at + 1 : a;
+  let he = hostEnd(text, hs, auth.end);
+  let folded = foldSchemeHost(text, hs, he);
+  let end: number;
+  if (folded.firstGlued >= 0 && !isKnownTld(lastLabel(folded.host))) {
+    // `http://example.com中国語` or `http://t.cn😀`: a host running into Chinese text or
+    // an emoji without ending in a real TLD stops where that text begins.
+    end = folded.firstGlued;
+    while (end > hs && (code(text, end - 1) === 0x2e || kindAt(text, end - 1) === K.AltDot || kindAt(text, end - 1) === K.Ignorable)) end--;
+    he = Math.min(he, end);
+  } else {
+    end = isAuthorityEnd(code(text, auth.end)) ? scanPath(text, auth.end) : auth.end;
+    end = trimTrailing(text, i, end);
+    if (end < auth.end) he = hostEnd(text, hs, end);
+  }
+  if (he > end) he = end;
+  folded = foldSchemeHost(text, hs, he);
+  if (folded.host.length === 0 && scheme !== 'file') return null;
+  const raw = text.slice(i, end);
+  const cand: Candidate = {
+    start: i,
+    end,
+    raw,
+    form: folded.folds.length > 0 ? 'obfuscated' : 'scheme',
+    folded: folded.folds,
+    credentials: auth.at >= 0 && auth.at < end,
+  };
+  const href = text.slice(i, hs) + folded.host + text.slice(he, end);
+  const link = judge(href, cand, { requireKnownSuffix: false });
+  if (link !== null) return { link, next: end };
+  // A written URL no parser accepts (bad port, `xn--` garbage) is still shown to the
+  // reader as a link; it is reported with url null unless its host has no shape at all.
+  if (scheme !== 'file' && !/[^.]/.test(folded.host)) return null;
+  return { link: unparsedLink(cand, scheme), next: end };
+}
+
+function tryOpaque(text: string, i: number, colon: number): Hit | null {
+  const end = trimTrailing(text, colon + 1, scanPath(text, colon + 1));
+  if (end <= colon + 1) return null;
+  const raw = text.slice(i, end);
+  const cand: Candidate = { start: i, end, raw, form: 'scheme', folded: [], credentials: false };
+  const scheme = text.slice(i, colon).toLowerCase();
+  return { link: judge(raw, cand, { requireKnownSuffix: false }) ?? unparsedLink(cand, scheme), next: end };
+}
+
+/** A link written with a scheme at i, or null with the floor for further scheme starts. */
+function tryScheme(text: string, i: number): Hit {
+  const { colon, floor } = readScheme(text, i);
+  if (colon < 0) return { link: null, next: floor };
+  const scheme = text.slice(i, colon).toLowerCase();
+  if (code(text, colon + 1) === 0x2f && code(text, colon + 2) === 0x2f) {
+    return tryHierarchical(text, i, scheme, colon + 3) ?? { link: null, next: colon + 1 };
+  }
+  if (OPAQUE_SCHEMES.has(scheme)) return tryOpaque(text, i, colon) ?? { link: null, next: colon + 1 };
+  return { link: null, next: colon + 1 };
+}
+
+function ldh(labels: Label[]): boolean {
+  for (const l of labels) {
+    if (l.value.charCodeAt(0) === 0x2d || l.value.charCodeAt(l.value.length - 1) === 0x2d) return false;
+  }
+  return true;
+}
+
+/** `:8080` after a bare host: the index after the port, or `i` when there is none. */
+function readPort(text: string, i: number): number {
+  if (code(text, i) !== 0x3a) return i;
+  let j = i + 1;
+  while (j < text.length && j - i <= 5) {
+    const c = text.charCodeAt(j);
+    if (c < 0x30 || c > 0x39) break;
+    j++;
+  }
+  if (j === i + 1 || j - i > 6 || kindAt(text, j) === K.Alnum) return i;
+  return j;
+}
+
+/** A scheme-less host at i (`example.com`, `example 点 cn`), with its port and path. */
+export function tryBare(text: string, i: number, start: number): Hit {
+  const run = readHostRun(text, i, true);
+  const fail: Hit = { link: null, next: run.scanEnd };
+  const labels = isBareIpv4(run.labels) ? run.labels : settleLabels(run.labels);
+  if (labels === null || !ldh(labels)) return fail;
+  const last = labels[labels.length - 1] as Label;
+  const after = code(text, last.end);
+  // `name@example.com` and `example.com@mail.com` are e-mail addresses; `a_b.com` is no DNS host.
+  if (after === 0x40 || after === 0x5f) return fail;
+  const ipv4 = isBareIpv4(labels);
+  if (!ipv4 && labels.every((l) => /^[0-9]+$/.test(l.value))) return fail;
+  let end = readPort(text, last.end);
+  const c = code(text, end);
+  if (c === 0x2f || c === 0x3f || c === 0x23) end = Math.max(end, trimTrailing(text, end, scanPath(text, end)));
+  const folds = foldsOf(labels);
+  const cand: Candidate = { start, end, raw: text.slice(start, end), form: folds.length > 0 ? 'obfuscated' : 'bare', folded: folds, credentials: false };
+  const href = `http://${hostOf(labels)}${text.slice(last.end, end)}`;
+  const link = judge(href, cand, { requireKnownSuffix: true });
+  return link === null ? fail : { link, next: end };
+}
+
+function keep(link: FoundLink, o: ResolvedFindLinksOptions): boolean {
+  if (!o.obfuscated && link.form === 'obfuscated') return false;
+  if (!o.schemes && !link.web) return false;
+  return true;
+}
+
+/**
+ * Every link a reader could follow in `text`, in order, with UTF-16 spans into the
+ * original text. Linear in the length of `text`.
+ */
+export function findLinks(text: string, options?: FindLinksOptions): FoundLink[] {
+  const o = resolveFindLinksOptions(options);
+  const out: FoundLink[] = [];
+  const n = text.length;
+  let schemeFloor = 0;
+  let bareFloor = 0;
+  let i = 0;
+  while (i < n) {
+    if (o.maxLinks !== undefined && out.length >= o.maxLinks) break;
+    const k = kindAt(text, i);
+    if (k === K.Alnum && i >= schemeFloor && isAsciiLetter(text.charCodeAt(i)) && schemeBoundary(text, i)) {
+      const hit = tryScheme(text, i);
+      if (hit.link !== null) {
+        if (keep(hit.link, o)) out.push(hit.link);
+        i = bareFloor = schemeFloor = hit.next;
+        continue;
+      }
+      schemeFloor = hit.next;
+    }
+    if (o.bare && (k === K.Alnum || k === K.FullAlnum || k === K.Letter) && i >= bareFloor && bareBoundary(text, i)) {
+      const start = i >= 1 && text.charCodeAt(i - 1) === 0x2f ? i - 2 : i;
+      const hit = tryBare(text, i, start);
+      if (hit.link !== null) {
+        if (keep(hit.link, o)) out.push(hit.link);
+        i = bareFloor = schemeFloor = hit.next;
+        continue;
+      }
+      bareFloor = hit.next;
+    }
+    i += widthAt(text, i);
+  }
+  return out;
+}

@@ -1,0 +1,353 @@
+import { K, foldFullwidth, isBareLabelKind, kindAt, widthAt } from './chars.js';
+import { isKnownTld } from './judge.js';
+import type { FoldKind } from './types.js';
+
+/**
+ * Reading a host out of free text, one label and one separator at a time, folding
+ * what a reader sees as a dot. Every loop is bounded by the host caps below, so a
+ * candidate costs O(253) at most whatever the text around it holds.
+ */
+
+export const MAX_HOST_SCAN = 253;
+const MAX_LABEL = 63;
+const MAX_GAP = 3;
+
+/** How two labels were joined. Weak joins (spaced, English word) are the easiest to hit by accident. */
+export const enum Sep {
+  Dot,
+  AltDot,
+  Bracket,
+  WordZh,
+  WordEn,
+  Spaced,
+}
+
+const SEP_FOLD: Record<Sep, FoldKind | null> = {
+  [Sep.Dot]: null,
+  [Sep.AltDot]: 'fullwidth-dot',
+  [Sep.Bracket]: 'bracket-dot',
+  [Sep.WordZh]: 'word-dot',
+  [Sep.WordEn]: 'word-dot',
+  [Sep.Spaced]: 'spaced-dot',
+};
+
+const CLOSER: ReadonlyMap<number, number> = new Map([
+  [0x5b, 0x5d], // [ ]
+  [0x28, 0x29], // ( )
+  [0x7b, 0x7d], // { }
+  [0xff08, 0xff09], // （ ）
+  [0x3010, 0x3011], // 【 】
+  [0xff3b, 0xff3d], // ［ ］
+  [0xff5b, 0xff5d], // ｛ ｝
+  [0x3014, 0x3015], // 〔 〕
+]);
+
+const DIAN = 0x70b9; // 点
+const DIAN_TRAD = 0x9ede; // 點
+
+/**
+ * TLDs a spaced or English-word dot may end in. `dot` and ` . ` occur in ordinary
+ * English (`polka dot dress`, `red dot design`), and new gTLDs make nearly any word a
+ * TLD, so these weak joins count only before the suffixes spam actually uses.
+ */
+const WEAK_TLDS: ReadonlySet<string> = new Set([
+  'com', 'net', 'org', 'cn', 'info', 'biz', 'top', 'xyz', 'vip', 'cc', 'club', 'online', 'io', 'co', 'tv', 'wang', 'ltd', 'icu', 'hk', 'tw', 'us', 'uk',
+]);
+
+/** Words that, before ` dot com`, make ordinary English (`the dot com bubble`), not a host. */
+const DOT_STOPWORDS: ReadonlySet<string> = new Set([
+  'a', 'an', 'the', 'this', 'that', 'these', 'those', 'my', 'your', 'his', 'her', 'its', 'our', 'their', 'of', 'in', 'on', 'at',
+  'by', 'for', 'with', 'from', 'to', 'into', 'and', 'or', 'but', 'no', 'any', 'each', 'every', 'some', 'polka', 'red', 'one',
+]);
+
+function isSpaceAt(text: string, i: number): boolean {
+  if (i >= text.length) return false;
+  const c = text.charCodeAt(i);
+  return c === 0x20 || c === 0x3000 || c === 0xa0 || c === 0x09;
+}
+
+function skipSpaces(text: string, i: number, max: number): number {
+  let j = i;
+  while (j - i < max && isSpaceAt(text, j)) j++;
+  return j;
+}
+
+function isWordDot(text: string, i: number): boolean {
+  return (
+    i + 3 <= text.length &&
+    (text.charCodeAt(i) | 0x20) === 0x64 &&
+    (text.charCodeAt(i + 1) | 0x20) === 0x6f &&
+    (text.charCodeAt(i + 2) | 0x20) === 0x74
+  );
+}
+
+/** `[.]`, `(.)`, `（。）`, `[dot]`, `(点)` at `i`: the index after the closer, or -1. */
+export function readBracketDot(text: string, i: number): number {
+  const closer = CLOSER.get(text.charCodeAt(i));
+  if (closer === undefined) return -1;
+  let j = skipSpaces(text, i + 1, 2);
+  if (j >= text.length) return -1;
+  const c = text.charCodeAt(j);
+  if (c === 0x2e || c === 0x3002 || c === 0xff0e || c === 0xff61 || c === DIAN || c === DIAN_TRAD) j++;
+  else if (isWordDot(text, j)) j += 3;
+  else return -1;
+  j = skipSpaces(text, j, 2);
+  return j < text.length && text.charCodeAt(j) === closer ? j + 1 : -1;
+}
+
+export interface SepHit {
+  sep: Sep;
+  next: number;
+}
+
+/** A separator starting at `i` (right after a label) and where the next label would start. */
+export function readSep(text: string, i: number, allowWeak: boolean): SepHit | null {
+  if (i >= text.length) return null;
+  const c = text.charCodeAt(i);
+  if (c === 0x2e) return { sep: Sep.Dot, next: i + 1 };
+  const k = kindAt(text, i);
+  if (k === K.AltDot) return { sep: Sep.AltDot, next: i + 1 };
+  if (!allowWeak) {
+    const b = readBracketDot(text, i);
+    return b < 0 ? null : { sep: Sep.Bracket, next: b };
+  }
+  if (c === DIAN || c === DIAN_TRAD) return { sep: Sep.WordZh, next: skipSpaces(text, i + 1, MAX_GAP) };
+  const b = readBracketDot(text, i);
+  if (b >= 0) return { sep: Sep.Bracket, next: skipSpaces(text, b, MAX_GAP) };
+  if (!isSpaceAt(text, i)) return null;
+  const s = skipSpaces(text, i, MAX_GAP);
+  if (s >= text.length) return null;
+  const d = text.charCodeAt(s);
+  if (d === 0x2e || d === 0x3002) {
+    const t = skipSpaces(text, s + 1, MAX_GAP);
+    return t > s + 1 ? { sep: Sep.Spaced, next: t } : null;
+  }
+  if (d === DIAN || d === DIAN_TRAD) return { sep: Sep.WordZh, next: skipSpaces(text, s + 1, MAX_GAP) };
+  if (isWordDot(text, s)) {
+    const t = skipSpaces(text, s + 3, MAX_GAP);
+    return t > s + 3 ? { sep: Sep.WordEn, next: t } : null;
+  }
+  const bb = readBracketDot(text, s);
+  if (bb >= 0) return { sep: Sep.Bracket, next: skipSpaces(text, bb, MAX_GAP) };
+  return null;
+}
+
+export interface Label {
+  /** Folded text: full-width letters made ASCII, invisible characters dropped. */
+  value: string;
+  start: number;
+  end: number;
+  /** Separator before this label (Dot for the first). */
+  sep: Sep;
+  folds: FoldKind[];
+}
+
+/** One label of a bare host at `i`, or null. Ignorables count only between label characters. */
+export function readLabel(text: string, i: number, sep: Sep): Label | null {
+  let j = i;
+  let value = '';
+  const folds: FoldKind[] = [];
+  let end = i;
+  while (j < text.length && value.length <= MAX_LABEL) {
+    const k = kindAt(text, j);
+    if (k === K.Ignorable) {
+      j++;
+      continue;
+    }
+    if (!isBareLabelKind(k)) break;
+    if (j > end) folds.push('zero-width');
+    const c = text.charCodeAt(j);
+    if (k === K.FullAlnum) {
+      value += foldFullwidth(c);
+      if (!folds.includes('fullwidth-letter')) folds.push('fullwidth-letter');
+      j++;
+    } else {
+      const w = widthAt(text, j);
+      value += text.slice(j, j + w);
+      j += w;
+    }
+    end = j;
+  }
+  if (value.length === 0 || value.length > MAX_LABEL) return null;
+  return { value, start: i, end, sep, folds: [...new Set(folds)] };
+}
+
+export interface HostRun {
+  labels: Label[];
+  /** Where reading stopped: no bare host starts before this in the same run. */
+  scanEnd: number;
+}
+
+function startsLabel(text: string, i: number): boolean {
+  if (i >= text.length) return false;
+  const k = kindAt(text, i);
+  return k === K.Alnum || k === K.FullAlnum || k === K.Letter;
+}
+
+const IDN_TLD_MAX = 8;
+
+/**
+ * An internationalized TLD glued to Chinese text (`twitter.みんなです`): the longest
+ * prefix of the CJK run that is a real TLD, tried longest first (at most 8 lookups).
+ */
+function readIdnTld(text: string, i: number): Label | null {
+  let j = i;
+  while (j < text.length && j - i < IDN_TLD_MAX && kindAt(text, j) === K.Cjk) j++;
+  for (let e = j; e > i; e--) {
+    const v = text.slice(i, e);
+    if (isKnownTld(v)) return { value: v, start: i, end: e, sep: Sep.Dot, folds: [] };
+  }
+  return null;
+}
+
+/** Labels and separators from `i`, greedy, stopping at the first thing that is neither. */
+export function readHostRun(text: string, i: number, allowWeak: boolean): HostRun {
+  const labels: Label[] = [];
+  const first = readLabel(text, i, Sep.Dot);
+  if (first === null) return { labels, scanEnd: i + 1 };
+  labels.push(first);
+  let total = first.value.length;
+  let p = first.end;
+  while (total <= MAX_HOST_SCAN) {
+    const hit = readSep(text, p, allowWeak);
+    if (hit === null) break;
+    let label: Label | null = null;
+    if (startsLabel(text, hit.next)) label = readLabel(text, hit.next, hit.sep);
+    else if (hit.sep === Sep.Dot && hit.next < text.length && kindAt(text, hit.next) === K.Cjk) {
+      label = readIdnTld(text, hit.next);
+      if (label !== null) {
+        labels.push(label);
+        p = label.end;
+        break;
+      }
+    }
+    if (label === null) break;
+    labels.push(label);
+    total += label.value.length + 1;
+    p = label.end;
+  }
+  return { labels, scanEnd: Math.max(p, i + 1) };
+}
+
+function isAsciiWord(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i) | 0x20;
+    if (c < 0x61 || c > 0x7a) return false;
+  }
+  return s.length > 0;
+}
+
+/** Whether `labels` (at least two) end in a TLD the join before it allows. */
+function tailAllowed(labels: Label[]): boolean {
+  const tld = labels[labels.length - 1] as Label;
+  const left = labels[labels.length - 2] as Label;
+  const t = tld.value.toLowerCase();
+  switch (tld.sep) {
+    case Sep.Dot:
+      return isKnownTld(t);
+    case Sep.WordEn:
+      return WEAK_TLDS.has(t) && !DOT_STOPWORDS.has(left.value.toLowerCase());
+    case Sep.Spaced:
+      return WEAK_TLDS.has(t);
+    default:
+      // A disguised dot before a non-ASCII TLD is almost always a sentence ending (iPhone。中国市场).
+      return isAsciiWord(t) && isKnownTld(t);
+  }
+}
+
+function isWeak(sep: Sep): boolean {
+  return sep === Sep.WordEn || sep === Sep.Spaced || sep === Sep.WordZh || sep === Sep.Bracket;
+}
+
+/**
+ * The longest prefix of the run that ends in an acceptable TLD, backing off only
+ * over weak joins (`example.com dot matrix` → example.com), never over real dots.
+ */
+export function settleLabels(labels: Label[]): Label[] | null {
+  let m = labels.length;
+  while (m >= 2) {
+    const head = labels.slice(0, m);
+    if (tailAllowed(head)) return head;
+    if (!isWeak((labels[m - 1] as Label).sep)) return null;
+    m--;
+  }
+  return null;
+}
+
+export function foldsOf(labels: Label[]): FoldKind[] {
+  const out = new Set<FoldKind>();
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i] as Label;
+    if (i > 0) {
+      const f = SEP_FOLD[l.sep];
+      if (f !== null) out.add(f);
+    }
+    for (const f of l.folds) out.add(f);
+  }
+  return [...out];
+}
+
+export function hostOf(labels: Label[]): string {
+  return labels.map((l) => l.value).join('.');
+}
+
+/** Dotted-decimal IPv4 written bare (`192.168.1.1`): four decimal labels, each at most 255. */
+export function isBareIpv4(labels: Label[]): boolean {
+  if (labels.length !== 4) return false;
+  for (const l of labels) {
+    if (l.sep !== Sep.Dot || l.value.length > 3) return false;
+    for (let i = 0; i < l.value.length; i++) {
+      const c = l.value.charCodeAt(i);
+      if (c < 0x30 || c > 0x39) return false;
+    }
+    if (Number(l.value) > 255) return false;
+  }
+  return true;
+}
+
+export interface FoldedHost {
+  host: string;
+  folds: FoldKind[];
+  /** First CJK or symbol character in the host, -1 if none: where glued text may begin. */
+  firstGlued: number;
+}
+
+/**
+ * Fold the host of a URL written with a scheme: dots a reader sees (。．｡, `[.]`),
+ * full-width letters, invisible characters. Everything else is left to WHATWG.
+ */
+export function foldSchemeHost(text: string, start: number, end: number): FoldedHost {
+  let host = '';
+  const folds = new Set<FoldKind>();
+  let firstGlued = -1;
+  let j = start;
+  while (j < end) {
+    const k = kindAt(text, j);
+    const c = text.charCodeAt(j);
+    if (k === K.AltDot) {
+      host += '.';
+      folds.add('fullwidth-dot');
+      j++;
+    } else if (k === K.FullAlnum) {
+      host += foldFullwidth(c);
+      folds.add('fullwidth-letter');
+      j++;
+    } else if (k === K.Ignorable) {
+      folds.add('zero-width');
+      j++;
+    } else {
+      const b = CLOSER.has(c) ? readBracketDot(text, j) : -1;
+      if (b >= 0 && b <= end) {
+        host += '.';
+        folds.add('bracket-dot');
+        j = b;
+        continue;
+      }
+      if (firstGlued < 0 && (k === K.Cjk || k === K.Symbol)) firstGlued = j;
+      const w = widthAt(text, j);
+      host += text.slice(j, j + w);
+      j += w;
+    }
+  }
+  return { host, folds: [...folds], firstGlued };
+}

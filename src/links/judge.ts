@@ -1,0 +1,144 @@
+import { parse } from 'tldts';
+import type { FoundLink, HostType, LinkForm } from './types.js';
+
+/**
+ * Turning a candidate into a FoundLink: WHATWG `URL` decides what a browser would
+ * open (userinfo, percent-decoding, IDNA, IPv4 in hex/decimal, IPv6), then tldts
+ * names the public suffix and registrable domain of that canonical host.
+ */
+
+const ICANN = { extractHostname: false, allowPrivateDomains: false, mixedInputs: false } as const;
+const WITH_PRIVATE = { extractHostname: false, allowPrivateDomains: true, mixedInputs: false } as const;
+
+/** Where a candidate sits in the text and how it was written; the judge adds the rest. */
+export interface Candidate {
+  start: number;
+  end: number;
+  raw: string;
+  form: LinkForm;
+  folded: string[];
+  credentials: boolean;
+}
+
+const WEB_SCHEMES: ReadonlySet<string> = new Set(['http', 'https']);
+
+/** Longest host and label DNS can carry; longer is not a host anyone can reach. */
+const MAX_HOST = 253;
+const MAX_LABEL = 63;
+
+/** Hosts with a `.`-free run of at most 63 and at most 253 in all; empty labels mean no host. */
+export function dnsShaped(host: string): boolean {
+  if (host.length === 0 || host.length > MAX_HOST) return false;
+  let run = 0;
+  for (let i = 0; i < host.length; i++) {
+    if (host.charCodeAt(i) === 0x2e) {
+      if (run === 0) return false;
+      run = 0;
+    } else if (++run > MAX_LABEL) return false;
+  }
+  return run > 0;
+}
+
+/** WHATWG serializes every IPv4 form (hex, octal, dword) to dotted decimal, so this check suffices. */
+function isDottedQuad(host: string): boolean {
+  let parts = 1;
+  let digits = 0;
+  for (let i = 0; i < host.length; i++) {
+    const c = host.charCodeAt(i);
+    if (c === 0x2e) {
+      if (digits === 0) return false;
+      parts++;
+      digits = 0;
+    } else if (c >= 0x30 && c <= 0x39) digits++;
+    else return false;
+  }
+  return parts === 4 && digits > 0;
+}
+
+export function hostTypeOf(host: string): HostType {
+  if (host.charCodeAt(0) === 0x5b) return 'ipv6';
+  return isDottedQuad(host) ? 'ipv4' : 'domain';
+}
+
+/** Public-suffix facts of a canonical domain, ICANN section and with the PRIVATE section (github.io). */
+export function suffixFacts(host: string): Pick<FoundLink, 'domain' | 'publicSuffix' | 'privateDomain' | 'privateSuffix'> {
+  const icann = parse(host, ICANN);
+  const known = icann.isIcann === true;
+  const domain = known ? icann.domain : null;
+  const publicSuffix = known ? icann.publicSuffix : null;
+  const priv = parse(host, WITH_PRIVATE);
+  if (priv.isPrivate === true) return { domain, publicSuffix, privateDomain: priv.domain, privateSuffix: priv.publicSuffix };
+  return { domain, publicSuffix, privateDomain: domain, privateSuffix: publicSuffix };
+}
+
+/** True when `tld` (one label, any case, Unicode or punycode) is an ICANN top-level domain. */
+const tldMemo = new Map<string, boolean>();
+export function isKnownTld(tld: string): boolean {
+  const key = tld.toLowerCase();
+  let hit = tldMemo.get(key);
+  if (hit === undefined) {
+    const r = parse(`x.${key}`, ICANN);
+    hit = r.isIcann === true && r.publicSuffix !== null && !r.publicSuffix.includes('.');
+    // Bounded so that a text full of distinct fake TLDs cannot grow memory without limit.
+    if (tldMemo.size >= 4096) tldMemo.clear();
+    tldMemo.set(key, hit);
+  }
+  return hit;
+}
+
+/** A link whose text no URL parser accepts: still a link a reader sees, with nothing canonical to judge. */
+export function unparsedLink(c: Candidate, scheme: string): FoundLink {
+  return {
+    ...c,
+    scheme,
+    web: WEB_SCHEMES.has(scheme),
+    url: null,
+    host: null,
+    hostType: null,
+    domain: null,
+    publicSuffix: null,
+    privateDomain: null,
+    privateSuffix: null,
+    path: '/',
+  };
+}
+
+export interface JudgeOptions {
+  /** Bare and obfuscated candidates count only with an ICANN public suffix and a registrable domain. */
+  requireKnownSuffix: boolean;
+}
+
+/**
+ * Parse `href` the way a browser does and describe the result. Null when no URL
+ * parser accepts it, when its host could not exist in DNS, or (requireKnownSuffix)
+ * when its host has no real public suffix.
+ */
+export function judge(href: string, c: Candidate, options: JudgeOptions): FoundLink | null {
+  let url: URL;
+  try {
+    url = new URL(href);
+  } catch {
+    return null;
+  }
+  const scheme = url.protocol.slice(0, -1);
+  const web = WEB_SCHEMES.has(scheme);
+  let host: string | null = url.hostname === '' ? null : url.hostname;
+  if (host !== null && host.endsWith('.')) host = host.slice(0, -1);
+  const hostType = host === null ? null : hostTypeOf(host);
+  let facts: Pick<FoundLink, 'domain' | 'publicSuffix' | 'privateDomain' | 'privateSuffix'> = {
+    domain: null,
+    publicSuffix: null,
+    privateDomain: null,
+    privateSuffix: null,
+  };
+  if (host !== null && hostType === 'domain') {
+    // Non-web schemes keep an opaque host (weixin://dl): only web hosts must fit DNS.
+    if (web && !dnsShaped(host)) return null;
+    facts = suffixFacts(host);
+    if (options.requireKnownSuffix && facts.domain === null) return null;
+  } else if (options.requireKnownSuffix && hostType !== 'ipv4') {
+    return null;
+  }
+  const path = url.pathname + url.search;
+  return { ...c, scheme, web, url: url.href, host, hostType, ...facts, path: path === '' ? '/' : path };
+}
