@@ -3,13 +3,15 @@ import type { Finding } from '../findings.js';
 import { childPath, finding, formatPath } from '../checks/finding.js';
 import { decodeDataString } from './data.js';
 import { parseJsonExact } from './json.js';
-import { KNOWN_KEYS, PAYLOAD_TYPES, PayloadSchema, type Payload, type PayloadType } from './schema.js';
+import { DATA_SCHEMAS, EnvelopeSchema, KNOWN_KEYS, PAYLOAD_TYPES, type Content, type Payload, type PayloadType } from './schema.js';
 
 export interface ParsedMessage {
   /** The validated payload, or null when its shape is wrong (then `findings` says why). */
   payload: Payload | null;
   /** The message type when it is a known one, even if the rest is invalid. */
   type: PayloadType | null;
+  /** Type and valid data even when the envelope (receiver_id…) is wrong, so limits are still checked. */
+  content: Content | null;
   /**
    * The decoded `data` object as given, even when the schema refused it, so link and
    * competitor checks still report on every string that is there.
@@ -41,15 +43,32 @@ export function parseMessage(message: unknown): ParsedMessage {
     return failed(finding('payload/not-object', 'error', { en: 'A message must be an object with type and data', zh: '消息必须是包含 type 和 data 的对象' }, ''));
   }
   const type = (PAYLOAD_TYPES as readonly unknown[]).includes(value.type) ? (value.type as PayloadType) : null;
-  const data = decodedData(value.data);
-  const result = PayloadSchema.safeParse(value);
-  const findings = result.success ? [] : issuesToFindings(result.error.issues, value, data);
+  const findings: Finding[] = [];
+  const envelope = EnvelopeSchema.safeParse(value);
+  if (!envelope.success) findings.push(...issuesToFindings(envelope.error.issues.filter((i) => i.path[0] !== 'data'), value, null, []));
+  let data: Record<string, unknown> | null = null;
+  let content: Content | null = null;
+  if (typeof value.data === 'string') {
+    const decoded = decodeDataString(value.data);
+    if (decoded.ok && isRecord(decoded.value)) data = decoded.value;
+    else {
+      const why = decoded.ok ? 'must be a JSON object, URL-encoded' : decoded.message;
+      findings.push(finding('payload/data-encoding', 'error', { en: `data ${why}`, zh: `data ${RULES['payload/data-encoding']!.zh}` }, 'data'));
+    }
+  } else if (isRecord(value.data)) data = value.data;
+  else findings.push(...issuesToFindings([{ code: 'invalid_type', expected: 'object', path: [], message: '', input: value.data }], value, null, ['data']));
+  if (type && data) {
+    const parsed = DATA_SCHEMAS[type].safeParse(data);
+    if (parsed.success) content = { type, data: parsed.data } as Content;
+    else findings.push(...issuesToFindings(parsed.error.issues, data, data, ['data']));
+  }
   unknownKeys(value, type, data, findings);
-  return { payload: result.success ? result.data : null, type, data, findings };
+  const payload = envelope.success && content ? ({ ...envelope.data, data: content.data } as Payload) : null;
+  return { payload, type, content, data, findings };
 }
 
 function failed(f: Finding): ParsedMessage {
-  return { payload: null, type: null, data: null, findings: [f] };
+  return { payload: null, type: null, content: null, data: null, findings: [f] };
 }
 
 function decodedData(data: unknown): Record<string, unknown> | null {
@@ -60,14 +79,10 @@ function decodedData(data: unknown): Record<string, unknown> | null {
   return isRecord(data) ? data : null;
 }
 
-/** The value at a zod issue path, looking through the encoded `data` string. */
-function valueAt(root: Record<string, unknown>, data: Record<string, unknown> | null, path: ReadonlyArray<PropertyKey>): unknown {
-  let v: unknown = root;
+/** The value at a zod issue path (relative to `data` when `inData`). */
+function valueAt(root: Record<string, unknown>, data: Record<string, unknown> | null, path: ReadonlyArray<PropertyKey>, inData: boolean): unknown {
+  let v: unknown = inData ? data : root;
   for (let i = 0; i < path.length; i++) {
-    if (i === 0 && path[0] === 'data') {
-      v = data ?? root.data;
-      continue;
-    }
     if (typeof v !== 'object' || v === null) return undefined;
     v = (v as Record<PropertyKey, unknown>)[path[i]!];
   }
@@ -80,15 +95,14 @@ function describe(v: unknown): string {
   return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
-function issuesToFindings(issues: z.core.$ZodIssue[], root: Record<string, unknown>, data: Record<string, unknown> | null): Finding[] {
+/** zod issues → findings; `prefix` places issues of a sub-schema (data) in the whole payload. */
+function issuesToFindings(issues: ReadonlyArray<z.core.$ZodIssue>, root: Record<string, unknown>, data: Record<string, unknown> | null, prefix: PropertyKey[]): Finding[] {
   const out: Finding[] = [];
-  const encodingFailed = issues.some((i) => ruleOf(i) === 'payload/data-encoding');
-  for (const issue of issues) {
+  for (const raw of issues) {
+    const issue = { ...raw, path: [...prefix, ...raw.path] };
     const path = formatPath(issue.path);
     const rule = ruleOf(issue);
-    // A `data` string that could not be decoded yields one finding, not one per field.
-    if (encodingFailed && rule !== 'payload/data-encoding' && issue.path[0] === 'data') continue;
-    const actual = valueAt(root, data, issue.path);
+    const actual = prefix.length > 0 && issue.path.length === prefix.length && 'input' in raw ? raw.input : valueAt(root, data, issue.path.slice(prefix.length), prefix.length > 0);
     const field = rule ? RULES[rule] : actual === undefined ? undefined : RULES[FIELD_RULE[path] ?? ''];
     if (field) {
       const where = path || 'data';

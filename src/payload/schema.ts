@@ -74,6 +74,12 @@ export const TextPayloadSchema = z.object({ type: z.literal('text'), data: dataO
 export const ArticlesPayloadSchema = z.object({ type: z.literal('articles'), data: dataOf(ArticlesDataSchema), ...envelope });
 export const PositionPayloadSchema = z.object({ type: z.literal('position'), data: dataOf(PositionDataSchema), ...envelope });
 
+/** The envelope alone, so a bad receiver_id does not hide what the data says (and vice versa). */
+export const EnvelopeSchema = z.object({ type: PayloadTypeSchema, data: z.unknown(), ...envelope });
+
+/** The data schema for each type, applied to already-decoded data. */
+export const DATA_SCHEMAS = { text: TextDataSchema, articles: ArticlesDataSchema, position: PositionDataSchema } as const;
+
 export const PayloadSchema = z.discriminatedUnion('type', [TextPayloadSchema, ArticlesPayloadSchema, PositionPayloadSchema]);
 
 export type TextData = z.infer<typeof TextDataSchema>;
@@ -82,6 +88,8 @@ export type ArticlesData = z.infer<typeof ArticlesDataSchema>;
 export type PositionData = z.infer<typeof PositionDataSchema>;
 export type Payload = z.infer<typeof PayloadSchema>;
 export type PayloadInput = z.input<typeof PayloadSchema>;
+/** A payload's content whose data is valid, whatever the envelope says. */
+export type Content = { [K in PayloadType]: { type: K; data: z.infer<(typeof DATA_SCHEMAS)[K]> } }[PayloadType];
 
 /** Top-level and per-type keys the API knows; anything else is reported, not dropped silently. */
 export const KNOWN_KEYS = {

@@ -1,0 +1,79 @@
+/**
+ * Aho–Corasick multi-pattern matcher: every name, alias, homophone, ID word and call
+ * to action is found in one left-to-right pass, O(text + matches), whatever the size
+ * of the dictionary. Compiled once when the gate is created. (A RegExp alternation
+ * of hundreds of terms would also work, but V8 tries each alternative at each
+ * position; linkify-it and similar libraries don't offer a dictionary matcher.)
+ */
+export interface Match<T> {
+  /** Offsets into the scanned string, [start, end). */
+  start: number;
+  end: number;
+  value: T;
+}
+
+export class AhoCorasick<T> {
+  private readonly next: Array<Map<number, number>> = [new Map()];
+  private readonly fail: number[] = [0];
+  /** Patterns ending at a node: [length, value]. */
+  private readonly out: Array<Array<[number, T]>> = [[]];
+
+  constructor(patterns: Iterable<readonly [string, T]>) {
+    for (const [text, value] of patterns) if (text.length > 0) this.add(text, value);
+    this.link();
+  }
+
+  private add(text: string, value: T): void {
+    let node = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      let child = this.next[node]!.get(c);
+      if (child === undefined) {
+        child = this.next.length;
+        this.next.push(new Map());
+        this.fail.push(0);
+        this.out.push([]);
+        this.next[node]!.set(c, child);
+      }
+      node = child;
+    }
+    this.out[node]!.push([text.length, value]);
+  }
+
+  /** Breadth-first failure links; each node inherits the outputs of its failure node. */
+  private link(): void {
+    const queue: number[] = [...this.next[0]!.values()];
+    for (let q = 0; q < queue.length; q++) {
+      const node = queue[q]!;
+      for (const [c, child] of this.next[node]!) {
+        let f = this.fail[node]!;
+        while (f !== 0 && !this.next[f]!.has(c)) f = this.fail[f]!;
+        const target = this.next[f]!.get(c);
+        this.fail[child] = target !== undefined && target !== child ? target : 0;
+        this.out[child]!.push(...this.out[this.fail[child]!]!);
+        queue.push(child);
+      }
+    }
+  }
+
+  /** All matches, overlapping ones included, in order of their end offset. */
+  findAll(text: string): Array<Match<T>> {
+    const found: Array<Match<T>> = [];
+    let node = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      let child = this.next[node]!.get(c);
+      while (child === undefined && node !== 0) {
+        node = this.fail[node]!;
+        child = this.next[node]!.get(c);
+      }
+      node = child ?? 0;
+      const outs = this.out[node]!;
+      for (let k = 0; k < outs.length; k++) {
+        const [length, value] = outs[k]!;
+        found.push({ start: i + 1 - length, end: i + 1, value });
+      }
+    }
+    return found;
+  }
+}

@@ -1,0 +1,95 @@
+import type { Context } from '../context.js';
+import type { Evidence, Finding, Span } from '../findings.js';
+import type { FoundLink } from '../links/types.js';
+import { classifyLink, describeEntry, type LinkDecision, type Policy } from '../policy/index.js';
+import { finding } from './finding.js';
+
+/**
+ * The link rules: every link goes through policy's classifyLink; this file adds what
+ * depends on the sender rather than the host (link/personal-account) or on how the
+ * link was written (link/obfuscated), and turns decisions into findings.
+ */
+
+function evidenceOf(link: FoundLink, decision: LinkDecision | null): Evidence {
+  const e: Evidence = { text: link.raw };
+  if (link.url) e.url = link.url;
+  if (link.host) e.host = link.host;
+  if (decision?.entry) e.entry = describeEntry(decision.entry);
+  if (link.folded.length > 0) e.detail = `folded: ${link.folded.join(', ')}`;
+  return e;
+}
+
+const shown = (link: FoundLink) => link.host ?? link.raw;
+
+/** Findings for one link found at `span` of the string at `path`. */
+export function judgeLink(link: FoundLink, span: Span, path: string, context: Context, policy: Policy): Finding[] {
+  const decision = classifyLink(link, policy, context.channel);
+  const evidence = evidenceOf(link, decision);
+  const out: Finding[] = [];
+  const personal = context.account === 'personal' && !context.paidLinks;
+  if (personal) {
+    out.push(
+      finding(
+        'link/personal-account',
+        'error',
+        { en: `A personal account may not post links (${shown(link)}) unless it pays for link placement`, zh: `个人账号不能发布链接（${shown(link)}），除非已付费开通` },
+        path,
+        { span, evidence: { ...evidence, detail: 'context.account: personal, paidLinks: false' } },
+      ),
+    );
+  }
+  if (decision.allowed) {
+    if (link.form === 'obfuscated') {
+      // A whitelisted host written in disguise (often just an IME's full-width dot): say so, but it may go.
+      out.push(
+        finding(
+          'link/obfuscated',
+          'warning',
+          { en: `Link ${shown(link)} is written in disguise (${link.folded.join(', ')}); write it plainly`, zh: `链接 ${shown(link)} 的写法经过伪装（${link.folded.join('、')}），请直接写出` },
+          path,
+          { span, evidence },
+        ),
+      );
+    }
+    return out;
+  }
+  if (decision.rule === 'link/not-whitelisted') {
+    // Personal accounts already have one finding per link; the host adds nothing.
+    if (personal) return out;
+    if (link.form === 'obfuscated') {
+      out.push(
+        finding(
+          'link/obfuscated',
+          'error',
+          {
+            en: `Disguised link to ${shown(link)} (${link.folded.join(', ')}), which is not on the whitelist`,
+            zh: `伪装的链接 ${shown(link)}（${link.folded.join('、')}），不在白名单中`,
+          },
+          path,
+          { span, evidence },
+        ),
+      );
+      return out;
+    }
+  }
+  out.push(finding(decision.rule, decision.severity ?? 'error', decision.reason, path, { span, evidence }));
+  return out;
+}
+
+/** All links found in free text. */
+export function judgeLinks(links: readonly FoundLink[], path: string, context: Context, policy: Policy): Finding[] {
+  const out: Finding[] = [];
+  for (const link of links) out.push(...judgeLink(link, { start: link.start, end: link.end }, path, context, policy));
+  return out;
+}
+
+/** A string field that must be a link (article url, image) but cannot be read as one. */
+export function notALink(value: string, path: string): Finding {
+  return finding(
+    'link/invalid-url',
+    'error',
+    { en: `${path} is not a link: "${value.length > 80 ? `${value.slice(0, 80)}…` : value}"`, zh: `${path} 不是有效链接：“${value.length > 80 ? `${value.slice(0, 80)}…` : value}”` },
+    path,
+    { span: { start: 0, end: value.length }, evidence: { text: value.slice(0, 200) } },
+  );
+}

@@ -1,0 +1,117 @@
+import type { Finding } from '../findings.js';
+import type { Limits } from '../policy/schema.js';
+import type { Article, Content } from '../payload/schema.js';
+import { textHalfUnits } from '../payload/units.js';
+import { finding } from './finding.js';
+
+/** rules/limits.yaml, as policy loaded it (with any config override). */
+export type PayloadLimits = Limits;
+
+/** Limits that policy may change, on a payload whose shape is already valid. */
+export function checkPayloadLimits(payload: Content, limits: PayloadLimits): Finding[] {
+  switch (payload.type) {
+    case 'text':
+      return checkText(payload.data.text, limits.text, 'data.text');
+    case 'articles':
+      return checkArticles(payload.data.articles, limits);
+    case 'position':
+      return [
+        ...checkCoordinate(payload.data.longitude, limits.position.longitude, 'data.longitude', 'longitude', '经度'),
+        ...checkCoordinate(payload.data.latitude, limits.position.latitude, 'data.latitude', 'latitude', '纬度'),
+      ];
+  }
+}
+
+export function checkText(text: string, limit: PayloadLimits['text'], path: string): Finding[] {
+  if (text.trim() === '') {
+    return [finding('payload/text-empty', 'error', { en: 'Text is empty', zh: '文本内容为空' }, path)];
+  }
+  const half = textHalfUnits(text, limit.unit);
+  const tooLong = limit.strict ? half >= limit.max * 2 : half > limit.max * 2;
+  if (!tooLong) return [];
+  const units = half / 2;
+  const bound = limit.strict ? `under ${limit.max}` : `at most ${limit.max}`;
+  const boundZh = limit.strict ? `少于 ${limit.max}` : `不超过 ${limit.max}`;
+  const how = limit.unit === 'weibo' ? 'a full-width character counts 1, a half-width one ½' : 'every character counts 1';
+  return [
+    finding(
+      'payload/text-too-long',
+      'error',
+      { en: `Text is ${units} units long; it must be ${bound} (${how})`, zh: `文本长度为 ${units} 字，必须${boundZh}字（${limit.unit === 'weibo' ? '全角字符计 1，半角计 ½' : '每个字符计 1'}）` },
+      path,
+      { span: { start: 0, end: text.length }, evidence: { detail: `limits.text: ${limit.unit}, max ${limit.max}${limit.strict ? ' (strict)' : ''}` } },
+    ),
+  ];
+}
+
+function checkArticles(articles: Article[], limits: PayloadLimits): Finding[] {
+  const out: Finding[] = [];
+  const { min, max, recommended } = limits.articles;
+  const n = articles.length;
+  const detail = `limits.articles: ${min}–${max}, recommended ${recommended.join(' or ')}`;
+  if (n < min || n > max) {
+    out.push(finding('payload/articles-count', 'error', { en: `${n} articles; the API takes ${min} to ${max}`, zh: `图文数量为 ${n}，接口只支持 ${min} 到 ${max} 条` }, 'data.articles', { evidence: { detail } }));
+  } else if (!recommended.includes(n)) {
+    out.push(finding('payload/articles-recommended', 'warning', { en: `${n} articles; ${recommended.join(' or ')} is recommended`, zh: `图文数量为 ${n}，建议 ${recommended.join(' 或 ')} 条` }, 'data.articles', { evidence: { detail } }));
+  }
+  articles.forEach((a, i) => out.push(...checkImage(a.image, limits.image.formats, `data.articles[${i}].image`)));
+  return out;
+}
+
+/** Extension of a URL or file path's last segment (lower-case, no query or fragment) and where it starts. */
+export function imageExtension(image: string): { ext: string; start: number } | null {
+  let end = image.length;
+  const q = image.indexOf('?');
+  if (q >= 0) end = q;
+  const h = image.indexOf('#');
+  if (h >= 0 && h < end) end = h;
+  const path = image.slice(0, end);
+  const slash = path.lastIndexOf('/');
+  const dot = path.lastIndexOf('.');
+  return dot > slash && dot < path.length - 1 ? { ext: path.slice(dot + 1).toLowerCase(), start: dot + 1 } : null;
+}
+
+export function checkImage(image: string, formats: string[], path: string): Finding[] {
+  const found = imageExtension(image);
+  const allowed = formats.map((f) => f.toUpperCase()).join(' or ');
+  if (found === null) {
+    // A CDN path without an extension may still serve a JPG: say so, don't block.
+    return [finding('payload/image-format', 'warning', { en: `Image has no file extension; the API takes ${allowed}`, zh: `图片没有扩展名；接口只支持 ${allowed}` }, path, { evidence: { text: image } })];
+  }
+  const { ext, start } = found;
+  if (formats.includes(ext)) return [];
+  return [
+    finding('payload/image-format', 'error', { en: `Image format .${ext} is not supported; the API takes ${allowed}`, zh: `不支持 .${ext} 格式的图片；接口只支持 ${allowed}` }, path, {
+      span: { start, end: start + ext.length },
+      evidence: { text: image, detail: `limits.image.formats: ${formats.join(', ')}` },
+    }),
+  ];
+}
+
+function checkCoordinate(value: string, [lo, hi]: [number, number], path: string, name: string, nameZh: string): Finding[] {
+  if (compareDecimal(value, lo) >= 0 && compareDecimal(value, hi) <= 0) return [];
+  return [
+    finding('payload/position-range', 'error', { en: `${name} ${value} is outside [${lo}, ${hi}]`, zh: `${nameZh} ${value} 超出范围 [${lo}, ${hi}]` }, path, {
+      span: { start: 0, end: value.length },
+      evidence: { detail: `limits.position.${name}: [${lo}, ${hi}]` },
+    }),
+  ];
+}
+
+/**
+ * Exact comparison of a decimal string with a number: `Number("180.00000000000000001")`
+ * is 180 and would pass a float comparison, so both sides are scaled to bigints.
+ */
+export function compareDecimal(decimal: string, bound: number): -1 | 0 | 1 {
+  const [a, sa] = scaled(decimal);
+  const [b, sb] = scaled(String(bound));
+  const scale = Math.max(sa, sb);
+  const x = a * 10n ** BigInt(scale - sa);
+  const y = b * 10n ** BigInt(scale - sb);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function scaled(decimal: string): [bigint, number] {
+  const [intPart, frac = ''] = decimal.replace(/^\+/, '').split('.');
+  return [BigInt(`${intPart}${frac}`), frac.length];
+}
