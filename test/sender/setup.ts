@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import { createSender, startMockServer, type GateLike, type MockOptions, type MockServer, type Sender, type SenderEvent, type SenderOptions } from '../../src/sender/index.js';
+import { payloadGate, tempDir, TOKEN } from './helpers.js';
+
+export interface Rig {
+  dir: string;
+  db: string;
+  mock: MockServer;
+  sender: Sender;
+  events: SenderEvent[];
+  /** Opens a window on both sides: our ledger and the mock's (Weibo's) own. */
+  open(receiver: string, kind?: 'message' | 'follow' | 'menu' | 'qrcode' | 'mention', at?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function rig(o: { mock?: Partial<MockOptions>; sender?: Partial<SenderOptions>; gate?: GateLike } = {}): Promise<Rig> {
+  const { dir, cleanup } = tempDir();
+  const db = join(dir, 'outbox.db');
+  const mock = await startMockServer({ token: TOKEN, ...o.mock });
+  const events: SenderEvent[] = [];
+  const now = o.sender?.now ?? Date.now;
+  const sender = createSender({
+    gate: o.gate ?? payloadGate(),
+    store: { path: db },
+    endpoint: mock.url,
+    token: TOKEN,
+    timeoutMs: 1000,
+    retry: { maxAttempts: 4, baseMs: 5, capMs: 40, rateLimitPauseMs: 50 },
+    onEvent: (e) => events.push(e),
+    ...o.sender,
+  });
+  return {
+    dir,
+    db,
+    mock,
+    sender,
+    events,
+    async open(receiver, kind = 'message', at = now()) {
+      await sender.recordInbound({ from: receiver, kind, at });
+      mock.inbound({ from: receiver, kind, at });
+    },
+    async close() {
+      sender.close();
+      await mock.close();
+      cleanup();
+    },
+  };
+}
