@@ -10,8 +10,10 @@ export const RuleOptionsSchema = z
   .object({
     /** Path to `weibo-guard.config.*`, relative to ESLint's cwd; absent = look it up from cwd. */
     config: z.string().min(1).optional(),
-    account: AccountSchema.default('enterprise'),
-    channel: ChannelSchema.default('reply'),
+    /** Absent: the project config's default, else `enterprise` (as the gate resolves it). */
+    account: AccountSchema.optional(),
+    /** Absent: the project config's default, else `reply`. */
+    channel: ChannelSchema.optional(),
     /**
      * Engine warnings (findings that do not block sending, e.g. `competitor/mention`)
      * are reported with their own message id; `false` drops them, for a CI that

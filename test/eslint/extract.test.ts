@@ -17,13 +17,12 @@ describe('JS and TS strings', () => {
     expect(written(seen, 'evil.cn')).toBe(String.raw`\u0065vil.c\x6e`);
   });
 
-  it('joins a multi-line template, an interpolation standing for one space', () => {
+  it('judges a template literal part by part between interpolations, mapping across lines', () => {
     const code = 'const t = `line one\n${name} visit https://evil.cn/a\\u0062c`;';
     const seen = extract('js', code);
-    expect(seen.strings).toHaveLength(1);
-    expect(seen.strings[0]!.site.value).toBe('line one\n  visit https://evil.cn/abc');
-    expect(written(seen, 'https://evil.cn/abc')).toBe('https://evil.cn/a\\u0062c');
-    const start = spanRange(seen.strings[0]!.site, { start: 17, end: 36 })[0];
+    expect(seen.strings.map((s) => s.site.value)).toEqual(['line one\n', ' visit https://evil.cn/abc']);
+    expect(written(seen, 'https://evil.cn/abc', 1)).toBe('https://evil.cn/a\\u0062c');
+    const start = spanRange(seen.strings[1]!.site, { start: 7, end: 26 })[0];
     expect(seen.source.getLocFromIndex(start)).toEqual({ line: 2, column: 14 });
   });
 
@@ -50,7 +49,7 @@ describe('JS and TS strings', () => {
   it('leaves a payload with a non-static part to the audit and judges its strings alone', () => {
     const seen = extract('js', "const r = { type: 'text', data: { text: `hi ${name}`, extra: 'x' } };");
     expect(seen.payloads).toEqual([]);
-    expect(seen.strings.map((s) => s.site.value)).toEqual(['text', 'hi  ', 'x']);
+    expect(seen.strings.map((s) => s.site.value)).toEqual(['text', 'hi ', 'x']);
   });
 
   it('keeps an unsafe integer receiver id as written when it is a bigint literal', () => {
@@ -110,10 +109,16 @@ describe('Markdown', () => {
     expect(urls.map((s) => textAt(seen, s.site.range))).toEqual(['https://x.cn/p q', 'https://y.cn/i.png', 'https://z.cn/\\_a']);
   });
 
-  it('judges autolinks once as a URL and their text, at the same characters', () => {
+  it('judges an autolink once, as a URL', () => {
     const seen = extract('markdown', 'see <https://x.cn>\n');
-    const url = seen.strings.find((s) => s.kind === 'url')!;
-    const text = seen.strings.filter((s) => s.kind === 'text').at(-1)!;
-    expect(url.site.range).toEqual(text.site.range);
+    expect(seen.strings.map((s) => [s.kind, s.site.value, textAt(seen, s.site.range)])).toEqual([
+      ['text', 'see ', 'see '],
+      ['url', 'https://x.cn', 'https://x.cn'],
+    ]);
+  });
+
+  it('judges code as text, without the fence info string', () => {
+    const seen = extract('markdown', '```js\njs.cn\n```\n\n`evil.cn`\n');
+    expect(seen.strings.map((s) => textAt(seen, spanRange(s.site, { start: 0, end: s.site.value.length })))).toEqual(['js.cn', 'evil.cn']);
   });
 });

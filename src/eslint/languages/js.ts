@@ -1,6 +1,5 @@
-import { literalSite, shift, type PayloadSite, type Range, type StringSite } from '../sites.js';
-import { decodeLiteral } from '../../audit/locate.js';
-import { evaluatePayload, memo, memoWith, namesTypeAndData, NOT_STATIC, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
+import { literalSite, type PayloadSite, type Range, type StringSite } from '../sites.js';
+import { evaluatePayload, isBlank, kindForKey, memo, memoWith, namesTypeAndData, NOT_STATIC, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
 
 /** The ESTree shapes read here (espree and typescript-eslint agree on them). */
 interface JsNode {
@@ -28,14 +27,6 @@ interface Property extends JsNode {
   method: boolean;
   shorthand: boolean;
 }
-
-/**
- * What an interpolation `${…}` stands for when a template literal is judged alone:
- * one space. The value is unknown here, so it must never glue the text around it into
- * one host (`https://${sub}.evil.cn` is judged as `https:// .evil.cn`, which still
- * finds `evil.cn`); the audit resolves interpolations across files, the linter does not.
- */
-export const INTERPOLATION = ' ';
 
 /** String literals that are names, not text a reply could carry. */
 function isNameLiteral(node: JsNode): boolean {
@@ -73,31 +64,22 @@ function literalString(source: SourceLike, node: Literal): StringSite | null {
   return literalSite(node, source.text, node.range, node.value, 'js');
 }
 
-/** A template literal as one string: cooked parts joined by {@link INTERPOLATION}. */
-function templateString(source: SourceLike, node: TemplateLiteral): StringSite | null {
-  const parts: string[] = [];
-  const at: number[] = [];
-  let traced = true;
-  for (let q = 0; q < node.quasis.length; q++) {
-    const quasi = node.quasis[q]!;
+/**
+ * A template literal's parts between interpolations, each judged as its own string:
+ * what `${…}` holds is unknown here, so no link or phrase is read across it (the
+ * audit does the same with what it cannot resolve, and resolves more across files).
+ * Offsets come from each part's own source, so multi-line templates map exactly.
+ */
+function templateParts(source: SourceLike, node: TemplateLiteral): StringSite[] {
+  const sites: StringSite[] = [];
+  for (const quasi of node.quasis) {
     const cooked = quasi.value.cooked;
-    if (cooked === null) return null; // an invalid escape in a tagged template: no value to judge
-    const [start, end] = quasi.range;
-    const decoded = decodeLiteral(source.text.slice(start, end), 'template');
-    if (decoded.value !== cooked) traced = false;
-    const offsets = shift(decoded.offsets, start);
-    parts.push(cooked);
-    for (let i = 0; i < cooked.length; i++) at.push(traced ? offsets[i]! : start);
-    const expr = node.expressions[q];
-    if (expr) {
-      parts.push(INTERPOLATION);
-      at.push(expr.range[0]);
-    } else {
-      at.push(traced ? offsets[cooked.length]! : end);
-    }
+    // An invalid escape in a tagged template has no cooked value: nothing to judge.
+    if (cooked === null || isBlank(cooked)) continue;
+    const site = literalSite(node.quasis.length === 1 ? node : quasi, source.text, quasi.range, cooked, 'template');
+    sites.push(node.quasis.length === 1 ? { ...site, range: node.range } : site);
   }
-  const range: Range = node.range;
-  return { node, value: parts.join(''), range, at: traced ? Int32Array.from(at) : null };
+  return sites;
 }
 
 function unwrap(node: JsNode): JsNode {
@@ -121,7 +103,7 @@ function makeReader(source: SourceLike): TreeReader<JsNode> {
   const stringOf = memo((node: JsNode): StringSite | null => {
     const n = unwrap(node);
     if (n.type === 'Literal') return literalString(source, n as Literal);
-    if (n.type === 'TemplateLiteral' && (n as TemplateLiteral).expressions.length === 0) return templateString(source, n as TemplateLiteral);
+    if (n.type === 'TemplateLiteral' && (n as TemplateLiteral).expressions.length === 0) return templateParts(source, n as TemplateLiteral)[0] ?? null;
     return null;
   });
   return {
@@ -182,7 +164,23 @@ function readerFor(source: SourceLike, isPayload: (value: unknown) => boolean): 
   return r;
 }
 
-const templateOf = memoWith(templateString);
+const templateOf = memoWith(templateParts);
+// JSX text is written as is: its value is its source.
+const jsxTextOf = memoWith((source: SourceLike, node: Literal) => literalSite(node, source.text, node.range, node.value as string, 'plain'));
+
+/** A string is a URL when it is the value of a `url`/`href`/`link` property or JSX attribute. */
+function kindOf(node: JsNode): 'text' | 'url' {
+  const parent = node.parent;
+  if (parent?.type === 'Property' && parent['value'] === node) {
+    const p = parent as Property;
+    return kindForKey(p.computed ? null : p.key.type === 'Identifier' ? (p.key['name'] as string) : String((p.key as Literal).value));
+  }
+  if (parent?.type === 'JSXAttribute') {
+    const name = parent['name'] as JsNode;
+    return kindForKey(name.type === 'JSXIdentifier' ? (name['name'] as string) : null);
+  }
+  return 'text';
+}
 
 /** JavaScript and TypeScript: string literals, template literals, payload-shaped object literals. */
 export function jsVisitors(source: SourceLike, sink: Sink): Visitors {
@@ -194,13 +192,18 @@ export function jsVisitors(source: SourceLike, sink: Sink): Visitors {
       if (site) sink.payload(site);
     },
     Literal(node: Literal) {
-      if (typeof node.value !== 'string' || sink.covered(node) || isNameLiteral(node)) return;
+      if (typeof node.value !== 'string' || isBlank(node.value) || sink.covered(node) || isNameLiteral(node)) return;
       const site = reader.string(node);
-      if (site) sink.string(site, 'text');
+      if (site) sink.string(site, kindOf(node));
     },
     TemplateLiteral(node: TemplateLiteral) {
       if (sink.covered(node)) return;
-      const site = node.expressions.length === 0 ? reader.string(node) : templateOf(source, node);
+      const kind = kindOf(node);
+      for (const site of templateOf(source, node)) sink.string(site, kind);
+    },
+    JSXText(node: Literal) {
+      if (typeof node.value !== 'string' || isBlank(node.value)) return;
+      const site = jsxTextOf(source, node);
       if (site) sink.string(site, 'text');
     },
   } as Visitors;

@@ -1,5 +1,5 @@
 import { literalSite, type PayloadSite, type Range, type StringSite } from '../sites.js';
-import { evaluatePayload, memo, namesTypeAndData, NOT_STATIC, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
+import { evaluatePayload, isBlank, kindForKey, memo, namesTypeAndData, NOT_STATIC, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
 
 /** The @eslint/json (momoa) shapes read here. */
 interface JsonNode {
@@ -74,11 +74,11 @@ export function jsonVisitors(source: SourceLike, sink: Sink): Visitors {
       if (site) sink.payload(site);
     },
     String(node: JsonNode) {
-      if (sink.covered(node)) return;
+      if (isBlank(node['value'] as string) || sink.covered(node)) return;
       const parent = source.getParent?.(node) as Member | undefined;
       if (parent?.type === 'Member' && parent.name === node) return;
       const site = reader.string(node);
-      if (site) sink.string(site, 'text');
+      if (site) sink.string(site, kindForKey(parent?.type === 'Member' ? memberKey(parent) : null));
     },
   } as Visitors;
 }

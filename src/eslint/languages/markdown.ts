@@ -100,18 +100,45 @@ function textSite(source: SourceLike, node: MdNode): StringSite | null {
 const textOf = memoWith(textSite);
 const destinationOf = memoWith(destinationSite);
 
+/** Text that is its link's destination (`<https://…>`, a GFM bare URL) is judged once, as the URL. */
+const destinationText = new WeakSet<MdNode>();
+
+function isAutolink(text: string, node: MdNode): boolean {
+  return node.type === 'link' && text.charCodeAt(node.position.start.offset) !== 91 /* [ */;
+}
+
+/** A fenced block's info string (```` ```js ````) is not code: align from the line after it. */
+function codeSite(source: SourceLike, node: MdNode): StringSite | null {
+  if (typeof node.value !== 'string' || node.value.trim() === '') return null;
+  const [start, end] = rangeOf(node);
+  const first = source.text.charCodeAt(start);
+  const body = first === 96 || first === 126 ? source.text.indexOf('\n', start) + 1 : start;
+  const from = body > 0 && body <= end ? body : start;
+  const at = alignMarkdown(source.text.slice(from, end), node.value);
+  return { node, value: node.value, range: [start, end], at: at ? shift(at, from) : null };
+}
+
+const codeOf = memoWith(codeSite);
+
 /**
  * Markdown via @eslint/markdown: link, image and definition destinations are judged as
- * URLs; text (including link text and raw HTML) as free text. Code is not message text.
+ * URLs; everything a reader sees (text, link text, code, raw HTML) as free text — the
+ * same split the audit makes.
  */
 export function markdownVisitors(source: SourceLike, sink: Sink): Visitors {
   const url = (node: MdNode) => {
+    if (isAutolink(source.text, node)) for (const child of node.children ?? []) destinationText.add(child);
     const site = destinationOf(source, node);
     if (site) sink.string(site, 'url');
   };
   const text = (node: MdNode) => {
+    if (destinationText.has(node)) return;
     const site = textOf(source, node);
+    if (site && site.value.trim() !== '') sink.string(site, 'text');
+  };
+  const code = (node: MdNode) => {
+    const site = codeOf(source, node);
     if (site) sink.string(site, 'text');
   };
-  return { link: url, image: url, definition: url, text, html: text } as Visitors;
+  return { link: url, image: url, definition: url, text, html: text, inlineCode: text, code } as Visitors;
 }

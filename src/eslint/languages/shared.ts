@@ -21,6 +21,22 @@ export interface Sink {
 
 export type Visitors = Record<string, (node: never) => void>;
 
+/**
+ * A string under one of these keys (`url: '…'`, `href="…"`) is meant as a link
+ * target and judged as one URL, as the audit does (src/audit/extract/data.ts keeps
+ * the same set), so both front doors report the same finding for it.
+ */
+const URL_KEYS = new Set(['url', 'href', 'link']);
+
+export function kindForKey(key: string | null | undefined): 'text' | 'url' {
+  return key !== null && key !== undefined && URL_KEYS.has(key.toLowerCase()) ? 'url' : 'text';
+}
+
+/** Blank strings hold nothing to judge. */
+export function isBlank(value: string): boolean {
+  return value.trim() === '';
+}
+
 /** Per-node memo: a site is built once per node however many rules ask for it. */
 export function memo<N extends object, T>(build: (node: N) => T): (node: N) => T {
   const seen = new WeakMap<N, { v: T }>();

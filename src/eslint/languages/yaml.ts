@@ -1,6 +1,6 @@
 import { decodeLiteral, type LiteralKind } from '../../audit/locate.js';
 import { literalSite, type PayloadSite, type Range, type StringSite } from '../sites.js';
-import { evaluatePayload, memo, namesTypeAndData, NOT_STATIC, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
+import { evaluatePayload, isBlank, kindForKey, memo, namesTypeAndData, NOT_STATIC, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
 
 /** The yaml-eslint-parser shapes read here. */
 interface YamlNode {
@@ -112,11 +112,12 @@ export function yamlVisitors(source: SourceLike, sink: Sink): Visitors {
       if (site) sink.payload(site);
     },
     YAMLScalar(node: YamlNode) {
-      if (typeof node['value'] !== 'string' || sink.covered(node)) return;
+      if (typeof node['value'] !== 'string' || isBlank(node['value']) || sink.covered(node)) return;
       const parent = node.parent?.type === 'YAMLWithMeta' ? node.parent.parent : node.parent;
-      if (parent?.type === 'YAMLPair' && (parent as Pair).key !== null && unwrap((parent as Pair).key!) === node) return;
+      const pair = parent?.type === 'YAMLPair' ? (parent as Pair) : null;
+      if (pair?.key && unwrap(pair.key) === node) return;
       const site = reader.string(node);
-      if (site) sink.string(site, 'text');
+      if (site) sink.string(site, kindForKey(pair ? pairKey(pair) : null));
     },
   } as Visitors;
 }

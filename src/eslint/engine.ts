@@ -1,0 +1,45 @@
+import type { ContextInput } from '../context.js';
+import type { Finding } from '../findings.js';
+import type { Gate } from '../gate.js';
+import type { PayloadSite, StringSite } from './sites.js';
+
+/** The three rules, and which engine findings each one reports. */
+export type RuleName = 'links' | 'competitor' | 'payload';
+
+/**
+ * Engine rule ids are `family/what`; the family picks the ESLint rule. Anything that
+ * is not about a link or a competitor is about the message itself (its shape, length,
+ * fields, receiver): the payload rule reports it, so no finding is ever dropped.
+ */
+export function ruleFor(finding: Pick<Finding, 'rule'>): RuleName {
+  if (finding.rule.startsWith('link/')) return 'links';
+  if (finding.rule.startsWith('competitor/')) return 'competitor';
+  return 'payload';
+}
+
+export type Judged = { kind: 'text' | 'url'; site: StringSite } | { kind: 'payload'; site: PayloadSite };
+
+/**
+ * Findings per (node, gate, context): with all three rules on, each string is still
+ * judged once, because every rule asks for the same node's findings and keeps its own
+ * share. Keyed weakly on the node, so the cache lives exactly as long as the file's AST.
+ */
+const cache = new WeakMap<object, Map<string, Finding[]>>();
+
+export function judge(gate: Gate, gateId: string, context: Pick<ContextInput, 'account' | 'channel'>, target: Judged): Finding[] {
+  const key = `${gateId}\0${context.account ?? ''}\0${context.channel ?? ''}\0${target.kind}`;
+  let perNode = cache.get(target.site.node);
+  if (!perNode) cache.set(target.site.node, (perNode = new Map()));
+  let findings = perNode.get(key);
+  if (!findings) {
+    // Only what the rule was told; the gate fills the rest from the project config.
+    const ctx: ContextInput = {};
+    if (context.account) ctx.account = context.account;
+    if (context.channel) ctx.channel = context.channel;
+    if (target.kind === 'payload') findings = gate.check(target.site.value, ctx).findings;
+    else if (target.kind === 'url') findings = gate.checkUrl(target.site.value, ctx);
+    else findings = gate.checkText(target.site.value, ctx);
+    perNode.set(key, findings);
+  }
+  return findings;
+}

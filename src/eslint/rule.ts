@@ -1,0 +1,86 @@
+import type { Rule } from 'eslint';
+import type { Finding } from '../findings.js';
+import { looksLikePayload } from '../gate.js';
+import { judge, ruleFor, type RuleName } from './engine.js';
+import { gateFor, gateKey } from './gates.js';
+import { isCovered, type Sink, type SourceLike } from './languages/shared.js';
+import { jsVisitors } from './languages/js.js';
+import { jsonVisitors } from './languages/json.js';
+import { markdownVisitors } from './languages/markdown.js';
+import { yamlVisitors } from './languages/yaml.js';
+import { defaultRuleOptions, readRuleOptions, ruleOptionsJsonSchema } from './options.js';
+import { payloadRange, spanRange, type Range } from './sites.js';
+
+/** Rule docs live in the README, one section per rule (`### Rule: weibo-guard/links`). */
+export const DOCS_BASE = 'https://github.com/weibo-guard/weibo-guard#rule-weibo-guard';
+
+/**
+ * ESLint severities are per rule, engine severities per finding: an engine warning
+ * (it does not block sending) gets its own message id, so it reads differently and
+ * can be dropped with `advisories: false`, while the rule's severity stays the user's.
+ */
+export const messages = {
+  blocked: '{{en}} / {{zh}} ({{finding}})',
+  advisory: 'Advisory, does not block sending: {{en}} / {{zh}} ({{finding}})',
+  policy: 'weibo-guard policy could not be loaded: {{error}}',
+} as const;
+
+/** The visitors of every supported language; node type names do not overlap, so one rule serves all. */
+function visitorsFor(source: SourceLike, sink: Sink): Rule.RuleListener {
+  return {
+    ...jsVisitors(source, sink),
+    ...jsonVisitors(source, sink),
+    ...yamlVisitors(source, sink),
+    ...markdownVisitors(source, sink),
+  } as Rule.RuleListener;
+}
+
+export function createRule(name: RuleName, description: string): Rule.RuleModule {
+  return {
+    meta: {
+      type: 'problem',
+      docs: { description, recommended: true, url: `${DOCS_BASE}${name}` },
+      messages,
+      schema: ruleOptionsJsonSchema,
+      defaultOptions: defaultRuleOptions,
+    },
+    create(context) {
+      const options = readRuleOptions(context.options);
+      const source = context.sourceCode as unknown as SourceLike;
+      const report = (range: Range, messageId: keyof typeof messages, data: Record<string, string>) =>
+        context.report({ loc: { start: source.getLocFromIndex(range[0]), end: source.getLocFromIndex(range[1]) }, messageId, data });
+
+      const loaded = gateFor(context.cwd, options.config);
+      if ('error' in loaded) {
+        report([0, 0], 'policy', { error: loaded.error.message });
+        return {};
+      }
+      const { gate } = loaded;
+      const gateId = gateKey(context.cwd, options.config);
+      // Link text that is its own destination (`<https://…>`) is seen twice: report once.
+      const reported = new Set<string>();
+      const emit = (findings: Finding[], where: (f: Finding) => Range) => {
+        for (const f of findings) {
+          if (ruleFor(f) !== name) continue;
+          if (f.severity === 'warning' && !options.advisories) continue;
+          const range = where(f);
+          const key = `${f.rule}\0${range[0]}\0${range[1]}\0${f.message.en}`;
+          if (reported.has(key)) continue;
+          reported.add(key);
+          report(range, f.severity === 'error' ? 'blocked' : 'advisory', { en: f.message.en, zh: f.message.zh, finding: f.rule });
+        }
+      };
+      const sink: Sink = {
+        covered: isCovered,
+        isPayload: looksLikePayload,
+        string(site, kind) {
+          emit(judge(gate, gateId, options, { kind, site }), (f) => spanRange(site, f.span));
+        },
+        payload(site) {
+          emit(judge(gate, gateId, options, { kind: 'payload', site }), (f) => payloadRange(site, f));
+        },
+      };
+      return visitorsFor(source, sink);
+    },
+  };
+}
