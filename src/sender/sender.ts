@@ -6,7 +6,6 @@ import type { Finding, Verdict } from '../findings.js';
 import { verdictOf } from '../findings.js';
 import type { WindowLimits } from '../checks/window.js';
 import { parseMessage } from '../payload/parse.js';
-import { LimitsOverrideSchema } from '../policy/schema.js';
 import { encodeReply, postReply, type Decoded } from './api.js';
 import { backoffMs, RetrySchema } from './backoff.js';
 import { checkEndpoint, DEFAULT_ENDPOINT } from './endpoint.js';
@@ -40,8 +39,6 @@ export const SenderSettingsSchema = z
     timeoutMs: z.number().int().positive().default(10_000),
     retry: RetrySchema.default(RetrySchema.parse({})),
     unknownOutcome: UnknownOutcomeSchema.default(UnknownOutcomeSchema.parse({})),
-    /** Overrides of the gate policy's window limits (rules/limits.yaml `window`). */
-    limits: LimitsOverrideSchema.shape.window,
   })
   .strict();
 export type SenderSettings = z.input<typeof SenderSettingsSchema>;
@@ -134,7 +131,8 @@ export function createSender(options: SenderOptions): Sender {
   const s = parsed.data;
   const endpoint = checkEndpoint(s.endpoint);
   const gate = options.gate;
-  const limits: WindowLimits = { ...gate.policy.limits.window, ...s.limits };
+  // One source for the figures: the gate's policy (rules/limits.yaml, project config).
+  const limits: WindowLimits = gate.policy.limits.window;
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const getToken = tokenSource(options);

@@ -1,11 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { verdictOf } from '../../src/findings.js';
-import type { ContextInput } from '../../src/context.js';
-import { checkWindow, type WindowLimits } from '../../src/checks/window.js';
-import { parseMessage } from '../../src/payload/parse.js';
-import type { GateLike } from '../../src/sender/index.js';
+import { fileURLToPath } from 'node:url';
+import type { WindowLimits } from '../../src/checks/window.js';
+import { createGate, type Gate } from '../../src/gate.js';
 
 export const TOKEN = '2.00SeCrEtToKeN_abc123xyz';
 
@@ -15,15 +13,15 @@ export function tempDir(): { dir: string; cleanup: () => void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+const base = createGate({ cwd: fileURLToPath(new URL('../..', import.meta.url)) });
+
 /**
- * The gate's payload and window checks through the same functions the gate calls;
- * used until src/gate.ts lands. The same tests then run through createGate().
+ * The real gate on the shipped policy; `window` overrides rules/limits.yaml the way a
+ * project config would, so the gate's findings and the ledger agree on the figures.
  */
-export function payloadGate(window: WindowLimits = { hours: 48, quota: 99, mentionQuota: 1 }): GateLike {
-  return {
-    policy: { limits: { window } },
-    check: (message: unknown, context?: ContextInput) => verdictOf([...parseMessage(message).findings, ...checkWindow(context, window)]),
-  };
+export function gate(window?: Partial<WindowLimits>): Gate {
+  if (!window) return base;
+  return createGate({ policy: { ...base.policy, limits: { ...base.policy.limits, window: { ...base.policy.limits.window, ...window } } } });
 }
 
 export function text(receiver: string, body: string): { type: 'text'; data: { text: string }; receiver_id: string } {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSender, createSqliteStore } from '../../src/sender/index.js';
-import { clock, HOUR, payloadGate, text, TOKEN } from './helpers.js';
+import { clock, HOUR, gate, text, TOKEN } from './helpers.js';
 import { rig, type Rig } from './setup.js';
 
 const BIG = '9223372036854775807';
@@ -51,7 +51,7 @@ describe('enqueue', () => {
   });
 
   it('refuses a plain-http endpoint off loopback', () => {
-    expect(() => createSender({ gate: payloadGate(), endpoint: 'http://c.api.weibo.com/2/messages/reply/biz.json', store: { path: ':memory:' } })).toThrow(/only https/);
+    expect(() => createSender({ gate: gate(), endpoint: 'http://c.api.weibo.com/2/messages/reply/biz.json', store: { path: ':memory:' } })).toThrow(/only https/);
   });
 });
 
@@ -68,7 +68,7 @@ describe('ledger and window rules', () => {
   });
 
   it('quota: the slot is taken at enqueue, so the 3rd reply of a 2-reply window is blocked', async () => {
-    r = await rig({ gate: payloadGate({ hours: 48, quota: 2, mentionQuota: 1 }) });
+    r = await rig({ gate: gate({ quota: 2 }) });
     await r.open('5');
     expect((await r.sender.enqueue(text('5', 'a'))).status).toBe('queued');
     expect((await r.sender.enqueue(text('5', 'b'))).status).toBe('queued');
@@ -77,9 +77,9 @@ describe('ledger and window rules', () => {
   });
 
   it('quota is atomic across two senders on one outbox', async () => {
-    r = await rig({ gate: payloadGate({ hours: 48, quota: 1, mentionQuota: 1 }) });
+    r = await rig({ gate: gate({ quota: 1 }) });
     await r.open('5');
-    const second = createSender({ gate: payloadGate({ hours: 48, quota: 1, mentionQuota: 1 }), store: { path: r.db }, endpoint: r.mock.url, token: TOKEN });
+    const second = createSender({ gate: gate({ quota: 1 }), store: { path: r.db }, endpoint: r.mock.url, token: TOKEN });
     const results = await Promise.all([r.sender.enqueue(text('5', 'a')), second.enqueue(text('5', 'b')), r.sender.enqueue(text('5', 'c'))]);
     second.close();
     expect(results.map((x) => x.status).sort()).toEqual(['blocked', 'blocked', 'queued']);
@@ -108,7 +108,7 @@ describe('ledger and window rules', () => {
   });
 
   it('a reply Weibo refuses for its own window (20302) fails with the reason and gives the slot back', async () => {
-    r = await rig({ gate: payloadGate({ hours: 48, quota: 1, mentionQuota: 1 }) });
+    r = await rig({ gate: gate({ quota: 1 }) });
     await r.sender.recordInbound({ from: '12', kind: 'message', at: Date.now() }); // our ledger only
     expect((await r.sender.enqueue(text('12', 'a'))).status).toBe('queued');
     const report = await r.sender.drain();
@@ -119,7 +119,7 @@ describe('ledger and window rules', () => {
 
   it('the mock enforces the 48 hours and the quota like Weibo', async () => {
     const c = clock();
-    r = await rig({ mock: { now: c.now, quota: 1 }, sender: { now: c.now }, gate: payloadGate({ hours: 48, quota: 5, mentionQuota: 1 }) });
+    r = await rig({ mock: { now: c.now, quota: 1 }, sender: { now: c.now }, gate: gate({ quota: 5 }) });
     await r.open('13');
     await r.sender.enqueue(text('13', 'a'));
     await r.sender.enqueue(text('13', 'b'));
@@ -258,7 +258,7 @@ describe('error kinds against the mock', () => {
 
 describe('outbox operations', () => {
   it('drop gives a queued message\'s slot back; sent messages cannot be dropped', async () => {
-    r = await rig({ gate: payloadGate({ hours: 48, quota: 1, mentionQuota: 1 }) });
+    r = await rig({ gate: gate({ quota: 1 }) });
     await r.open('60');
     const a = await r.sender.enqueue(text('60', 'a'));
     if (a.status !== 'queued') throw new Error('not queued');

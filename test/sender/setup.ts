@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { createSender, startMockServer, type GateLike, type MockOptions, type MockServer, type Sender, type SenderEvent, type SenderOptions } from '../../src/sender/index.js';
-import { payloadGate, tempDir, TOKEN } from './helpers.js';
+import { gate, tempDir, TOKEN } from './helpers.js';
 
 export interface Rig {
   dir: string;
@@ -20,7 +20,7 @@ export async function rig(o: { mock?: Partial<MockOptions>; sender?: Partial<Sen
   const events: SenderEvent[] = [];
   const now = o.sender?.now ?? Date.now;
   const sender = createSender({
-    gate: o.gate ?? payloadGate(),
+    gate: o.gate ?? gate(),
     store: { path: db },
     endpoint: mock.url,
     token: TOKEN,
