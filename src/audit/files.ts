@@ -1,0 +1,151 @@
+import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { UsageError } from '../cli/errors.js';
+
+export type FileType = 'ts' | 'json' | 'yaml' | 'markdown' | 'text';
+
+export interface AuditFile {
+  abs: string;
+  /** Relative to the audited root, `/`-separated (what reports show). */
+  rel: string;
+  type: FileType;
+}
+
+const TYPES: Record<string, FileType> = {
+  '.ts': 'ts',
+  '.tsx': 'ts',
+  '.mts': 'ts',
+  '.cts': 'ts',
+  '.js': 'ts',
+  '.jsx': 'ts',
+  '.mjs': 'ts',
+  '.cjs': 'ts',
+  '.json': 'json',
+  '.jsonc': 'json',
+  '.yaml': 'yaml',
+  '.yml': 'yaml',
+  '.md': 'markdown',
+  '.markdown': 'markdown',
+  '.txt': 'text',
+};
+
+/** Tooling files, not templates: their URLs (registries, schemas) are not replies. */
+const NOT_TEMPLATES = new Set([
+  'package.json',
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  'pnpm-lock.yaml',
+  'tsconfig.json',
+  'jsconfig.json',
+  'weibo-guard.config.json',
+  'weibo-guard.config.yaml',
+  'weibo-guard.config.yml',
+  'weibo-guard-baseline.json',
+]);
+const NEVER_DIRS = new Set(['node_modules', '.git']);
+
+export function fileType(name: string): FileType | undefined {
+  if (name.endsWith('.d.ts') || name.endsWith('.d.mts') || name.endsWith('.d.cts')) return undefined;
+  if (NOT_TEMPLATES.has(name) || /^tsconfig\..*\.json$/.test(name)) return undefined;
+  const dot = name.lastIndexOf('.');
+  return dot < 0 ? undefined : TYPES[name.slice(dot).toLowerCase()];
+}
+
+export interface WalkOptions {
+  /** The audited root: reports and ignore patterns are relative to it. */
+  root: string;
+  /** Files or folders to audit (absolute or relative to root); default the root. */
+  paths?: string[];
+  /** gitignore-style patterns of files never read (the config's `ignore` entries without a rule). */
+  exclude?: string[];
+}
+
+/**
+ * The template files under the given paths, sorted, honouring every `.gitignore`
+ * from the root down (each relative to its own folder) and never entering
+ * `node_modules` or `.git`. A file named explicitly is read even when ignored by git.
+ */
+export function listFiles(opts: WalkOptions): AuditFile[] {
+  const root = resolve(opts.root);
+  const excluded = ignore().add(opts.exclude ?? []);
+  const out = new Map<string, AuditFile>();
+  const relOf = (abs: string): string => relative(root, abs).split(sep).join('/');
+  const add = (abs: string, type: FileType): void => {
+    const rel = relOf(abs);
+    if (rel.startsWith('../') || rel === '..') return; // outside the root: not part of this audit
+    if (rel !== '' && excluded.ignores(rel)) return;
+    out.set(abs, { abs, rel, type });
+  };
+
+  const walk = (dir: string, rules: Array<{ base: string; ig: Ignore }>): void => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (err) {
+      throw new UsageError(`${relOf(dir) || '.'}: cannot read folder (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    const local = entries.find((e) => e.isFile() && e.name === '.gitignore');
+    const here = local ? [...rules, { base: dir, ig: ignore().add(readFileSync(join(dir, '.gitignore'), 'utf8')) }] : rules;
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      if (NEVER_DIRS.has(e.name)) continue;
+      const abs = join(dir, e.name);
+      const isDir = e.isDirectory();
+      if (!isDir && !e.isFile()) continue;
+      if (gitIgnored(here, abs, isDir)) continue;
+      const rel = relOf(abs);
+      if (rel !== '' && excluded.ignores(isDir ? `${rel}/` : rel)) continue;
+      if (isDir) walk(abs, here);
+      else {
+        const type = fileType(e.name);
+        if (type) add(abs, type);
+      }
+    }
+  };
+
+  for (const p of opts.paths?.length ? opts.paths : [root]) {
+    const abs = resolve(root, p);
+    let st;
+    try {
+      st = statSync(abs);
+    } catch {
+      throw new UsageError(`${p}: no such file or folder`);
+    }
+    if (st.isDirectory()) {
+      if (abs.split(sep).some((part) => NEVER_DIRS.has(part))) continue;
+      walk(abs, rootRules(root, abs));
+    } else {
+      const type = fileType(abs.slice(abs.lastIndexOf(sep) + 1));
+      if (!type) throw new UsageError(`${p}: not a template file the audit reads (.ts .tsx .js .jsx .mjs .cjs .json .jsonc .yaml .yml .md .txt)`);
+      add(abs, type);
+    }
+  }
+  return [...out.values()].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+}
+
+/** `.gitignore` files between the root and a starting folder below it. */
+function rootRules(root: string, start: string): Array<{ base: string; ig: Ignore }> {
+  const rules: Array<{ base: string; ig: Ignore }> = [];
+  const rel = relative(root, start);
+  if (rel.startsWith('..')) return rules;
+  const parts = rel === '' ? [] : rel.split(sep);
+  let dir = root;
+  for (let k = 0; k < parts.length; k++) {
+    try {
+      rules.push({ base: dir, ig: ignore().add(readFileSync(join(dir, '.gitignore'), 'utf8')) });
+    } catch {
+      // no .gitignore here
+    }
+    dir = join(dir, parts[k]!);
+  }
+  return rules;
+}
+
+function gitIgnored(rules: Array<{ base: string; ig: Ignore }>, abs: string, isDir: boolean): boolean {
+  for (const { base, ig } of rules) {
+    const rel = relative(base, abs).split(sep).join('/');
+    if (ig.ignores(isDir ? `${rel}/` : rel)) return true;
+  }
+  return false;
+}

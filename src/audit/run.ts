@@ -1,0 +1,258 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import ignore from 'ignore';
+import type { ContextInput } from '../context.js';
+import type { Finding } from '../findings.js';
+import type { Gate } from '../gate.js';
+import { dataTargets, type DataNode } from './extract/data.js';
+import { JsonSyntaxError, parseJsonc } from './extract/json.js';
+import { markdownTargets, textTargets } from './extract/markdown.js';
+import { extractTs, TsProgram } from './extract/typescript.js';
+import { parseYaml, YamlSyntaxError } from './extract/yaml.js';
+import { listFiles, type AuditFile } from './files.js';
+import { lineStarts, positionAt } from './locate.js';
+import type { AuditResult, ContextLine, ReportFinding } from './model.js';
+import { applyDirectives, parseDirectives } from './suppress.js';
+import { own, place, placeString, rangeOf, type Placed, type Range, type Target } from './targets.js';
+
+/** What the audit needs from the engine (src/gate.ts): a Gate satisfies it. */
+export type AuditEngine = Pick<Gate, 'check' | 'checkText' | 'checkUrl'> & {
+  readonly policy?: { readonly config: { readonly ignore: ReadonlyArray<{ path: string; rule?: string | undefined; reason: string }> } };
+};
+
+export interface AuditOptions {
+  /** The audited root: file names in reports and ignore patterns are relative to it. */
+  root: string;
+  /** Files or folders under the root; default the whole root. */
+  paths?: string[];
+  engine: AuditEngine;
+  /** The engine's payload shape test (src/gate.ts `looksLikePayload`). */
+  looksLikePayload: (value: unknown) => boolean;
+  context?: ContextInput;
+  /** Language of the `message` field; both are kept in `messages`. Default English. */
+  lang?: 'en' | 'zh';
+  /** Files larger than this are refused with a finding rather than read. Default 4 MiB. */
+  maxFileBytes?: number;
+  /** Called after each file (a progress bar). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
+/** A report shows at most this much of the offending text; the location still covers all of it. */
+const MAX_TEXT = 500;
+const MAX_CONTEXT_LINE = 240;
+
+/**
+ * Audits every template under the root: extracts what a reader would see from
+ * each file, judges it with the one engine, and places every finding on the exact
+ * source characters. Findings silenced by a suppression or the config are counted,
+ * not returned.
+ */
+export function runAudit(opts: AuditOptions): AuditResult {
+  const root = resolve(opts.root);
+  const ignores = opts.engine.policy?.config.ignore ?? [];
+  const files = listFiles({ root, ...(opts.paths ? { paths: opts.paths } : {}), exclude: ignores.filter((i) => !i.rule).map((i) => i.path) });
+  const ruleIgnores = ignores.filter((i) => i.rule).map((i) => ({ rule: i.rule!, match: ignore().add(i.path) }));
+  const texts = new Map<string, string | undefined>();
+  const byAbs = new Map(files.map((f) => [f.abs, f]));
+  const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_BYTES;
+  const problems = new Map<string, Placed>();
+
+  /** Reads a file once; undefined (and a finding) when it is too big or not UTF-8. */
+  const read = (abs: string): string | undefined => {
+    if (texts.has(abs)) return texts.get(abs);
+    let text: string | undefined;
+    try {
+      const size = statSync(abs).size;
+      if (size > maxBytes) {
+        problems.set(abs, own('audit/file-too-large', 'error', `File is ${size} bytes, over the audit's limit of ${maxBytes}; it was not checked. Split it, or raise the limit with --max-file-bytes.`, `文件大小 ${size} 字节，超过审计上限 ${maxBytes}，未检查。请拆分文件或用 --max-file-bytes 调高上限。`, { start: 0, end: 0 }));
+      } else {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(abs));
+        if (text.charCodeAt(0) === 0xfeff) text = ' ' + text.slice(1); // keep offsets; a BOM is not content
+      }
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      problems.set(abs, own('audit/unreadable', 'error', code ? `Cannot read this file (${code}).` : 'This file is not valid UTF-8; it was not checked.', code ? `无法读取此文件（${code}）。` : '此文件不是有效的 UTF-8 编码，未检查。', { start: 0, end: 0 }));
+    }
+    texts.set(abs, text);
+    return text;
+  };
+
+  const program = new TsProgram((abs) => (byAbs.get(abs)?.type === 'ts' ? read(abs) : undefined));
+  const cache = new Map<string, Finding[]>();
+  const judgeString = (as: 'text' | 'url', text: string): Finding[] => {
+    const key = `${as}\0${text}`;
+    let hit = cache.get(key);
+    if (!hit) {
+      hit = as === 'url' ? opts.engine.checkUrl(text, opts.context) : opts.engine.checkText(text, opts.context);
+      if (cache.size > 100_000) cache.clear();
+      cache.set(key, hit);
+    }
+    return hit;
+  };
+
+  const out: ReportFinding[] = [];
+  let suppressed = 0;
+  files.forEach((file, index) => {
+    const text = read(file.abs);
+    let placed: Placed[] = [];
+    if (text !== undefined) {
+      const { targets, own: extra } = extract(file, text, program, opts.looksLikePayload);
+      placed = [...extra];
+      for (const t of targets) placed.push(...judge(t, judgeString, opts));
+    } else placed = [problems.get(file.abs)!];
+    const src = text ?? '';
+    const starts = lineStarts(src);
+    const lineOf = (offset: number): number => positionAt(starts, offset).line - 1;
+    if (file.type === 'ts' && src.includes('weibo-guard-disable')) {
+      const r = applyDirectives(placed, parseDirectives(src, lineOf), lineOf);
+      placed = r.kept;
+      suppressed += r.suppressed;
+    }
+    if (ruleIgnores.length > 0) {
+      const before = placed.length;
+      placed = placed.filter((p) => !ruleIgnores.some((i) => i.rule === p.rule && i.match.ignores(file.rel)));
+      suppressed += before - placed.length;
+    }
+    out.push(...report(file, src, starts, dedupe(placed), opts.lang ?? 'en'));
+    opts.onProgress?.(index + 1, files.length);
+  });
+  return { root, files: files.length, findings: out, suppressed, baselined: 0 };
+}
+
+function extract(
+  file: AuditFile,
+  text: string,
+  program: TsProgram,
+  looksLikePayload: (v: unknown) => boolean,
+): { targets: Target[]; own: Placed[] } {
+  try {
+    switch (file.type) {
+      case 'ts': {
+        const mod = program.module(file.abs);
+        return mod ? extractTs(program, mod, { looksLikePayload }) : { targets: [], own: [] };
+      }
+      case 'json':
+        return { targets: dataTargets(parseJsonc(text), looksLikePayload), own: [] };
+      case 'yaml':
+        return { targets: parseYaml(text).flatMap((doc: DataNode) => dataTargets(doc, looksLikePayload)), own: [] };
+      case 'markdown':
+        return { targets: markdownTargets(text), own: [] };
+      case 'text':
+        return { targets: textTargets(text), own: [] };
+    }
+  } catch (err) {
+    if (err instanceof JsonSyntaxError || err instanceof YamlSyntaxError) {
+      const at = Math.min(err.offset, text.length);
+      const what = file.type === 'json' ? 'JSON' : 'YAML';
+      return {
+        targets: [],
+        own: [own('audit/unreadable', 'error', `Not valid ${what}: ${err.message}. Nothing in this file was checked.`, `不是有效的 ${what}：${err.message}。此文件未检查。`, { start: at, end: Math.min(at + 1, text.length) })],
+      };
+    }
+    throw err;
+  }
+}
+
+function judge(t: Target, judgeString: (as: 'text' | 'url', text: string) => Finding[], opts: AuditOptions): Placed[] {
+  if (t.as !== 'payload') return judgeString(t.as, t.text).map((f) => placeString(f, t.map));
+  // A template has no receiver yet: the sender fills it at run time, so its absence is not a finding here.
+  let value = t.value;
+  let unknown = t.unknown;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && !('receiver_id' in value)) {
+    value = { receiver_id: '1', ...value };
+    unknown = new Set([...unknown, 'receiver_id']);
+  }
+  const verdict = opts.engine.check(value, opts.context);
+  const out: Placed[] = [];
+  for (const f of verdict.findings) {
+    if (underUnknown(f.path, unknown)) continue;
+    const loc = t.locate(f.path);
+    out.push(place(f, loc.map ? rangeOf(loc.map, f.span) : loc.range));
+  }
+  return out;
+}
+
+/** A finding about a value the audit could not know statically (a parameter, a spread) is not real. */
+function underUnknown(path: string, unknown: ReadonlySet<string>): boolean {
+  if (unknown.size === 0) return false;
+  for (const u of unknown) {
+    if (u === '' || path === u || path.startsWith(`${u}.`) || path.startsWith(`${u}[`)) return true;
+  }
+  return false;
+}
+
+/** The same rule on the same characters once (a string judged both as a constant and where it is used). */
+function dedupe(placed: Placed[]): Placed[] {
+  const seen = new Set<string>();
+  return placed.filter((p) => {
+    const key = `${p.rule}\0${p.range.start}\0${p.range.end}\0${p.message.en}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function report(file: AuditFile, text: string, starts: Int32Array, placed: Placed[], lang: 'en' | 'zh'): ReportFinding[] {
+  const occurrences = new Map<string, number>();
+  const sorted = [...placed].sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+  return sorted.map((p) => {
+    const start = positionAt(starts, p.range.start);
+    const end = positionAt(starts, p.range.end);
+    const raw = text.slice(p.range.start, p.range.end);
+    const shown = raw.length > MAX_TEXT ? `${raw.slice(0, MAX_TEXT)}…` : raw;
+    const key = `${p.rule}\0${file.rel}\0${raw}`;
+    const n = occurrences.get(key) ?? 0;
+    occurrences.set(key, n + 1);
+    const f: ReportFinding = {
+      file: file.rel,
+      line: start.line,
+      column: start.column,
+      endLine: end.line,
+      endColumn: end.column,
+      rule: p.rule,
+      severity: p.severity,
+      message: p.message[lang],
+      text: shown,
+      messages: p.message,
+      fingerprint: fingerprint(p.rule, file.rel, raw, n),
+      context: contextLines(text, starts, p.range),
+    };
+    if (p.evidence) f.evidence = p.evidence;
+    return f;
+  });
+}
+
+/** 16 hex digits of SHA-256 over what identifies a finding regardless of the lines around it. */
+export function fingerprint(rule: string, file: string, text: string, occurrence: number): string {
+  return createHash('sha256').update(`${rule}\0${file}\0${text}\0${occurrence}`).digest('hex').slice(0, 16);
+}
+
+/** The finding's lines (at most 5) with one line either side; long lines cut to a window around the mark. */
+function contextLines(text: string, starts: Int32Array, range: Range): ContextLine[] {
+  if (text === '') return [];
+  const first = positionAt(starts, range.start).line - 1;
+  const last = Math.min(positionAt(starts, Math.max(range.start, range.end - 1)).line - 1, first + 4);
+  const out: ContextLine[] = [];
+  for (let li = Math.max(0, first - 1); li <= Math.min(starts.length - 1, last + 1); li++) {
+    const ls = starts[li]!;
+    let le = li + 1 < starts.length ? starts[li + 1]! : text.length;
+    while (le > ls && (text[le - 1] === '\n' || text[le - 1] === '\r')) le--;
+    const inMark = li >= first && li <= last;
+    let ms = inMark ? Math.max(range.start, ls) - ls : 0;
+    let me = inMark ? Math.min(Math.max(range.end, range.start), le) - ls : 0;
+    let from = 0;
+    let lineText = text.slice(ls, le);
+    if (lineText.length > MAX_CONTEXT_LINE) {
+      from = inMark ? Math.max(0, Math.min(ms - 40, lineText.length - MAX_CONTEXT_LINE)) : 0;
+      lineText = lineText.slice(from, from + MAX_CONTEXT_LINE);
+      ms = Math.max(0, ms - from);
+      me = Math.min(lineText.length, me - from);
+    }
+    const line: ContextLine = { line: li + 1, text: lineText };
+    if (inMark) line.mark = [ms, Math.max(ms, me)];
+    out.push(line);
+  }
+  return out;
+}
