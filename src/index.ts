@@ -1,3 +1,29 @@
+/**
+ * weibo-guard's main API: `createGate()` once, then `gate.check(message, context)`
+ * before anything is sent. Everything a front door needs to format findings is
+ * exported with its type.
+ */
 export * from './findings.js';
 export * from './context.js';
 export type * from './links/types.js';
+export { createGate, looksLikePayload, ContextError, type Gate, type GateOptions } from './gate.js';
+export { loadPolicy, PolicyError, classifyLink, type Policy, type LinkDecision, type LoadPolicyOptions } from './policy/index.js';
+export { findLinks, canonicalize } from './links/index.js';
+export {
+  PayloadSchema,
+  TextDataSchema,
+  ArticlesDataSchema,
+  ArticleSchema,
+  PositionDataSchema,
+  ReceiverIdSchema,
+  type Payload,
+  type PayloadInput,
+  type PayloadType,
+  type Article,
+  type TextData,
+  type ArticlesData,
+  type PositionData,
+} from './payload/schema.js';
+export { parseMessage, messageFromText, type ParsedMessage } from './payload/parse.js';
+export { parseJsonExact } from './payload/json.js';
+export { textUnits, textHalfUnits, type TextUnit } from './payload/units.js';

@@ -7,4 +7,6 @@ import type { Command } from 'commander';
 export type Register = (program: Command) => void;
 
 export const commandModules: Array<() => Promise<{ register: Register }>> = [
+  () => import('./check.js'),
+  () => import('./explain.js'),
 ];

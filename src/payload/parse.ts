@@ -166,3 +166,27 @@ function reportUnknown(obj: Record<string, unknown>, known: ReadonlySet<string>,
     out.push(finding('payload/unknown-field', 'warning', { en: `Unknown field ${path} is not part of the reply API`, zh: `字段 ${path} 不属于回复接口` }, path));
   }
 }
+
+/**
+ * The string a finding's `path` points at (`data.articles[2].url`), looking through a
+ * raw JSON message and an encoded `data` string; undefined when there is none. Used by
+ * front doors to show the text a span underlines.
+ */
+export function stringAt(message: unknown, path: string): string | undefined {
+  let v: unknown = message;
+  if (typeof v === 'string') {
+    const read = messageFromText(v);
+    if (!read.ok) return undefined;
+    v = read.value;
+  }
+  const keys = path.split(/[.[\]]+/).filter((k) => k !== '');
+  for (const [depth, key] of keys.entries()) {
+    if (typeof v !== 'object' || v === null) return undefined;
+    v = (v as Record<string, unknown>)[key];
+    if (depth === 0 && key === 'data' && typeof v === 'string') {
+      const d = decodeDataString(v);
+      v = d.ok ? d.value : undefined;
+    }
+  }
+  return typeof v === 'string' ? v : undefined;
+}

@@ -1,0 +1,91 @@
+import { Option, type Command } from 'commander';
+import pc from 'picocolors';
+import { AccountSchema, ChannelSchema } from '../context.js';
+import { verdictOf } from '../findings.js';
+import { canonicalize } from '../links/index.js';
+import { classifyLink, describeEntry, type LinkDecision } from '../policy/index.js';
+import type { FoundLink } from '../links/types.js';
+import { contextFrom, gateFor, type CheckCommandOptions, type Io } from './check.js';
+import { exitCodes } from './errors.js';
+import { formatFinding, wantsColor } from './format.js';
+
+export function register(program: Command): void {
+  program
+    .command('explain')
+    .description('Show how a URL is canonicalized and which whitelist entry or rule decides it. Exit 0 allowed, 1 blocked.')
+    .argument('<url>', 'the link as written (quote it for the shell)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--account <account>', 'sending account').choices(AccountSchema.options))
+    .addOption(new Option('--channel <channel>', 'where the link goes').choices(ChannelSchema.options))
+    .option('--paid-links', 'a personal account that pays for links')
+    .option('--config <file>', 'project config (default: weibo-guard.config.{json,yaml,yml} in the current folder)')
+    .action((url: string, options: CheckCommandOptions) => {
+      process.exitCode = runExplain(url, options, { stdin: process.stdin, stdout: process.stdout });
+    });
+}
+
+/** What explain reports: the canonical form, the deciding entry or rule, and the findings a checkUrl gives. */
+export interface Explanation {
+  input: string;
+  link: FoundLink | null;
+  decision: LinkDecision | null;
+  findings: ReturnType<typeof verdictOf>['findings'];
+  allowed: boolean;
+}
+
+export function explainUrl(url: string, options: CheckCommandOptions): Explanation {
+  const gate = gateFor(options.config);
+  const contextInput = contextFrom(options);
+  const link = canonicalize(url);
+  const findings = gate.checkUrl(url, contextInput, 'url');
+  // Same precedence as the gate: flag, then the project config, then the default.
+  const channel = options.channel ?? gate.policy.config.channel ?? 'reply';
+  const decision = link ? classifyLink(link, gate.policy, channel) : null;
+  return { input: url, link, decision, findings, allowed: verdictOf(findings).allowed };
+}
+
+export function runExplain(url: string, options: CheckCommandOptions, io: Io): number {
+  const e = explainUrl(url, options);
+  if (options.format === 'json') io.stdout.write(`${JSON.stringify(e)}\n`);
+  else io.stdout.write(`${formatExplanation(e, wantsColor(io.stdout))}\n`);
+  return e.allowed ? exitCodes.ok : exitCodes.findings;
+}
+
+export function formatExplanation(e: Explanation, color: boolean): string {
+  const c = pc.createColors(color);
+  const row = (k: string, v: string) => `  ${c.dim(k.padEnd(14))} ${v}`;
+  const lines = [`${c.bold('input')}  ${e.input}`];
+  if (!e.link) {
+    lines.push(row('canonical', c.red('not a link')));
+  } else {
+    const l = e.link;
+    lines.push(c.bold('canonical'));
+    lines.push(row('form', l.form + (l.folded.length > 0 ? ` (folded: ${l.folded.join(', ')})` : '')));
+    lines.push(row('scheme', l.scheme + (l.web ? '' : ' (not a web link)')));
+    lines.push(row('url', l.url ?? '(cannot be parsed)'));
+    if (l.host) lines.push(row('host', `${l.host} (${l.hostType ?? 'unknown'})`));
+    if (l.domain) lines.push(row('domain', l.domain));
+    if (l.publicSuffix) lines.push(row('public suffix', l.publicSuffix));
+    lines.push(row('path', l.path));
+    if (l.credentials) lines.push(row('credentials', c.red('yes: a user name or password before "@"')));
+  }
+  if (e.decision) {
+    const d = e.decision;
+    lines.push(c.bold('decision'));
+    lines.push(row('rule', d.allowed ? c.green(d.rule) : d.severity === 'warning' ? c.yellow(d.rule) : c.red(d.rule)));
+    if (d.entry) {
+      lines.push(row('entry', describeEntry(d.entry)));
+      lines.push(row('category', `${d.entry.category} (${d.entry.kind}${d.entry.service ? `, service ${d.entry.service}` : ''})`));
+      if (d.entry.note) lines.push(row('note', d.entry.note));
+    } else {
+      lines.push(row('entry', 'none: no whitelist entry covers this host'));
+    }
+    lines.push(row('reason', d.reason.en), row('', d.reason.zh));
+  }
+  if (e.findings.length > 0) {
+    lines.push(c.bold('findings'));
+    for (const f of e.findings) lines.push(formatFinding(f, e.input, { color }).replace(/^/gm, '  '));
+  }
+  lines.push(e.allowed ? c.green('✔ allowed') : c.red(c.bold('✖ blocked')));
+  return lines.join('\n');
+}

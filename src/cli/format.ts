@@ -1,0 +1,84 @@
+import pc from 'picocolors';
+import type { Finding, Span, Verdict } from '../findings.js';
+import { isWide } from '../payload/units.js';
+
+/**
+ * Terminal formatting of findings, shared by every command that prints them: one
+ * block per finding with the rule, the path, the message and the offending text
+ * with its span underlined. Colour only when asked (a TTY without NO_COLOR).
+ */
+export interface FormatOptions {
+  color?: boolean;
+  /** Which language(s) to print messages in; default both, English first. */
+  lang?: 'en' | 'zh' | 'both';
+  /** Columns of context shown around a span. */
+  context?: number;
+}
+
+export type Colors = ReturnType<typeof pc.createColors>;
+
+/** Colour by default only on a TTY, and never when NO_COLOR is set (https://no-color.org). */
+export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  return stream.isTTY === true && !('NO_COLOR' in env && env.NO_COLOR !== '') && env.TERM !== 'dumb';
+}
+
+const columns = (s: string) => {
+  let n = 0;
+  for (const ch of s) n += isWide(ch.codePointAt(0)!) ? 2 : 1;
+  return n;
+};
+
+/** Control characters and newlines would break the underline's alignment: show them as symbols. */
+const visible = (s: string) => s.replace(/[\n\r\t\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '⏎' : c === '\t' ? '⇥' : '·'));
+
+/**
+ * One line of `source` around `span` and a caret line under the span, both cut to
+ * about `context` characters either side. Returns two lines without colour codes
+ * applied to the caret line (the caller colours it).
+ */
+export function excerpt(source: string, span: Span, context = 30): { line: string; carets: string } {
+  const start = Math.max(0, Math.min(span.start, source.length));
+  const end = Math.max(start, Math.min(span.end, source.length));
+  const from = Math.max(0, start - context);
+  const to = Math.min(source.length, end + context);
+  // Long spans are cut in the middle so the line stays readable.
+  const inner = end - start > context * 2 ? `${source.slice(start, start + context)}…${source.slice(end - context, end)}` : source.slice(start, end);
+  const before = (from > 0 ? '…' : '') + visible(source.slice(from, start));
+  const marked = visible(inner);
+  const after = visible(source.slice(end, to)) + (to < source.length ? '…' : '');
+  return { line: before + marked + after, carets: ' '.repeat(columns(before)) + '^'.repeat(Math.max(1, columns(marked))) };
+}
+
+export function formatFinding(f: Finding, source: string | undefined, options: FormatOptions = {}): string {
+  const c = pc.createColors(options.color ?? false);
+  const lang = options.lang ?? 'both';
+  const sev = f.severity === 'error' ? c.red(c.bold('error  ')) : c.yellow(c.bold('warning'));
+  const lines = [`${sev} ${c.bold(f.rule)} ${c.dim(f.path || '(message)')}`];
+  if (lang !== 'zh') lines.push(`  ${f.message.en}`);
+  if (lang !== 'en') lines.push(`  ${f.message.zh}`);
+  if (source !== undefined && f.span) {
+    const { line, carets } = excerpt(source, f.span, options.context);
+    lines.push(`  ${c.dim('│')} ${line}`, `  ${c.dim('│')} ${f.severity === 'error' ? c.red(carets) : c.yellow(carets)}`);
+  }
+  const ev = f.evidence;
+  if (ev) {
+    const parts: string[] = [];
+    if (ev.url) parts.push(`url ${ev.url}`);
+    if (ev.host) parts.push(`host ${ev.host}`);
+    if (ev.entry) parts.push(`entry ${ev.entry}`);
+    if (ev.detail) parts.push(ev.detail);
+    if (parts.length > 0) lines.push(`  ${c.dim(parts.join(' · '))}`);
+  }
+  return lines.join('\n');
+}
+
+/** A whole verdict: the findings, then one summary line. `sourceOf(path)` supplies the text a span points into. */
+export function formatVerdict(verdict: Verdict, sourceOf: (path: string) => string | undefined = () => undefined, options: FormatOptions = {}): string {
+  const c = pc.createColors(options.color ?? false);
+  const blocks = verdict.findings.map((f) => formatFinding(f, sourceOf(f.path), options));
+  const errors = verdict.findings.filter((f) => f.severity === 'error').length;
+  const warnings = verdict.findings.length - errors;
+  const counts = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+  const summary = verdict.allowed ? c.green(`✔ allowed (${counts})`) : c.red(c.bold(`✖ blocked (${counts})`));
+  return [...blocks, summary].join('\n\n');
+}

@@ -1,0 +1,120 @@
+import { ContextSchema, type Context, type ContextInput } from './context.js';
+import { verdictOf, type Finding, type Verdict } from './findings.js';
+import { canonicalize, findLinks } from './links/index.js';
+import { loadPolicy, type Policy } from './policy/index.js';
+import { compileCompetitorChecker } from './checks/competitor.js';
+import { judgeLink, judgeLinks, notALink } from './checks/link.js';
+import { checkPayloadLimits } from './checks/payload.js';
+import { checkWindow } from './checks/window.js';
+import { parseMessage } from './payload/parse.js';
+import { PAYLOAD_TYPES } from './payload/schema.js';
+
+export interface GateOptions {
+  /** Where to look for weibo-guard.config.{json,yaml,yml}; default process.cwd(). */
+  cwd?: string;
+  /** An explicit config file (relative to cwd). */
+  config?: string;
+  /** An already loaded policy (tests, or several gates sharing one). */
+  policy?: Policy;
+}
+
+export interface Gate {
+  readonly policy: Policy;
+  /** A whole reply payload as the API takes it (object, or with data as URL-encoded JSON string). */
+  check(message: unknown, context?: ContextInput): Verdict;
+  /** Free text (a template string): link + competitor checks; spans are offsets into `text`; `path` defaults to 'text'. */
+  checkText(text: string, context?: ContextInput, path?: string): Finding[];
+  /** One string that is meant to be a URL (an article url/image field, a markdown link target). */
+  checkUrl(url: string, context?: ContextInput, path?: string): Finding[];
+}
+
+/** A context the caller got wrong (a bug in the caller, not in the message). */
+export class ContextError extends TypeError {
+  override name = 'ContextError';
+}
+
+/**
+ * Loads and compiles policy once; every check afterwards only reads compiled data.
+ * Throws PolicyError (`file:line: …`) when a policy file is wrong.
+ */
+export function createGate(options: GateOptions = {}): Gate {
+  const policy = options.policy ?? loadPolicy({ ...(options.cwd ? { cwd: options.cwd } : {}), ...(options.config ? { config: options.config } : {}) });
+  const competitors = compileCompetitorChecker(policy.competitors);
+  const resolve = contextResolver(policy);
+
+  const textFindings = (text: string, context: Context, path: string): Finding[] => [
+    ...judgeLinks(findLinks(text), path, context, policy),
+    ...competitors.check(text, path, context.channel),
+  ];
+
+  const urlFindings = (url: string, context: Context, path: string): Finding[] => {
+    const link = canonicalize(url);
+    if (!link) return [notALink(url, path)];
+    return judgeLink(link, { start: link.start, end: link.end }, path, context, policy);
+  };
+
+  return Object.freeze({
+    policy,
+    check(message: unknown, contextInput?: ContextInput): Verdict {
+      const context = resolve(contextInput);
+      const parsed = parseMessage(message);
+      const findings = parsed.findings;
+      if (parsed.content) findings.push(...checkPayloadLimits(parsed.content, policy.limits));
+      // Content rules read whatever strings are there, even when the shape is wrong elsewhere.
+      const data = parsed.data;
+      if (data && parsed.type === 'text' && typeof data.text === 'string') findings.push(...textFindings(data.text, context, 'data.text'));
+      if (data && parsed.type === 'articles' && Array.isArray(data.articles)) {
+        data.articles.forEach((a: unknown, i) => {
+          if (typeof a !== 'object' || a === null) return;
+          const article = a as Record<string, unknown>;
+          const base = `data.articles[${i}]`;
+          for (const key of ['display_name', 'summary'] as const) {
+            const v = article[key];
+            if (typeof v === 'string') findings.push(...textFindings(v, context, `${base}.${key}`));
+          }
+          for (const key of ['url', 'image'] as const) {
+            const v = article[key];
+            if (typeof v === 'string' && v.trim() !== '') findings.push(...urlFindings(v, context, `${base}.${key}`));
+          }
+        });
+      }
+      if (context.window) findings.push(...checkWindow(context, policy.limits.window));
+      return verdictOf(findings);
+    },
+    checkText(text: string, contextInput?: ContextInput, path = 'text'): Finding[] {
+      return textFindings(text, resolve(contextInput), path);
+    },
+    checkUrl(url: string, contextInput?: ContextInput, path = 'url'): Finding[] {
+      return urlFindings(url, resolve(contextInput), path);
+    },
+  });
+}
+
+/**
+ * Context = the caller's fields, else the project config's defaults (account,
+ * channel, paidLinks), else enterprise/reply. The no-context case is resolved once.
+ */
+function contextResolver(policy: Policy): (input: ContextInput | undefined) => Context {
+  const { account, channel, paidLinks } = policy.config;
+  const defaults: ContextInput = {};
+  if (account !== undefined) defaults.account = account;
+  if (channel !== undefined) defaults.channel = channel;
+  if (paidLinks !== undefined) defaults.paidLinks = paidLinks;
+  const base = Object.freeze(ContextSchema.parse(defaults));
+  return (input) => {
+    if (input === undefined) return base;
+    const merged: Record<string, unknown> = { ...defaults };
+    for (const [k, v] of Object.entries(input)) if (v !== undefined) merged[k] = v;
+    const r = ContextSchema.safeParse(merged);
+    if (r.success) return r.data;
+    const issue = r.error.issues[0]!;
+    throw new ContextError(`context.${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  };
+}
+
+/** True when a value is shaped like a reply payload ({type: 'text'|'articles'|'position', data: …}) — the audit and ESLint use it to judge object literals as payloads. */
+export function looksLikePayload(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const v = value as Record<string, unknown>;
+  return (PAYLOAD_TYPES as readonly unknown[]).includes(v.type) && 'data' in v;
+}
