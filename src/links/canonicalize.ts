@@ -1,6 +1,6 @@
 import { K, kindAt } from './chars.js';
 import { foldSchemeHost, foldsOf, hostOf, isBareIpv4, readHostRun, settleLabels, type Label } from './host.js';
-import { judge, type Candidate } from './judge.js';
+import { judge, parseUrl, type Candidate } from './judge.js';
 import type { FoundLink } from './types.js';
 
 /**
@@ -64,15 +64,20 @@ function hostSpan(text: string, a: number, authEnd: number): { hs: number; he: n
   return { hs, he, at: hs > a };
 }
 
+function judgeHref(href: string, cand: Candidate, requireKnownSuffix: boolean): FoundLink | null {
+  const url = parseUrl(href);
+  return url === null ? null : judge(url, cand, { requireKnownSuffix });
+}
+
 function withScheme(input: string, s: number, e: number, colon: number): FoundLink | null {
   const base: Candidate = { start: 0, end: input.length, raw: input, form: 'scheme', folded: [], credentials: false };
   const slashes = input.charCodeAt(colon + 1) === 0x2f && input.charCodeAt(colon + 2) === 0x2f;
-  if (!slashes) return judge(input.slice(s, e), base, { requireKnownSuffix: false });
+  if (!slashes) return judgeHref(input.slice(s, e), base, false);
   const a = colon + 3;
   const { hs, he, at } = hostSpan(input, a, authorityEnd(input, a, e));
   const folded = foldSchemeHost(input, hs, he);
   const cand: Candidate = { ...base, form: folded.folds.length > 0 ? 'obfuscated' : 'scheme', folded: folded.folds, credentials: at };
-  return judge(input.slice(s, hs) + folded.host + input.slice(he, e), cand, { requireKnownSuffix: false });
+  return judgeHref(input.slice(s, hs) + folded.host + input.slice(he, e), cand, false);
 }
 
 /** `example.com/path`, `//example.com`, `example[.]com`: a host that must fill the input up to its port/path. */
@@ -87,7 +92,7 @@ function withoutScheme(input: string, s: number, e: number): FoundLink | null {
   if (rest !== '' && !/^[:/?#]/.test(rest)) return null;
   const folds = foldsOf(labels);
   const cand: Candidate = { start: 0, end: input.length, raw: input, form: folds.length > 0 ? 'obfuscated' : 'bare', folded: folds, credentials: false };
-  return judge(`http://${hostOf(labels)}${rest}`, cand, { requireKnownSuffix: true });
+  return judgeHref(`http://${hostOf(labels)}${rest}`, cand, true);
 }
 
 export function canonicalize(input: string): FoundLink | null {

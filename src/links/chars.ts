@@ -44,6 +44,18 @@ const SPACE = /^\s$/u;
 const CJK_SCRIPT = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Bopomofo}]$/u;
 const CONTROL = /^[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]$/u;
 
+/**
+ * Characters that render as nothing between two letters: zero-width space and
+ * joiners, word joiner and invisible operators, BOM, soft hyphen, combining
+ * grapheme joiner, Mongolian vowel separator, variation selectors, Hangul fillers.
+ */
+function isInvisible(c: number): boolean {
+  return (
+    c === 0xad || c === 0x34f || c === 0x180e || (c >= 0x200b && c <= 0x200d) || (c >= 0x2060 && c <= 0x2064) || c === 0xfeff ||
+    (c >= 0xfe00 && c <= 0xfe0f) || c === 0x115f || c === 0x1160 || c === 0x3164 || c === 0xffa0
+  );
+}
+
 function classify(c: number): K {
   if (c >= 0xd800 && c <= 0xdfff) return K.Surrogate;
   const ch = String.fromCharCode(c);
@@ -59,7 +71,7 @@ function classify(c: number): K {
   }
   if (c === 0x3002 || c === 0xff0e || c === 0xff61) return K.AltDot;
   if ((c >= 0xff10 && c <= 0xff19) || (c >= 0xff21 && c <= 0xff3a) || (c >= 0xff41 && c <= 0xff5a)) return K.FullAlnum;
-  if (c === 0x200b || c === 0x200c || c === 0x200d || c === 0x2060 || c === 0xfeff || c === 0xad) return K.Ignorable;
+  if (isInvisible(c)) return K.Ignorable;
   if (SPACE.test(ch)) return K.Space;
   if (CONTROL.test(ch)) return K.Control;
   if (c === 0x201c || c === 0x201d || c === 0x2018 || c === 0x2019 || c === 0xab || c === 0xbb || c === 0x2039 || c === 0x203a) return K.Quote;

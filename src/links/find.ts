@@ -1,6 +1,6 @@
 import { K, isPathKind, kindAt, widthAt } from './chars.js';
 import { foldSchemeHost, foldsOf, hostOf, isBareIpv4, readHostRun, settleLabels, type Label } from './host.js';
-import { isKnownTld, judge, unparsedLink, type Candidate } from './judge.js';
+import { isKnownTld, judge, parseUrl, unparsedLink, type Candidate } from './judge.js';
 import { resolveFindLinksOptions, type FindLinksOptions, type ResolvedFindLinksOptions } from './options.js';
 import type { FoundLink } from './types.js';
 
@@ -46,12 +46,19 @@ function schemeBoundary(text: string, i: number): boolean {
 function bareBoundary(text: string, i: number): boolean {
   if (i === 0) return true;
   const k = kindAt(text, i - 1);
-  if (k === K.Alnum || k === K.FullAlnum || k === K.Letter || k === K.Hyphen || k === K.Underscore || k === K.Dot) return false;
+  if (k === K.Alnum || k === K.FullAlnum || k === K.Letter || k === K.Hyphen || k === K.Underscore) return false;
+  // After `...`, ` .` or `：.` a host may start; after `a.` it is inside a host that
+  // already failed, after `//.` inside a URL that did.
+  if (k === K.Dot) return i === 1 || opensText(kindAt(text, i - 2));
   const p = text.charCodeAt(i - 1);
   if (p === 0x40 || p === 0x24 || p === 0x5c) return false;
   if (p === 0x2f) return protocolRelative(text, i);
   if (p === 0x3a && i >= 2 && kindAt(text, i - 2) === K.Alnum) return false;
   return true;
+}
+
+function opensText(k: K): boolean {
+  return k === K.Dot || k === K.Space || k === K.Cjk || k === K.CjkPunct || k === K.AltDot || k === K.Quote || k === K.Control;
 }
 
 /** `//example.com` standing alone (not `///x`, not `a//x`, not `http://`). */
@@ -209,22 +216,43 @@ function tryHierarchical(text: string, i: number, scheme: string, a: number): Hi
     folded: folded.folds,
     credentials: auth.at >= 0 && auth.at < end,
   };
-  const href = text.slice(i, hs) + folded.host + text.slice(he, end);
-  const link = judge(href, cand, { requireKnownSuffix: false });
-  if (link !== null) return { link, next: end };
+  const url = parseUrl(text.slice(i, hs) + folded.host + text.slice(he, end));
   // A written URL no parser accepts (bad port, `xn--` garbage) is still shown to the
-  // reader as a link; it is reported with url null unless its host has no shape at all.
-  if (scheme !== 'file' && !/[^.]/.test(folded.host)) return null;
-  return { link: unparsedLink(cand, scheme), next: end };
+  // reader as a link: reported with url null, for the policy to refuse.
+  if (url === null) return { link: unparsedLink(cand, scheme), next: end };
+  const link = judge(url, cand, { requireKnownSuffix: false });
+  return link === null ? null : { link, next: end };
+}
+
+/**
+ * Where the body of an opaque scheme link ends, or -1 when it is a word and a colon
+ * rather than a link: `Data:2024` is a label, `data:text/html,…` a URL (RFC 2397
+ * needs the comma, which stays in the span even when `<` follows it); `tel:`/`sms:`
+ * need a number.
+ */
+function opaqueEnd(scheme: string, text: string, start: number): number {
+  const scanned = scanPath(text, start);
+  const end = trimTrailing(text, start, scanned);
+  if (end <= start) return -1;
+  if (scheme === 'data') {
+    for (let j = start; j < scanned; j++) if (text.charCodeAt(j) === 0x2c) return Math.max(end, j + 1);
+    return -1;
+  }
+  if (scheme === 'tel' || scheme === 'sms') {
+    const c = text.charCodeAt(start);
+    return c === 0x2b || (c >= 0x30 && c <= 0x39) ? end : -1;
+  }
+  return end;
 }
 
 function tryOpaque(text: string, i: number, colon: number): Hit | null {
-  const end = trimTrailing(text, colon + 1, scanPath(text, colon + 1));
-  if (end <= colon + 1) return null;
+  const scheme = text.slice(i, colon).toLowerCase();
+  const end = opaqueEnd(scheme, text, colon + 1);
+  if (end < 0) return null;
   const raw = text.slice(i, end);
   const cand: Candidate = { start: i, end, raw, form: 'scheme', folded: [], credentials: false };
-  const scheme = text.slice(i, colon).toLowerCase();
-  return { link: judge(raw, cand, { requireKnownSuffix: false }) ?? unparsedLink(cand, scheme), next: end };
+  const url = parseUrl(raw);
+  return { link: url === null ? unparsedLink(cand, scheme) : judge(url, cand, { requireKnownSuffix: false }), next: end };
 }
 
 /** A link written with a scheme at i, or null with the floor for further scheme starts. */
@@ -237,6 +265,19 @@ function tryScheme(text: string, i: number): Hit {
   }
   if (OPAQUE_SCHEMES.has(scheme)) return tryOpaque(text, i, colon) ?? { link: null, next: colon + 1 };
   return { link: null, next: colon + 1 };
+}
+
+/** Characters an e-mail local part may hold after a host-like start (RFC 5322 atext and `.`). */
+function isAtext(c: number): boolean {
+  if ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return true;
+  return c === 0x2e || c === 0x2b || c === 0x2d || c === 0x5f || c === 0x21 || c === 0x23 || c === 0x24 || c === 0x25 || c === 0x26 || c === 0x27 || c === 0x2a || c === 0x3d || c === 0x5e || c === 0x7b || c === 0x7d || c === 0x7c || c === 0x7e;
+}
+
+/** Whether text from `i` continues an e-mail local part up to `@` (looked at for at most 64 characters). */
+function isEmailLocalPart(text: string, i: number): boolean {
+  let j = i;
+  while (j < text.length && j - i < 64 && isAtext(text.charCodeAt(j))) j++;
+  return code(text, j) === 0x40;
 }
 
 function ldh(labels: Label[]): boolean {
@@ -266,9 +307,8 @@ export function tryBare(text: string, i: number, start: number): Hit {
   const labels = isBareIpv4(run.labels) ? run.labels : settleLabels(run.labels);
   if (labels === null || !ldh(labels)) return fail;
   const last = labels[labels.length - 1] as Label;
-  const after = code(text, last.end);
-  // `name@example.com` and `example.com@mail.com` are e-mail addresses; `a_b.com` is no DNS host.
-  if (after === 0x40 || after === 0x5f) return fail;
+  // `a_b.com` is no DNS host; `name.al+x@foo.com`, `john.doe.gov@mail.com` are e-mail addresses.
+  if (code(text, last.end) === 0x5f || isEmailLocalPart(text, last.end)) return fail;
   const ipv4 = isBareIpv4(labels);
   if (!ipv4 && labels.every((l) => /^[0-9]+$/.test(l.value))) return fail;
   let end = readPort(text, last.end);
@@ -276,8 +316,8 @@ export function tryBare(text: string, i: number, start: number): Hit {
   if (c === 0x2f || c === 0x3f || c === 0x23) end = Math.max(end, trimTrailing(text, end, scanPath(text, end)));
   const folds = foldsOf(labels);
   const cand: Candidate = { start, end, raw: text.slice(start, end), form: folds.length > 0 ? 'obfuscated' : 'bare', folded: folds, credentials: false };
-  const href = `http://${hostOf(labels)}${text.slice(last.end, end)}`;
-  const link = judge(href, cand, { requireKnownSuffix: true });
+  const url = parseUrl(`http://${hostOf(labels)}${text.slice(last.end, end)}`);
+  const link = url === null ? null : judge(url, cand, { requireKnownSuffix: true });
   return link === null ? fail : { link, next: end };
 }
 

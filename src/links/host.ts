@@ -200,6 +200,17 @@ function readIdnTld(text: string, i: number): Label | null {
   return null;
 }
 
+function skipInvisible(text: string, i: number): number {
+  let j = i;
+  while (j < text.length && j - i < MAX_GAP && kindAt(text, j) === K.Ignorable) j++;
+  return j;
+}
+
+/** `example.com.中国人`: a run that already ends in a TLD does not reach into Chinese text for another. */
+function endsInTld(labels: Label[]): boolean {
+  return labels.length >= 2 && isKnownTld((labels[labels.length - 1] as Label).value);
+}
+
 /** Labels and separators from `i`, greedy, stopping at the first thing that is neither. */
 export function readHostRun(text: string, i: number, allowWeak: boolean): HostRun {
   const labels: Label[] = [];
@@ -209,12 +220,15 @@ export function readHostRun(text: string, i: number, allowWeak: boolean): HostRu
   let total = first.value.length;
   let p = first.end;
   while (total <= MAX_HOST_SCAN) {
-    const hit = readSep(text, p, allowWeak);
+    // Invisible characters around a dot (`example\u200b.com`) are folded like those inside a label.
+    const q = skipInvisible(text, p);
+    const hit = readSep(text, q, allowWeak);
     if (hit === null) break;
+    const next = skipInvisible(text, hit.next);
     let label: Label | null = null;
-    if (startsLabel(text, hit.next)) label = readLabel(text, hit.next, hit.sep);
-    else if (hit.sep === Sep.Dot && hit.next < text.length && kindAt(text, hit.next) === K.Cjk) {
-      label = readIdnTld(text, hit.next);
+    if (startsLabel(text, next)) label = readLabel(text, next, hit.sep);
+    else if (hit.sep === Sep.Dot && next < text.length && kindAt(text, next) === K.Cjk && !endsInTld(labels)) {
+      label = readIdnTld(text, next);
       if (label !== null) {
         labels.push(label);
         p = label.end;
@@ -222,6 +236,7 @@ export function readHostRun(text: string, i: number, allowWeak: boolean): HostRu
       }
     }
     if (label === null) break;
+    if (q > p || next > hit.next) label.folds = [...new Set<FoldKind>([...label.folds, 'zero-width'])];
     labels.push(label);
     total += label.value.length + 1;
     p = label.end;
@@ -237,10 +252,26 @@ function isAsciiWord(s: string): boolean {
   return s.length > 0;
 }
 
-/** Whether `labels` (at least two) end in a TLD the join before it allows. */
-function tailAllowed(labels: Label[]): boolean {
-  const tld = labels[labels.length - 1] as Label;
-  const left = labels[labels.length - 2] as Label;
+/** `Apple`, `Nokia`: a capitalised word, which after `。` starts the next sentence. */
+function isTitleCase(s: string): boolean {
+  const c0 = s.charCodeAt(0);
+  if (s.length < 2 || c0 < 0x41 || c0 > 0x5a) return false;
+  for (let i = 1; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x61 || c > 0x7a) return false;
+  }
+  return true;
+}
+
+/** TLDs that a disguised dot joining plain words may end in: two-letter country codes and the weak-join list. */
+function disguiseTld(t: string): boolean {
+  return (t.length === 2 && isKnownTld(t)) || WEAK_TLDS.has(t);
+}
+
+/** Whether labels[0..m) (m >= 2) end in a TLD the join before it allows. */
+function tailAllowed(labels: Label[], m: number): boolean {
+  const tld = labels[m - 1] as Label;
+  const left = labels[m - 2] as Label;
   const t = tld.value.toLowerCase();
   switch (tld.sep) {
     case Sep.Dot:
@@ -249,25 +280,27 @@ function tailAllowed(labels: Label[]): boolean {
       return WEAK_TLDS.has(t) && !DOT_STOPWORDS.has(left.value.toLowerCase());
     case Sep.Spaced:
       return WEAK_TLDS.has(t);
+    case Sep.AltDot:
+      // `。` is also the Chinese full stop: `我买了iPhone。Apple发布…` must not become iphone.apple.
+      return isAsciiWord(t) && !isTitleCase(tld.value) && disguiseTld(t);
     default:
-      // A disguised dot before a non-ASCII TLD is almost always a sentence ending (iPhone。中国市场).
+      // Brackets and 点 are deliberate; any real ASCII TLD. A non-ASCII one after them is prose.
       return isAsciiWord(t) && isKnownTld(t);
   }
 }
 
 function isWeak(sep: Sep): boolean {
-  return sep === Sep.WordEn || sep === Sep.Spaced || sep === Sep.WordZh || sep === Sep.Bracket;
+  return sep === Sep.WordEn || sep === Sep.Spaced || sep === Sep.WordZh || sep === Sep.Bracket || sep === Sep.AltDot;
 }
 
 /**
  * The longest prefix of the run that ends in an acceptable TLD, backing off only
- * over weak joins (`example.com dot matrix` → example.com), never over real dots.
+ * over disguised joins (`example.com dot matrix` → example.com), never over real dots.
  */
 export function settleLabels(labels: Label[]): Label[] | null {
   let m = labels.length;
   while (m >= 2) {
-    const head = labels.slice(0, m);
-    if (tailAllowed(head)) return head;
+    if (tailAllowed(labels, m)) return m === labels.length ? labels : labels.slice(0, m);
     if (!isWeak((labels[m - 1] as Label).sep)) return null;
     m--;
   }

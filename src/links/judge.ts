@@ -108,18 +108,20 @@ export interface JudgeOptions {
   requireKnownSuffix: boolean;
 }
 
-/**
- * Parse `href` the way a browser does and describe the result. Null when no URL
- * parser accepts it, when its host could not exist in DNS, or (requireKnownSuffix)
- * when its host has no real public suffix.
- */
-export function judge(href: string, c: Candidate, options: JudgeOptions): FoundLink | null {
-  let url: URL;
+/** The URL a browser would make of `href`, or null when it would make none. */
+export function parseUrl(href: string): URL | null {
   try {
-    url = new URL(href);
+    return new URL(href);
   } catch {
     return null;
   }
+}
+
+/**
+ * Describe a parsed URL. Null when its host could not exist in DNS (an empty or
+ * over-long label) or, with requireKnownSuffix, has no real public suffix.
+ */
+export function judge(url: URL, c: Candidate, options: JudgeOptions): FoundLink | null {
   const scheme = url.protocol.slice(0, -1);
   const web = WEB_SCHEMES.has(scheme);
   let host: string | null = url.hostname === '' ? null : url.hostname;
