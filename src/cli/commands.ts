@@ -9,4 +9,8 @@ export type Register = (program: Command) => void;
 export const commandModules: Array<() => Promise<{ register: Register }>> = [
   () => import('./check.js'),
   () => import('./explain.js'),
+  () => import('./send.js'),
+  () => import('./outbox.js'),
+  () => import('./inbound.js'),
+  () => import('./mock-server.js'),
 ];

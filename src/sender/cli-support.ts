@@ -1,0 +1,147 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { UsageError } from '../cli/errors.js';
+import { createGate, type Gate } from '../gate.js';
+import { parseJsonExact } from '../payload/json.js';
+import { createSender, type Sender, type SenderEvent, type SenderOptions } from './sender.js';
+import { DEFAULT_STORE_PATH } from './sqlite-store.js';
+import { DEFAULT_TOKEN_ENV } from './secrets.js';
+import { DEFAULT_ENDPOINT } from './endpoint.js';
+
+/** Flags every sender command shares; read from flags, then env. */
+export interface SenderFlags {
+  store?: string;
+  endpoint?: string;
+  tokenFile?: string;
+  account?: string;
+  config?: string;
+  concurrency?: string;
+  timeout?: string;
+  maxAttempts?: string;
+  onUnknown?: string;
+  onUnknownMention?: string;
+}
+
+export function addSenderFlags(cmd: Command): Command {
+  return cmd
+    .option('--store <path>', `outbox database (default ${DEFAULT_STORE_PATH} under the working directory)`)
+    .option('--endpoint <url>', `reply API endpoint, https or loopback http (default $WEIBO_GUARD_ENDPOINT or ${DEFAULT_ENDPOINT})`)
+    .option('--token-file <path>', `file holding the access token (default: $${DEFAULT_TOKEN_ENV})`)
+    .option('--account <name>', 'business account the messages are sent as', 'default')
+    .option('--config <path>', 'weibo-guard config file for the gate');
+}
+
+export function addWorkerFlags(cmd: Command): Command {
+  return cmd
+    .option('--concurrency <n>', 'receivers served at once (order per receiver is always kept)', '8')
+    .option('--timeout <ms>', 'per-request timeout; a timeout after sending is an unknown outcome', '10000')
+    .option('--max-attempts <n>', 'attempts before a transiently failing message fails', '8')
+    .option('--on-unknown <policy>', 'unknown outcome of an ordinary reply: resend (at-least-once) or hold', 'resend')
+    .option('--on-unknown-mention <policy>', 'unknown outcome of a reply to a mention: hold or resend', 'hold');
+}
+
+function int(flag: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[0-9]+$/.test(value) || Number(value) < min) throw new UsageError(`--${flag} must be an integer >= ${min}, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+function policy(flag: string, value: string | undefined): 'resend' | 'hold' | undefined {
+  if (value === undefined) return undefined;
+  if (value !== 'resend' && value !== 'hold') throw new UsageError(`--${flag} must be resend or hold, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+export function gateFromFlags(flags: SenderFlags): Gate {
+  try {
+    return createGate(flags.config ? { config: flags.config } : {});
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+/** Builds a sender from flags and env; every problem becomes a UsageError naming the flag. */
+export function senderFromFlags(flags: SenderFlags, extra: Partial<SenderOptions> = {}): Sender {
+  const gate = gateFromFlags(flags);
+  const maxAttempts = int('max-attempts', flags.maxAttempts, 1);
+  const concurrency = int('concurrency', flags.concurrency, 1);
+  const timeoutMs = int('timeout', flags.timeout, 1);
+  const onUnknown = policy('on-unknown', flags.onUnknown);
+  const onMention = policy('on-unknown-mention', flags.onUnknownMention);
+  try {
+    return createSender({
+      gate,
+      store: { path: flags.store ?? DEFAULT_STORE_PATH },
+      endpoint: flags.endpoint ?? process.env.WEIBO_GUARD_ENDPOINT ?? DEFAULT_ENDPOINT,
+      ...(flags.tokenFile !== undefined ? { tokenFile: flags.tokenFile } : {}),
+      ...(flags.account !== undefined ? { account: flags.account } : {}),
+      ...(concurrency !== undefined ? { concurrency } : {}),
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...(maxAttempts !== undefined ? { retry: { maxAttempts } } : {}),
+      ...(onUnknown || onMention ? { unknownOutcome: { default: onUnknown ?? 'resend', mention: onMention ?? 'hold' } } : {}),
+      ...extra,
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+export interface Input {
+  /** Name for messages: the file path, or `stdin`. */
+  name: string;
+  text: string;
+}
+
+/** FILE, `-` for stdin, or stdin when no file is given and stdin is not a terminal. */
+export async function readInput(file: string | undefined): Promise<Input> {
+  if (file === undefined || file === '-') {
+    if (file === undefined && process.stdin.isTTY) throw new UsageError('no input: give a FILE, or - to read stdin');
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    return { name: 'stdin', text: Buffer.concat(chunks).toString('utf8') };
+  }
+  try {
+    return { name: file, text: readFileSync(file, 'utf8') };
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+export interface InputRecord {
+  /** `file:line` */
+  where: string;
+  value?: unknown;
+  error?: string;
+}
+
+/**
+ * The input is one JSON document (possibly pretty-printed) or JSON Lines. int64
+ * digits are kept exactly. Blank lines are skipped; a bad line is reported with its
+ * number and the rest still read.
+ */
+export function readRecords(input: Input): InputRecord[] {
+  const whole = input.text.trim();
+  if (whole === '') return [];
+  // One document first: JSON.parse stops at the end of the first line of JSONL, so
+  // trying it costs at most one more linear pass.
+  const one = parseJsonExact(whole);
+  if (one.ok) return [{ where: `${input.name}:1`, value: one.value }];
+  const out: InputRecord[] = [];
+  const lines = input.text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '') continue;
+    const r = parseJsonExact(line);
+    out.push(r.ok ? { where: `${input.name}:${i + 1}`, value: r.value } : { where: `${input.name}:${i + 1}`, error: `not JSON: ${r.message}` });
+  }
+  return out;
+}
+
+/** Progress lines for a person watching a long drain; alarms are loud. */
+export function eventPrinter(write: (s: string) => void, quiet: boolean): (e: SenderEvent) => void {
+  return (e) => {
+    if (e.type === 'stopped') write(`weibo-guard: ACCOUNT ${e.account} STOPPED — ${e.reason}. ${e.queued} message(s) stay queued; fix the token and run send again.\n`);
+    else if (!quiet && e.type === 'paused') write(`weibo-guard: account ${e.account} rate limited until ${new Date(e.until).toISOString()} (${e.reason})\n`);
+    else if (!quiet && e.type === 'recovered') write(`weibo-guard: message ${e.id} was interrupted mid-send; outcome unknown, ${e.policy === 'hold' ? 'held for a person' : 'sending again'}\n`);
+  };
+}
