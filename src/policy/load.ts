@@ -245,8 +245,7 @@ function loadConfig(loader: Loader, path: string | undefined, cwd: string): { co
   if (!source || !config) return { config: empty };
   config.whitelist.forEach((e, i) => {
     if (!loader.expiryAllows(source, ['whitelist', i], e.domain, e.expires)) return;
-    const { category, ...rest } = e;
-    loader.add({ ...rest, suffix: e.suffix === true, kind: 'allow', category: category as Category, file: source.file, line: locate(source, ['whitelist', i]).line }, source, ['whitelist', i, 'domain']);
+    loader.add({ ...e, suffix: e.suffix === true, kind: 'allow', category: e.category as Category, file: source.file, line: locate(source, ['whitelist', i]).line }, source, ['whitelist', i, 'domain']);
   });
   config.deny.forEach((e, i) => {
     loader.add({ ...e, suffix: e.suffix === true, kind: 'deny', category: 'competitors', file: source.file, line: locate(source, ['deny', i]).line }, source, ['deny', i, 'domain']);
@@ -255,10 +254,10 @@ function loadConfig(loader: Loader, path: string | undefined, cwd: string): { co
 }
 
 /** An allow entry that an equally specific deny shadows everywhere can never apply: say so. */
-function warnShadowed(loader: Loader, whitelist: HostMatcher): void {
+function warnShadowed(loader: Loader): void {
+  const denied = new Map(loader.deny.filter((e) => !e.paths && !e.channels).map((e) => [e.domain, e]));
   for (const allow of loader.allow) {
-    if (allow.paths || allow.channels) continue;
-    const deny = whitelist.entriesFor(allow.domain).find((e) => e.kind === 'deny' && !e.paths && !e.channels);
+    const deny = allow.paths || allow.channels ? undefined : denied.get(allow.domain);
     if (deny) loader.warnings.push({ file: allow.file, line: allow.line, message: `${allow.domain}: never applies: ${deny.file}:${deny.line} denies the same domain, and deny wins` });
   }
 }
@@ -293,7 +292,7 @@ export function loadPolicy(options: LoadPolicyOptions = {}): Policy {
   if (loader.issues.length > 0 || !competitors || !limits) throw new PolicyError(loader.issues);
 
   const whitelist = new HostMatcher([...loader.allow, ...loader.deny]);
-  warnShadowed(loader, whitelist);
+  warnShadowed(loader);
   return Object.freeze({
     whitelist,
     competitors,

@@ -19,41 +19,52 @@ export function formatIssue(issue: PolicyIssue): string {
 /** A parsed file that can still answer "which line is this field on?". */
 export interface Source {
   file: string;
-  doc: Document;
-  lines: LineCounter;
   data: unknown;
+  /** Line and column of the value at `path` (of the key itself when `key` is given), or of the nearest enclosing value that exists. */
+  locate(path: Path, key?: string): { line: number; column: number };
 }
 
 type Path = ReadonlyArray<PropertyKey>;
 
-/**
- * Parses YAML, or JSON through the same YAML parser (JSON is a YAML 1.2 subset), so
- * both get one path-to-line mapping. Duplicate keys are errors, never "last one
- * wins"; JSON is also run through JSON.parse so YAML-only syntax in a .json file
- * is refused rather than quietly accepted.
- */
+/** Offsets to 1-based line/column by binary search over line starts: one linear pass to build. */
+function lineIndex(text: string): (offset: number) => { line: number; column: number } {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - starts[lo]! + 1 };
+  };
+}
+
 export function parseSource(text: string, file: string, format: 'yaml' | 'json'): { source?: Source; issues: PolicyIssue[] } {
+  return format === 'json' ? parseJson(text.replace(/^\uFEFF/, ''), file) : parseYaml(text, file);
+}
+
+/** YAML through `yaml`'s Document, which keeps every node's range; duplicate keys are errors. */
+function parseYaml(text: string, file: string): { source?: Source; issues: PolicyIssue[] } {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
+  } catch (err) {
+    // The parser recurses per nesting level; absurd nesting is refused, not a crash.
+    return { issues: [{ file, line: 1, message: `not accepted: ${err instanceof Error ? err.message : String(err)} (YAML)` }] };
+  }
   const problems = [...doc.errors, ...doc.warnings];
   if (problems.length > 0) {
     return {
       issues: problems.map((e) => {
         const pos = lines.linePos(e.pos[0]);
         const what = e.code === 'DUPLICATE_KEY' ? 'duplicate key' : e.message.split('\n')[0];
-        return { file, line: pos.line, column: pos.col, message: `${what} (${format === 'json' ? 'JSON' : 'YAML'})` };
+        return { file, line: pos.line, column: pos.col, message: `${what} (YAML)` };
       }),
     };
-  }
-  if (format === 'json') {
-    try {
-      JSON.parse(text);
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      const at = /position (\d+)/.exec(message);
-      const pos = at ? lines.linePos(Number(at[1])) : { line: 1, col: 1 };
-      return { issues: [{ file, line: pos.line, column: pos.col, message: `not valid JSON: ${message}` }] };
-    }
   }
   let data: unknown;
   try {
@@ -62,7 +73,120 @@ export function parseSource(text: string, file: string, format: 'yaml' | 'json')
     // Only an alias bomb gets here: refuse it instead of expanding it.
     return { issues: [{ file, line: 1, message: err instanceof Error ? err.message : String(err) }] };
   }
-  return { source: { file, doc, lines, data }, issues: [] };
+  const locate = (path: Path, key?: string) => {
+    const node = nodeAt(doc, path, key);
+    const pos = lines.linePos(node?.range?.[0] ?? 0);
+    return { line: pos.line, column: pos.col };
+  };
+  return { source: { file, data, locate }, issues: [] };
+}
+
+/** Where each JSON value starts, mirroring the value's shape. */
+interface JsonPos {
+  start: number;
+  keyStart?: number;
+  items?: JsonPos[];
+  fields?: Map<string, JsonPos>;
+}
+
+const MAX_DEPTH = 256;
+
+/**
+ * JSON.parse gives the data (fast, native, strict); this one linear scan over the
+ * same, already-valid text records where every value and key starts, and finds
+ * duplicate keys, which JSON.parse silently resolves to the last one. The YAML
+ * parser could do both, but a 100,000-entry config takes it seconds and most of
+ * the heap; this takes a fraction of JSON.parse's time.
+ */
+function scanJson(text: string): { root: JsonPos; duplicate?: { offset: number; key: string } } {
+  let i = 0;
+  let duplicate: { offset: number; key: string } | undefined;
+  const ws = () => {
+    while (i < text.length && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
+  };
+  const string = (): string => {
+    const from = i++;
+    while (text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    i++;
+    return JSON.parse(text.slice(from, i)) as string;
+  };
+  const value = (depth: number): JsonPos => {
+    if (depth > MAX_DEPTH) throw new RangeError(`nested deeper than ${MAX_DEPTH} levels`);
+    ws();
+    const node: JsonPos = { start: i };
+    const c = text[i];
+    if (c === '{') {
+      node.fields = new Map();
+      i++;
+      ws();
+      while (text[i] !== '}') {
+        const keyStart = i;
+        const key = string();
+        ws();
+        i++; // ':'
+        const child = value(depth + 1);
+        child.keyStart = keyStart;
+        if (node.fields.has(key)) duplicate ??= { offset: keyStart, key };
+        node.fields.set(key, child);
+        ws();
+        if (text[i] === ',') i++;
+        ws();
+      }
+      i++;
+    } else if (c === '[') {
+      node.items = [];
+      i++;
+      ws();
+      while (text[i] !== ']') {
+        node.items.push(value(depth + 1));
+        ws();
+        if (text[i] === ',') i++;
+        ws();
+      }
+      i++;
+    } else if (c === '"') {
+      string();
+    } else {
+      while (i < text.length && !',]}'.includes(text[i]!) && text[i] !== ' ' && text[i] !== '\n' && text[i] !== '\r' && text[i] !== '\t') i++;
+    }
+    return node;
+  };
+  const root = value(0);
+  return duplicate ? { root, duplicate } : { root };
+}
+
+function parseJson(text: string, file: string): { source?: Source; issues: PolicyIssue[] } {
+  const position = lineIndex(text);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const at = /position (\d+)/.exec(message);
+    const pos = position(at ? Number(at[1]) : 0);
+    return { issues: [{ file, line: pos.line, column: pos.column, message: `not valid JSON: ${message}` }] };
+  }
+  let scanned: ReturnType<typeof scanJson>;
+  try {
+    scanned = scanJson(text);
+  } catch (err) {
+    return { issues: [{ file, line: 1, message: `not accepted: ${err instanceof Error ? err.message : String(err)}` }] };
+  }
+  if (scanned.duplicate) {
+    const pos = position(scanned.duplicate.offset);
+    return { issues: [{ file, line: pos.line, column: pos.column, message: `duplicate key "${scanned.duplicate.key}" (JSON)` }] };
+  }
+  const locate = (path: Path, key?: string) => {
+    let node = scanned.root;
+    for (const step of path) {
+      const next = typeof step === 'number' ? node.items?.[step] : node.fields?.get(String(step));
+      if (!next) break;
+      node = next;
+    }
+    const keyed = key === undefined ? undefined : node.fields?.get(key)?.keyStart;
+    return position(keyed ?? node.start);
+  };
+  return { source: { file, data, locate }, issues: [] };
 }
 
 function keyText(key: unknown): string | undefined {
@@ -94,10 +218,7 @@ function nodeAt(doc: Document, path: Path, key?: string): Node | undefined {
 }
 
 export function locate(source: Source, path: Path, key?: string): { line: number; column: number } {
-  const node = nodeAt(source.doc, path, key);
-  const offset = node?.range?.[0] ?? 0;
-  const pos = source.lines.linePos(offset);
-  return { line: pos.line, column: pos.col };
+  return source.locate(path, key);
 }
 
 /** `entries[3].domain` for people; zod's path array for the locator. */
