@@ -42,10 +42,11 @@ export function createGate(options: GateOptions = {}): Gate {
   const competitors = compileCompetitorChecker(policy.competitors);
   const resolve = contextResolver(policy);
 
-  const textFindings = (text: string, context: Context, path: string): Finding[] => [
-    ...judgeLinks(findLinks(text), path, context, policy),
-    ...competitors.check(text, path, context.channel),
-  ];
+  // Names inside a link (weixin.qq.com) are the link rules' to judge, not a mention.
+  const textFindings = (text: string, context: Context, path: string): Finding[] => {
+    const links = findLinks(text);
+    return [...judgeLinks(links, path, context, policy), ...competitors.check(text, path, context.channel, links)];
+  };
 
   const urlFindings = (url: string, context: Context, path: string): Finding[] => {
     const link = canonicalize(url);

@@ -37,7 +37,8 @@ export interface CompetitorOptions {
 }
 
 export interface CompetitorChecker {
-  check(text: string, path: string, channel: Channel): Finding[];
+  /** `skip`: sorted, non-overlapping spans (links) whose text the link rules judge instead. */
+  check(text: string, path: string, channel: Channel, skip?: readonly Span[]): Finding[];
 }
 
 const ASCII_WORD = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39);
@@ -67,9 +68,10 @@ export function compileCompetitorChecker(competitors: CompiledCompetitors, optio
   const matcher = new AhoCorasick(terms);
 
   return {
-    check(text, path, channel) {
+    check(text, path, channel, skip = []) {
       const norm = normalizeForMatch(text);
-      const matches = matcher.findAll(norm.text).filter((m) => onWordBoundary(norm.text, m));
+      const inLink = skip.length > 0 ? coveredBy(norm, skip) : null;
+      const matches = matcher.findAll(norm.text).filter((m) => onWordBoundary(norm.text, m) && !(inLink && (inLink[m.start] || inLink[m.end - 1])));
       if (!matches.some((m) => m.value.kind === 'name' || m.value.kind === 'id')) return [];
       const clause = clauseIndex(norm.text);
       const negationEnds = new Uint8Array(norm.text.length + 1);
@@ -92,6 +94,18 @@ export function compileCompetitorChecker(competitors: CompiledCompetitors, optio
       return out;
     },
   };
+}
+
+/** covered[i] = 1 when normalized unit i comes from inside one of the spans; linear because both are in order. */
+function coveredBy(norm: Normalized, spans: readonly Span[]): Uint8Array {
+  const covered = new Uint8Array(norm.text.length);
+  let k = 0;
+  for (let i = 0; i < norm.text.length; i++) {
+    const at = norm.start[i]!;
+    while (k < spans.length && spans[k]!.end <= at) k++;
+    if (k < spans.length && spans[k]!.start <= at) covered[i] = 1;
+  }
+  return covered;
 }
 
 function negated(cta: Match<Term>, negationEnds: Uint8Array, clause: Uint32Array): boolean {

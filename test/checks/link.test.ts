@@ -1,0 +1,64 @@
+import { describe, expect, test } from 'vitest';
+import { createGate } from '../../src/gate.js';
+import type { ContextInput } from '../../src/context.js';
+
+const gate = createGate({ cwd: '/tmp' });
+const inText = (text: string, ctx?: ContextInput) => gate.checkText(text, ctx).map((f) => `${f.rule}:${f.severity}:${text.slice(f.span!.start, f.span!.end)}`);
+const url = (u: string, ctx?: ContextInput) => gate.checkUrl(u, ctx, 'data.articles[0].url').map((f) => `${f.rule}:${f.severity}`);
+
+describe('link rules', () => {
+  test('link/not-whitelisted, with its twin on the whitelist', () => {
+    expect(inText('详情 https://evil.cn/x 查看')).toEqual(['link/not-whitelisted:error:https://evil.cn/x']);
+    expect(inText('详情 https://www.people.com.cn/x 查看')).toEqual([]);
+    expect(inText('evilgov.cn 与 www.beijing.gov.cn')).toEqual(['link/not-whitelisted:error:evilgov.cn']);
+  });
+  test('link/competitor', () => {
+    expect(url('https://weixin.qq.com/r/abc')).toEqual(['link/competitor:error']);
+    expect(url('https://news.qq.com/a/1')).toEqual([]);
+    expect(url('weixin://dl/chat')).toEqual(['link/competitor:error']);
+  });
+  test('link/shortener: unknown targets block, Weibo t.cn is a warning', () => {
+    expect(url('https://bit.ly/abc')).toEqual(['link/shortener:error']);
+    expect(url('http://t.cn/A6abc')).toEqual(['link/shortener:warning']);
+  });
+  test('link/ip-address', () => {
+    expect(inText('去 http://1.2.3.4/a 看')).toEqual(['link/ip-address:error:http://1.2.3.4/a']);
+  });
+  test('link/scheme', () => {
+    expect(url('javascript:alert(1)')).toEqual(['link/scheme:error']);
+    expect(url('data:text/html,hi')).toEqual(['link/scheme:error']);
+  });
+  test('link/credentials: the host that opens is not the one you read', () => {
+    expect(url('https://weibo.com@evil.cn/')).toEqual(['link/credentials:error']);
+    expect(url('https://weibo.com/')).toEqual([]);
+  });
+  test('link/obfuscated: an error when the host is not allowed, a warning when it is', () => {
+    expect(inText('访问 evil[.]cn 领取')).toEqual(['link/obfuscated:error:evil[.]cn']);
+    expect(inText('访问 weibo。com 领取')).toEqual(['link/obfuscated:warning:weibo。com']);
+    const [f] = gate.checkText('访问 evil[.]cn 领取');
+    expect(f!.evidence).toMatchObject({ host: 'evil.cn', detail: 'folded: bracket-dot' });
+  });
+  test('link/personal-account: no links at all, unless the account pays for them', () => {
+    expect(inText('看 https://weibo.com/x', { account: 'personal' })).toEqual(['link/personal-account:error:https://weibo.com/x']);
+    expect(inText('看 https://weibo.com/x', { account: 'personal', paidLinks: true })).toEqual([]);
+    expect(inText('看 https://evil.cn/x', { account: 'personal', paidLinks: true })).toEqual(['link/not-whitelisted:error:https://evil.cn/x']);
+    // The competitor finding still says what the host is.
+    expect(inText('看 https://weixin.qq.com/x', { account: 'personal' })).toEqual([
+      'link/personal-account:error:https://weixin.qq.com/x',
+      'link/competitor:error:https://weixin.qq.com/x',
+    ]);
+  });
+  test('channel exceptions: an ad may link a WeChat mini-program', () => {
+    expect(url('https://wxaurl.cn/abc', { channel: 'ad' })).toEqual([]);
+    expect(url('https://wxaurl.cn/abc', { channel: 'reply' })).toEqual(['link/competitor:error']);
+    expect(url('weixin://dl/business/?t=abc', { channel: 'ad' })).toEqual([]);
+  });
+  test('a URL field that is not a link', () => {
+    expect(url('请点击这里')).toEqual(['link/invalid-url:error']);
+  });
+  test('evidence carries url, host and the deciding entry', () => {
+    const [f] = gate.checkUrl('https://weixin.qq.com/r/abc', undefined, 'data.articles[2].url');
+    expect(f).toMatchObject({ path: 'data.articles[2].url', evidence: { url: 'https://weixin.qq.com/r/abc', host: 'weixin.qq.com' } });
+    expect(f!.evidence!.entry).toMatch(/^rules\/competitors\.yaml:\d+ weixin\.qq\.com$/);
+  });
+});
