@@ -13,4 +13,5 @@ export const commandModules: Array<() => Promise<{ register: Register }>> = [
   () => import('./outbox.js'),
   () => import('./inbound.js'),
   () => import('./mock-server.js'),
+  () => import('./audit.js'),
 ];

@@ -1,0 +1,71 @@
+import type { AuditResult } from '../model.js';
+import { ruleDoc } from '../rules.js';
+
+export interface SarifOptions {
+  /** The package version, for `tool.driver.semanticVersion`. */
+  version: string;
+}
+
+/** The `partialFingerprints` key; bump the suffix if the fingerprint recipe ever changes. */
+export const FINGERPRINT_KEY = 'weiboGuard/v1';
+
+/**
+ * SARIF 2.1.0 as GitHub code scanning takes it: one run, a descriptor with help per
+ * rule, results located relative to `%SRCROOT%` (the audited root) with UTF-16
+ * columns, and a fingerprint that survives lines moving.
+ */
+export function toSarif(result: AuditResult, opts: SarifOptions): Record<string, unknown> {
+  const ruleIds = [...new Set(result.findings.map((f) => f.rule))].sort();
+  const index = new Map(ruleIds.map((id, i) => [id, i]));
+  const rules = ruleIds.map((id) => {
+    const first = result.findings.find((f) => f.rule === id)!;
+    const doc = ruleDoc(id, first.messages.en);
+    return {
+      id,
+      name: id.replace(/[/-](.)/g, (_, ch: string) => ch.toUpperCase()).replace(/^./, (ch) => ch.toUpperCase()),
+      shortDescription: { text: doc.short },
+      fullDescription: { text: doc.help },
+      help: { text: doc.help, markdown: `**${doc.short}**\n\n${doc.help}` },
+      defaultConfiguration: { level: first.severity === 'error' ? 'error' : 'warning' },
+      properties: { tags: ['weibo', id.split('/')[0]!] },
+    };
+  });
+  const results = result.findings.map((f) => {
+    const region: Record<string, unknown> = { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn };
+    if (f.text !== '') region.snippet = { text: f.text };
+    return {
+      ruleId: f.rule,
+      ruleIndex: index.get(f.rule)!,
+      level: f.severity === 'error' ? 'error' : 'warning',
+      message: { text: f.message },
+      locations: [{ physicalLocation: { artifactLocation: { uri: fileUri(f.file), uriBaseId: '%SRCROOT%' }, region } }],
+      partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
+    };
+  });
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'weibo-guard', semanticVersion: opts.version, rules } },
+        originalUriBaseIds: { '%SRCROOT%': { uri: `${pathToUri(result.root)}/` } },
+        columnKind: 'utf16CodeUnits',
+        results,
+      },
+    ],
+  };
+}
+
+export function formatSarif(result: AuditResult, opts: SarifOptions): string {
+  return `${JSON.stringify(toSarif(result, opts), null, 2)}\n`;
+}
+
+/** A relative path as a URI reference: each segment percent-encoded (spaces, CJK, `#`). */
+function fileUri(rel: string): string {
+  return rel.split('/').map(encodeURIComponent).join('/');
+}
+
+function pathToUri(abs: string): string {
+  const posix = abs.replace(/\\/g, '/');
+  return `file://${posix.startsWith('/') ? '' : '/'}${posix.split('/').map(encodeURIComponent).join('/')}`;
+}
