@@ -1,7 +1,7 @@
 import type { Channel } from '../context.js';
 import type { Localized } from '../findings.js';
 import type { FoundLink } from '../links/types.js';
-import type { PolicyEntry } from './matcher.js';
+import { MAX_HOST_LENGTH, type PolicyEntry } from './matcher.js';
 import type { Policy, ShortenerEntry } from './load.js';
 
 export type LinkRule =
@@ -108,6 +108,12 @@ export function classifyLink(link: FoundLink, policy: Policy, channel: Channel =
   }
   if (host === null) {
     return block('link/not-whitelisted', { en: `"${link.raw}" cannot be read as a web address`, zh: `无法将“${link.raw}”识别为网址` });
+  }
+  if (host.length > MAX_HOST_LENGTH) {
+    return block('link/not-whitelisted', {
+      en: `the host is ${host.length} characters long; a host name has at most ${MAX_HOST_LENGTH}`,
+      zh: `主机名长度为 ${host.length} 个字符，超过上限 ${MAX_HOST_LENGTH}`,
+    });
   }
   const shortener = policy.shorteners.match(host);
   if (shortener) {

@@ -4,7 +4,7 @@
  */
 export { loadPolicy, PolicyError, ShortenerMatcher, type LoadPolicyOptions, type Policy, type ShortenerEntry } from './load.js';
 export { classifyLink, describeEntry, type DecidingEntry, type LinkDecision, type LinkRule } from './classify.js';
-export { HostMatcher, hostSuffixes, pathHasPrefix, type PolicyEntry } from './matcher.js';
+export { HostMatcher, hostSuffixes, MAX_HOST_LENGTH, pathHasPrefix, type PolicyEntry } from './matcher.js';
 export {
   normalizeTerm,
   compileCompetitors,

@@ -3,7 +3,7 @@ import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { compileCompetitors, type CompiledCompetitors } from './competitors.js';
-import { HostMatcher, hostSuffixes, type PolicyEntry } from './matcher.js';
+import { HostMatcher, hostSuffixes, MAX_HOST_LENGTH, type PolicyEntry } from './matcher.js';
 import {
   CategorySchema,
   CompetitorsFileSchema,
@@ -59,6 +59,7 @@ export class ShortenerMatcher {
   }
   /** The shortener serving this host (or a parent domain of it), by label suffix. */
   match(host: string): ShortenerEntry | undefined {
+    if (host.length > MAX_HOST_LENGTH) return undefined;
     for (const suffix of hostSuffixes(host)) {
       const hit = this.#byDomain.get(suffix);
       if (hit) return hit;

@@ -18,6 +18,9 @@ export interface PolicyEntry {
   readonly expires?: string;
 }
 
+/** DNS caps a host name at 253 characters; longer is not a host, and refusing it keeps lookups linear. */
+export const MAX_HOST_LENGTH = 253;
+
 /**
  * `a.b.example.com` → `a.b.example.com`, `b.example.com`, `example.com`, `com`:
  * the keys a host can match on label boundaries, most specific first. This is
@@ -96,6 +99,7 @@ export class HostMatcher {
    * entry applying to this path and channel; undefined when none does.
    */
   match(host: string, path = '/', channel: Channel = 'reply'): PolicyEntry | undefined {
+    if (host.length > MAX_HOST_LENGTH) return undefined;
     for (const suffix of hostSuffixes(host)) {
       const bucket = this.#rows.get(suffix);
       if (!bucket) continue;

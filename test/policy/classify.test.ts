@@ -171,6 +171,14 @@ describe('links that are findings of their own', () => {
     expect(rule('https://u:p@bit.ly/x')).toBe('link/credentials');
   });
 
+  it('a 1 MB host of one-letter labels is refused at once, not walked label by label', () => {
+    const host = `${'a.'.repeat(500_000)}gov.cn`;
+    const l = { ...link('https://www.gov.cn/'), host, raw: host };
+    expect(classifyLink(l, policy)).toMatchObject({ allowed: false, rule: 'link/not-whitelisted', reason: { en: 'the host is 1000006 characters long; a host name has at most 253' } });
+    expect(policy.whitelist.match(host)).toBeUndefined();
+    expect(policy.shorteners.match(`${'a.'.repeat(500_000)}t.cn`)).toBeUndefined();
+  });
+
   it('a web link whose host could not be read', () => {
     const l = { ...link('https://example.com/'), host: null, hostType: null, url: null, raw: 'https://exa mple.com' };
     expect(classifyLink(l, policy)).toMatchObject({ allowed: false, rule: 'link/not-whitelisted', reason: { en: '"https://exa mple.com" cannot be read as a web address' } });
