@@ -43,14 +43,16 @@ export function formatStylish(result: AuditResult, opts: StylishOptions): string
 
 function frame(f: ReportFinding, c: ReturnType<typeof createColors>): string[] {
   const marked = f.context.filter((l) => l.mark);
-  const gutter = String(marked[marked.length - 1]?.line ?? 0).length;
+  const gutter = String(marked[0]?.line ?? 0).length;
   const out: string[] = [];
-  for (const l of marked.slice(0, 3)) {
+  // The first line is enough to find the spot; say how much more there is.
+  for (const l of marked.slice(0, 1)) {
     const [s, e] = l.mark!;
     const text = printable(l.text);
     out.push(`    ${c.dim(`${String(l.line).padStart(gutter)} |`)} ${text.slice(0, s)}${c.red(text.slice(s, e))}${text.slice(e)}`);
     out.push(`    ${' '.repeat(gutter)} ${c.dim('|')} ${' '.repeat(width(text.slice(0, s)))}${c.red('^'.repeat(Math.max(1, width(text.slice(s, e)))))}`);
   }
+  if (f.endLine > f.line) out.push(`    ${' '.repeat(gutter)} ${c.dim(`| … to line ${f.endLine}`)}`);
   return out;
 }
 
