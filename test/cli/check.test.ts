@@ -1,0 +1,179 @@
+import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import { describe, expect, test } from 'vitest';
+import { checkLines, judgeLine } from '../../src/cli/check.js';
+import { excerpt, formatVerdict, wantsColor } from '../../src/cli/format.js';
+import { createGate } from '../../src/gate.js';
+
+// CLI tests run the built package (npx tsc -p tsconfig.build.json), as a user would.
+const MAIN = resolve('dist/cli/main.js');
+const dir = mkdtempSync(join(tmpdir(), 'wg-cli-'));
+const run = (args: string[], input?: string, env: Record<string, string> = {}) => {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { input, encoding: 'utf8', cwd: dir, env: { ...process.env, NO_COLOR: '1', ...env } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+const file = (name: string, body: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, body);
+  return p;
+};
+const ok = JSON.stringify({ type: 'text', data: { text: '您好，已为您处理' }, receiver_id: '1722052204' });
+const bad = JSON.stringify({ type: 'text', data: { text: '加我微信 abc' }, receiver_id: '1722052204' });
+
+describe('weibo-guard check', () => {
+  test('exit 0 for an allowed message, JSON when not a terminal', () => {
+    const r = run(['check', file('ok.json', ok)]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toEqual({ allowed: true, findings: [] });
+  });
+  test('exit 1 for a blocked one, from a file or stdin', () => {
+    expect(run(['check', file('bad.json', bad)]).code).toBe(1);
+    const r = run(['check', '-'], bad);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out).findings[0].rule).toBe('competitor/promotion');
+    expect(run(['check'], ok).code).toBe(0);
+  });
+  test('exit 2 naming the file when it cannot be read', () => {
+    const r = run(['check', join(dir, 'missing.json')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('missing.json');
+    expect(r.err).toContain('ENOENT');
+    expect(run(['check', '--jsonl', join(dir, 'missing.jsonl')]).code).toBe(2);
+    expect(run(['check', '--jsonl', dir]).err).toContain('EISDIR');
+  });
+  test('exit 2 for a usage error', () => {
+    expect(run(['check', '--channel', 'sms'], ok).code).toBe(2);
+    expect(run(['check', '--jsonl', '--format', 'text'], ok).code).toBe(2);
+  });
+  test('--format text: readable, the offending text underlined, no colour under NO_COLOR', () => {
+    const r = run(['check', '--format', 'text', file('bad2.json', bad)]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('error   competitor/promotion data.text');
+    expect(r.out).toContain('│ 加我微信 abc\n');
+    expect(r.out).toContain('│ ^^^^^^^^\n');
+    expect(r.out).toContain('✖ blocked (1 error, 0 warnings)');
+    expect(r.out).not.toContain('\u001b[');
+  });
+  test('--account, --channel and --config shape the context', () => {
+    const link = JSON.stringify({ type: 'text', data: { text: '见 https://weibo.com/x' }, receiver_id: '1' });
+    expect(run(['check'], link).code).toBe(0);
+    expect(run(['check', '--account', 'personal'], link).code).toBe(1);
+    expect(run(['check', '--account', 'personal', '--paid-links'], link).code).toBe(0);
+    const mini = JSON.stringify({ type: 'text', data: { text: '见 https://wxaurl.cn/abc' }, receiver_id: '1' });
+    expect(run(['check', '--channel', 'ad'], mini).code).toBe(0);
+    expect(run(['check', '--channel', 'reply'], mini).code).toBe(1);
+    const cfg = file('personal.yaml', 'account: personal\n');
+    expect(run(['check', '--config', cfg], link).code).toBe(1);
+    const broken = file('broken.yaml', 'account: [\n');
+    const r = run(['check', '--config', broken], link);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('broken.yaml:');
+  });
+});
+
+describe('weibo-guard check --jsonl', () => {
+  test('one verdict per line, in order; a malformed line is a verdict naming it and later lines are judged', () => {
+    const lines = [ok, '{"type": "text", oops', bad, JSON.stringify({ message: JSON.parse(ok), context: { account: 'personal' } }), '', ok];
+    const r = run(['check', '--jsonl'], lines.join('\n') + '\n');
+    expect(r.code).toBe(1);
+    const verdicts = r.out.trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(verdicts).toHaveLength(6);
+    expect(verdicts.map((v) => v.allowed)).toEqual([true, false, false, true, false, true]);
+    expect(verdicts[1].findings[0]).toMatchObject({ rule: 'payload/invalid-json', evidence: { detail: 'line 2' } });
+    expect(verdicts[1].findings[0].message.en).toMatch(/^line 2: not valid JSON/);
+    expect(verdicts[4].findings[0].message.en).toBe('line 5: empty line, expected a message');
+  });
+  test('exit 0 when every line is allowed; CRLF input works', () => {
+    expect(run(['check', '--jsonl'], `${ok}\r\n${ok}\r\n`).code).toBe(0);
+    expect(run(['check', '--jsonl'], '').code).toBe(0);
+  });
+  test('a per-line context overrides the flags', () => {
+    const link = { type: 'text', data: { text: '见 https://weibo.com/x' }, receiver_id: '1' };
+    const r = run(['check', '--jsonl', '--account', 'personal'], [JSON.stringify(link), JSON.stringify({ message: link, context: { account: 'enterprise' } })].join('\n'));
+    expect(r.out.trimEnd().split('\n').map((l) => JSON.parse(l).allowed)).toEqual([false, true]);
+  });
+  test('int64 receivers on a line keep their digits', () => {
+    const r = run(['check', '--jsonl'], '{"type":"text","data":{"text":"hi"},"receiver_id":9223372036854775807}\n');
+    expect(JSON.parse(r.out)).toEqual({ allowed: true, findings: [] });
+  });
+});
+
+describe('in-process pieces', () => {
+  const gate = createGate({ cwd: '/tmp' });
+  test('judgeLine: a bad context on a line is a verdict, not a crash', () => {
+    const v = judgeLine(gate, JSON.stringify({ message: JSON.parse(ok), context: { channel: 'sms' } }), 7, undefined);
+    expect(v.findings[0]).toMatchObject({ rule: 'context/invalid' });
+    expect(v.findings[0]!.message.en).toMatch(/^line 7: context\.channel/);
+    expect(judgeLine(gate, JSON.stringify({ message: JSON.parse(ok), extra: 1 }), 1, undefined).findings[0]!.rule).toBe('payload/invalid-json');
+  });
+  test('checkLines waits for drain: a slow reader never makes the output buffer grow without bound', async () => {
+    const input = new PassThrough();
+    let maxBuffered = 0;
+    const chunks: string[] = [];
+    const slow = new Writable({
+      highWaterMark: 1024,
+      write(chunk, _enc, cb) {
+        chunks.push(String(chunk));
+        setImmediate(cb);
+      },
+    });
+    const done = checkLines(gate, input, slow, undefined, 'stdin');
+    const watch = setInterval(() => (maxBuffered = Math.max(maxBuffered, slow.writableLength)), 0);
+    for (let i = 0; i < 2000; i++) input.write(`${ok}\n`);
+    input.end();
+    expect(await done).toBe(0);
+    clearInterval(watch);
+    slow.end();
+    await once(slow, 'finish');
+    expect(chunks.join('').split('\n').filter(Boolean)).toHaveLength(2000);
+    expect(maxBuffered).toBeLessThan(64 * 1024);
+  });
+  test('format: spans are underlined in display columns (CJK is two wide)', () => {
+    expect(excerpt('加我微信 abc', { start: 0, end: 4 })).toEqual({ line: '加我微信 abc', carets: '^^^^^^^^' });
+    expect(excerpt('ab\ncd', { start: 3, end: 5 })).toEqual({ line: 'ab⏎cd', carets: '   ^^' });
+    const long = `${'x'.repeat(100)}evil.cn${'y'.repeat(100)}`;
+    expect(excerpt(long, { start: 100, end: 107 }, 5)).toEqual({ line: '…xxxxxevil.cnyyyyy…', carets: '      ^^^^^^^' });
+  });
+  test('format: colour only on a TTY without NO_COLOR', () => {
+    expect(wantsColor({ isTTY: true }, {})).toBe(true);
+    expect(wantsColor({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
+    expect(wantsColor({ isTTY: false }, {})).toBe(false);
+    const v = gate.check(JSON.parse(bad));
+    expect(formatVerdict(v, () => '加我微信 abc', { color: true })).toContain('\u001b[31m');
+    expect(formatVerdict(v, () => '加我微信 abc', { color: false, lang: 'zh' })).not.toContain('Promotes');
+  });
+});
+
+describe('weibo-guard explain', () => {
+  test('shows the canonical form and the deciding entry; exit 0 when allowed', () => {
+    const r = run(['explain', 'HTTPS://WWW.People.com.cn./n1/x']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/host\s+www\.people\.com\.cn \(domain\)/);
+    expect(r.out).toMatch(/entry\s+whitelist\/media\.yaml:\d+ people\.com\.cn/);
+    expect(r.out).toContain('✔ allowed');
+  });
+  test('exit 1 with the rule that blocks', () => {
+    const r = run(['explain', 'https://weixin.qq.com/r/x']);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/rule\s+link\/competitor/);
+    expect(r.out).toMatch(/entry\s+rules\/competitors\.yaml:\d+ weixin\.qq\.com/);
+    const none = run(['explain', 'evil。cn']);
+    expect(none.out).toMatch(/form\s+obfuscated \(folded: fullwidth-dot\)/);
+    expect(none.out).toContain('none: no whitelist entry covers this host');
+  });
+  test('--format json and channel', () => {
+    const r = run(['explain', '--format', 'json', '--channel', 'ad', 'https://wxaurl.cn/x']);
+    expect(r.code).toBe(0);
+    const e = JSON.parse(r.out);
+    expect(e).toMatchObject({ input: 'https://wxaurl.cn/x', allowed: true, decision: { rule: 'link/allowed' }, link: { host: 'wxaurl.cn' } });
+  });
+  test('not a link', () => {
+    const r = run(['explain', '这不是链接']);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('not a link');
+  });
+});
