@@ -72,7 +72,7 @@ export function runAudit(opts: AuditOptions): AuditResult {
         if (text.charCodeAt(0) === 0xfeff) text = ' ' + text.slice(1); // keep offsets; a BOM is not content
       }
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
+      const code = (err as NodeJS.ErrnoException).code === 'ERR_ENCODING_INVALID_ENCODED_DATA' ? undefined : (err as NodeJS.ErrnoException).code;
       problems.set(abs, own('audit/unreadable', 'error', code ? `Cannot read this file (${code}).` : 'This file is not valid UTF-8; it was not checked.', code ? `无法读取此文件（${code}）。` : '此文件不是有效的 UTF-8 编码，未检查。', { start: 0, end: 0 }));
     }
     texts.set(abs, text);
