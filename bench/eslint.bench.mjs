@@ -30,7 +30,7 @@ function baseConfig() {
   return [
     { files: JS_FILES, ...js.configs.recommended },
     { files: TS_FILES, ...js.configs.recommended, languageOptions: { parser: tseslint.parser } },
-    { files: ['**/*.json'], plugins: { json }, language: 'json/json' },
+    { files: ['**/*.{json,jsonc}'], plugins: { json }, language: 'json/jsonc', languageOptions: { allowTrailingCommas: true } },
     { files: ['**/*.{yaml,yml}'], plugins: { yml }, language: 'yml/yaml' },
     { files: ['**/*.md'], plugins: { markdown }, language: 'markdown/commonmark' },
   ];

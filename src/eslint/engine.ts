@@ -36,10 +36,32 @@ export function judge(gate: Gate, gateId: string, context: Pick<ContextInput, 'a
     const ctx: ContextInput = {};
     if (context.account) ctx.account = context.account;
     if (context.channel) ctx.channel = context.channel;
-    if (target.kind === 'payload') findings = gate.check(target.site.value, ctx).findings;
+    if (target.kind === 'payload') findings = judgePayload(gate, target.site, ctx);
     else if (target.kind === 'url') findings = gate.checkUrl(target.site.value, ctx);
     else findings = gate.checkText(target.site.value, ctx);
     perNode.set(key, findings);
   }
   return findings;
+}
+
+/**
+ * A template has no receiver yet (the sender fills it in at send time), so its absence
+ * is not a finding here: a stand-in is added and its path treated as unknown — the
+ * same reading the audit gives a payload literal, so both report the same findings.
+ */
+function judgePayload(gate: Gate, site: PayloadSite, ctx: ContextInput): Finding[] {
+  let value = site.value;
+  let unknown = site.unknown;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && !('receiver_id' in value)) {
+    value = { receiver_id: '1', ...value };
+    unknown = new Set([...unknown, 'receiver_id']);
+  }
+  return gate.check(value, ctx).findings.filter((f) => !underUnknown(f.path, unknown));
+}
+
+function underUnknown(path: string, unknown: ReadonlySet<string>): boolean {
+  for (const u of unknown) {
+    if (u === '' || path === u || path.startsWith(`${u}.`) || path.startsWith(`${u}[`)) return true;
+  }
+  return false;
 }

@@ -32,9 +32,16 @@ const plugin = {
 plugin.configs.recommended = [
   { name: 'weibo-guard/recommended', files: ['**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}'], plugins: { 'weibo-guard': plugin }, rules: allRules },
 ];
+// Template JSON often carries comments and trailing commas; read it as leniently as the audit does.
 plugin.configs.json = [
-  { name: 'weibo-guard/json', files: ['**/*.json'], language: 'json/json', plugins: { 'weibo-guard': plugin }, rules: allRules },
-  { name: 'weibo-guard/jsonc', files: ['**/*.jsonc'], language: 'json/jsonc', plugins: { 'weibo-guard': plugin }, rules: allRules },
+  {
+    name: 'weibo-guard/json',
+    files: ['**/*.{json,jsonc}'],
+    language: 'json/jsonc',
+    languageOptions: { allowTrailingCommas: true },
+    plugins: { 'weibo-guard': plugin },
+    rules: allRules,
+  },
 ];
 plugin.configs.yaml = [
   { name: 'weibo-guard/yaml', files: ['**/*.{yaml,yml}'], language: 'yml/yaml', plugins: { 'weibo-guard': plugin }, rules: allRules },

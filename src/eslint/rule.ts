@@ -1,8 +1,10 @@
 import type { Rule } from 'eslint';
+import { dirname, resolve } from 'node:path';
 import type { Finding } from '../findings.js';
 import { looksLikePayload } from '../gate.js';
 import { judge, ruleFor, type RuleName } from './engine.js';
 import { gateFor, gateKey } from './gates.js';
+import { fileFilter } from './suppress.js';
 import { isCovered, type Sink, type SourceLike } from './languages/shared.js';
 import { jsVisitors } from './languages/js.js';
 import { jsonVisitors } from './languages/json.js';
@@ -57,6 +59,10 @@ export function createRule(name: RuleName, description: string): Rule.RuleModule
       }
       const { gate } = loaded;
       const gateId = gateKey(context.cwd, options.config);
+      // Ignore patterns are relative to the project: the config file's folder, else ESLint's cwd.
+      const root = options.config === undefined ? context.cwd : dirname(resolve(context.cwd, options.config));
+      const filter = fileFilter(gate, root, context.physicalFilename, source.text);
+      if (filter.skip) return {};
       // Link text that is its own destination (`<https://…>`) is seen twice: report once.
       const reported = new Set<string>();
       const emit = (findings: Finding[], where: (f: Finding) => Range) => {
@@ -64,6 +70,7 @@ export function createRule(name: RuleName, description: string): Rule.RuleModule
           if (ruleFor(f) !== name) continue;
           if (f.severity === 'warning' && !options.advisories) continue;
           const range = where(f);
+          if (filter.silenced(f.rule, range[0])) continue;
           const key = `${f.rule}\0${range[0]}\0${range[1]}\0${f.message.en}`;
           if (reported.has(key)) continue;
           reported.add(key);

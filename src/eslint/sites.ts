@@ -49,6 +49,8 @@ export interface PayloadSite {
   readonly range: Range;
   /** Payload path (`data.articles[2].url`, as the engine writes it) → the string or node there. */
   readonly parts: ReadonlyMap<string, StringSite | Range>;
+  /** Paths whose value could not be known statically: findings under them are not real. */
+  readonly unknown: ReadonlySet<string>;
 }
 
 /** Where in a payload literal a finding points: its string's exact characters, else the nearest enclosing part. */

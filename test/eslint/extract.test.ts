@@ -46,10 +46,12 @@ describe('JS and TS strings', () => {
     expect(textAt(seen, payloadRange(site, { path: 'data.articles[0].image' }))).toBe("{ display_name: 'A', url: 'https://\\x65vil.cn' }");
   });
 
-  it('leaves a payload with a non-static part to the audit and judges its strings alone', () => {
-    const seen = extract('js', "const r = { type: 'text', data: { text: `hi ${name}`, extra: 'x' } };");
-    expect(seen.payloads).toEqual([]);
-    expect(seen.strings.map((s) => s.site.value)).toEqual(['text', 'hi ', 'x']);
+  it('judges a payload with non-static parts, those parts marked unknown and judged alone', () => {
+    const seen = extract('js', "const r = { type: 'text', data: { text: `hi ${name}`, extra: 'x', ...more } };");
+    expect(seen.payloads).toHaveLength(1);
+    expect(seen.payloads[0]!.value).toEqual({ type: 'text', data: { text: '\u2026', extra: 'x' } });
+    expect([...seen.payloads[0]!.unknown].sort()).toEqual(['data', 'data.text']);
+    expect(seen.strings.map((s) => s.site.value)).toEqual(['hi ']);
   });
 
   it('keeps an unsafe integer receiver id as written when it is a bigint literal', () => {

@@ -17,7 +17,7 @@ export type Lang = 'js' | 'ts' | 'json' | 'yaml' | 'markdown';
 export const languageConfig: Record<Lang, { file: string; config: Linter.Config }> = {
   js: { file: 'file.js', config: {} },
   ts: { file: 'file.ts', config: { languageOptions: { parser: tseslint.parser as Linter.Parser } } },
-  json: { file: 'file.json', config: { plugins: { json }, language: 'json/json' } },
+  json: { file: 'file.json', config: { plugins: { json }, language: 'json/jsonc', languageOptions: { allowTrailingCommas: true } } },
   yaml: { file: 'file.yaml', config: { plugins: { yml }, language: 'yml/yaml' } },
   markdown: { file: 'file.md', config: { plugins: { markdown }, language: 'markdown/commonmark' } },
 };

@@ -110,21 +110,22 @@ function makeReader(source: SourceLike): TreeReader<JsNode> {
     entries(node) {
       const n = unwrap(node);
       if (n.type !== 'ObjectExpression') return null;
-      const out: Array<{ key: string; node: JsNode; range: Range }> = [];
+      const entries: Array<{ key: string; node: JsNode; range: Range }> = [];
+      let partial = false;
       for (const p of n['properties'] as Property[]) {
-        if (p.type !== 'Property' || p.kind !== 'init' || p.method || p.shorthand) return null;
-        const key = propertyKey(p);
-        if (key === null) return null;
-        out.push({ key, node: p.value, range: p.value.range });
+        const key = p.type === 'Property' && p.kind === 'init' && !p.method ? propertyKey(p) : null;
+        // A spread, accessor, method or computed key: the object's full shape is not known.
+        if (key === null) partial = true;
+        else entries.push({ key, node: p.value, range: p.value.range });
       }
-      return out;
+      return { entries, partial };
     },
     items(node) {
       const n = unwrap(node);
       if (n.type !== 'ArrayExpression') return null;
-      const items = n['elements'] as Array<JsNode | null>;
-      // A hole or a spread has no static value.
-      return items.every((e) => e !== null && e.type !== 'SpreadElement') ? items : null;
+      const elements = n['elements'] as Array<JsNode | null>;
+      const items = elements.filter((e): e is JsNode => e !== null && e.type !== 'SpreadElement');
+      return { items, partial: items.length !== elements.length };
     },
     string: stringOf,
     scalar(node) {
@@ -198,7 +199,8 @@ export function jsVisitors(source: SourceLike, sink: Sink): Visitors {
     },
     TemplateLiteral(node: TemplateLiteral) {
       if (sink.covered(node)) return;
-      const kind = kindOf(node);
+      // A part between interpolations is not a whole URL (`${SHOP}/autumn`): read it as text.
+      const kind = node.expressions.length === 0 ? kindOf(node) : 'text';
       for (const site of templateOf(source, node)) sink.string(site, kind);
     },
     JSXText(node: Literal) {

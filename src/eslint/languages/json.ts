@@ -23,17 +23,18 @@ function makeReader(source: SourceLike): TreeReader<JsonNode> {
   return {
     entries(node) {
       if (node.type !== 'Object') return null;
-      const out: Array<{ key: string; node: JsonNode; range: Range }> = [];
+      const entries: Array<{ key: string; node: JsonNode; range: Range }> = [];
+      let partial = false;
       for (const m of node['members'] as Member[]) {
         const key = memberKey(m);
-        if (key === null) return null;
-        out.push({ key, node: m.value, range: m.value.range });
+        if (key === null) partial = true;
+        else entries.push({ key, node: m.value, range: m.value.range });
       }
-      return out;
+      return { entries, partial };
     },
     items(node) {
       if (node.type !== 'Array') return null;
-      return (node['elements'] as Array<{ value: JsonNode }>).map((e) => e.value);
+      return { items: (node['elements'] as Array<{ value: JsonNode }>).map((e) => e.value), partial: false };
     },
     string: memo((node: JsonNode): StringSite | null =>
       node.type === 'String' ? literalSite(node, source.text, node.range, node['value'] as string, 'json') : null,

@@ -63,20 +63,26 @@ export function isCovered(node: object): boolean {
   return coveredNodes.has(node);
 }
 
-/** How one language's tree reads as plain data; null means "not static here". */
+/** How one language's tree reads as plain data. */
 export interface TreeReader<N extends object> {
-  /** Entries of an object-like node, or null if `node` is not one / has a non-static key. */
-  entries(node: N): Array<{ key: string; node: N | null; range: Range }> | null;
-  /** Items of an array-like node, or null. */
-  items(node: N): Array<N | null> | null;
+  /**
+   * Entries of an object-like node, or null if `node` is not one. `partial` when some
+   * of it cannot be read statically (a spread, a method, a computed key).
+   */
+  entries(node: N): { entries: Array<{ key: string; node: N | null; range: Range }>; partial: boolean } | null;
+  /** Items of an array-like node (`partial` for spreads and holes), or null. */
+  items(node: N): { items: Array<N | null>; partial: boolean } | null;
   /** A string's site, or null if `node` is not a static string. */
   string(node: N): StringSite | null;
-  /** A non-string scalar's value, or NOT_STATIC. */
+  /** A non-string scalar's value, or NOT_STATIC (a variable, a call, an alias). */
   scalar(node: N): unknown;
   range(node: N): Range;
 }
 
 export const NOT_STATIC: unique symbol = Symbol('not static');
+
+/** What stands for a value the linter cannot know: the audit's placeholder, so both judge the same payload. */
+export const UNKNOWN_VALUE = '\u2026';
 
 /**
  * Cheap test before any evaluation: a reply payload names both `type` and `data`.
@@ -93,54 +99,58 @@ export function namesTypeAndData(keys: Iterable<string>): boolean {
 }
 
 /**
- * Evaluates a literal tree to plain data, remembering each path's node. Returns null
- * as soon as any part is not static (a variable, a spread, an alias): a payload the
- * linter cannot see whole is left to the audit, and its strings are judged alone.
+ * Evaluates a literal tree to plain data, remembering where each path was written.
+ * What is not static (a variable, a call, a spread) becomes {@link UNKNOWN_VALUE} and
+ * its path is listed in `unknown`: findings under it are not real and are dropped,
+ * while the rest of the payload (the article count, the text of the other fields) is
+ * still judged — as the audit does. Strings read into the payload are judged as part
+ * of it, not again on their own; unknown parts stay with the string visitors.
  */
 export function evaluatePayload<N extends object>(reader: TreeReader<N>, root: N, isPayload: (value: unknown) => boolean): PayloadSite | null {
   const parts = new Map<string, StringSite | Range>();
+  const unknown = new Set<string>();
   const nodes: object[] = [];
-  const walk = (node: N | null, path: string, fallback: Range): { v: unknown } | null => {
+  const walk = (node: N | null, path: string, fallback: Range): unknown => {
     if (node === null) {
       parts.set(path, fallback);
-      return { v: null };
+      return null;
     }
-    if (path !== '') nodes.push(node);
     const site = reader.string(node);
     if (site) {
-      if (path !== '') nodes.push(site.node);
+      if (path !== '') nodes.push(node, site.node);
       parts.set(path, site);
-      return { v: site.value };
+      return site.value;
     }
-    const entries = reader.entries(node);
-    if (entries) {
+    const obj = reader.entries(node);
+    if (obj) {
+      if (path !== '') nodes.push(node);
       parts.set(path, reader.range(node));
-      const obj: Record<string, unknown> = {};
-      for (const e of entries) {
-        const child = walk(e.node, childPath(path, e.key), e.range);
-        if (!child) return null;
-        Object.defineProperty(obj, e.key, { value: child.v, enumerable: true, writable: true, configurable: true });
+      if (obj.partial) unknown.add(path);
+      const out: Record<string, unknown> = {};
+      for (const e of obj.entries) {
+        const v = walk(e.node, childPath(path, e.key), e.range);
+        Object.defineProperty(out, e.key, { value: v, enumerable: true, writable: true, configurable: true });
       }
-      return { v: obj };
+      return out;
     }
-    const items = reader.items(node);
-    if (items) {
+    const arr = reader.items(node);
+    if (arr) {
+      if (path !== '') nodes.push(node);
       parts.set(path, reader.range(node));
-      const arr: unknown[] = [];
-      for (let i = 0; i < items.length; i++) {
-        const child = walk(items[i] ?? null, childPath(path, i), reader.range(node));
-        if (!child) return null;
-        arr.push(child.v);
-      }
-      return { v: arr };
+      if (arr.partial) unknown.add(path);
+      return arr.items.map((item, i) => walk(item, childPath(path, i), reader.range(node)));
     }
-    const v = reader.scalar(node);
-    if (v === NOT_STATIC) return null;
     parts.set(path, reader.range(node));
-    return { v };
+    const v = reader.scalar(node);
+    if (v !== NOT_STATIC) {
+      if (path !== '') nodes.push(node);
+      return v;
+    }
+    unknown.add(path);
+    return UNKNOWN_VALUE;
   };
-  const result = walk(root, '', reader.range(root));
-  if (!result || !isPayload(result.v)) return null;
+  const value = walk(root, '', reader.range(root));
+  if (!isPayload(value)) return null;
   for (const n of nodes) coveredNodes.add(n);
-  return { node: root, value: result.v, range: reader.range(root), parts };
+  return { node: root, value, range: reader.range(root), parts, unknown };
 }

@@ -58,17 +58,19 @@ function makeReader(source: SourceLike): TreeReader<YamlNode> {
     entries(node) {
       const n = unwrap(node);
       if (n.type !== 'YAMLMapping') return null;
-      const out: Array<{ key: string; node: YamlNode | null; range: Range }> = [];
+      const entries: Array<{ key: string; node: YamlNode | null; range: Range }> = [];
+      let partial = false;
       for (const p of n['pairs'] as Pair[]) {
         const key = pairKey(p);
-        if (key === null) return null;
-        out.push({ key, node: p.value, range: p.range });
+        // A complex key (a mapping as key) or a merge key (`<<: *base`) hides the shape.
+        if (key === null || key === '<<') partial = true;
+        else entries.push({ key, node: p.value, range: p.range });
       }
-      return out;
+      return { entries, partial };
     },
     items(node) {
       const n = unwrap(node);
-      return n.type === 'YAMLSequence' ? (n['entries'] as Array<YamlNode | null>) : null;
+      return n.type === 'YAMLSequence' ? { items: n['entries'] as Array<YamlNode | null>, partial: false } : null;
     },
     string: memo((node: YamlNode): StringSite | null => {
       const n = unwrap(node);
