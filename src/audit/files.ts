@@ -59,6 +59,8 @@ export interface WalkOptions {
   paths?: string[];
   /** gitignore-style patterns of files never read (the config's `ignore` entries without a rule). */
   exclude?: string[];
+  /** Absolute paths never read: the audit's own baseline and report files. */
+  skip?: string[];
 }
 
 /**
@@ -71,7 +73,9 @@ export function listFiles(opts: WalkOptions): AuditFile[] {
   const excluded = ignore().add(opts.exclude ?? []);
   const out = new Map<string, AuditFile>();
   const relOf = (abs: string): string => relative(root, abs).split(sep).join('/');
+  const skip = new Set((opts.skip ?? []).map((p) => resolve(p)));
   const add = (abs: string, type: FileType): void => {
+    if (skip.has(abs)) return;
     const rel = relOf(abs);
     if (rel.startsWith('../') || rel === '..') return; // outside the root: not part of this audit
     if (rel !== '' && excluded.ignores(rel)) return;

@@ -8,7 +8,7 @@ import type { Gate } from '../gate.js';
 import { dataTargets, type DataNode } from './extract/data.js';
 import { JsonSyntaxError, parseJsonc } from './extract/json.js';
 import { markdownTargets, textTargets } from './extract/markdown.js';
-import { extractTs, TsProgram } from './extract/typescript.js';
+import { commentStarts, extractTs, TsProgram } from './extract/typescript.js';
 import { parseYaml, YamlSyntaxError } from './extract/yaml.js';
 import { listFiles, type AuditFile } from './files.js';
 import { lineStarts, positionAt } from './locate.js';
@@ -34,6 +34,8 @@ export interface AuditOptions {
   lang?: 'en' | 'zh';
   /** Files larger than this are refused with a finding rather than read. Default 4 MiB. */
   maxFileBytes?: number;
+  /** Absolute paths never read (the audit's own baseline and report files). */
+  skip?: string[];
   /** Called after each file (a progress bar). */
   onProgress?: (done: number, total: number) => void;
 }
@@ -52,7 +54,7 @@ const MAX_CONTEXT_LINE = 240;
 export function runAudit(opts: AuditOptions): AuditResult {
   const root = resolve(opts.root);
   const ignores = opts.engine.policy?.config.ignore ?? [];
-  const files = listFiles({ root, ...(opts.paths ? { paths: opts.paths } : {}), exclude: ignores.filter((i) => !i.rule).map((i) => i.path) });
+  const files = listFiles({ root, ...(opts.paths ? { paths: opts.paths } : {}), ...(opts.skip ? { skip: opts.skip } : {}), exclude: ignores.filter((i) => !i.rule).map((i) => i.path) });
   const ruleIgnores = ignores.filter((i) => i.rule).map((i) => ({ rule: i.rule!, match: ignore().add(i.path) }));
   const texts = new Map<string, string | undefined>();
   const byAbs = new Map(files.map((f) => [f.abs, f]));
@@ -106,7 +108,9 @@ export function runAudit(opts: AuditOptions): AuditResult {
     const starts = lineStarts(src);
     const lineOf = (offset: number): number => positionAt(starts, offset).line - 1;
     if (file.type === 'ts' && src.includes('weibo-guard-disable')) {
-      const r = applyDirectives(placed, parseDirectives(src, lineOf), lineOf);
+      const mod = program.module(file.abs);
+      const comments = mod ? commentStarts(mod) : new Set<number>();
+      const r = applyDirectives(placed, parseDirectives(src, lineOf, (at) => comments.has(at)), lineOf);
       placed = r.kept;
       suppressed += r.suppressed;
     }

@@ -16,9 +16,10 @@ export interface Directive {
 /**
  * `// weibo-guard-disable-next-line <rule>[, <rule>…] -- <reason>` (or in a block
  * comment) in TS/JS sources. One pass with indexOf; a directive must open its
- * comment, so the marker inside a string or prose does not count.
+ * comment, and `isComment` (the parser's comment positions) rules out a marker
+ * that only looks like one inside a string.
  */
-export function parseDirectives(text: string, lineOf: (offset: number) => number): Directive[] {
+export function parseDirectives(text: string, lineOf: (offset: number) => number, isComment: (start: number) => boolean = () => true): Directive[] {
   const out: Directive[] = [];
   for (let at = text.indexOf(MARKER); at >= 0; at = text.indexOf(MARKER, at + MARKER.length)) {
     let k = at - 1;
@@ -26,6 +27,7 @@ export function parseDirectives(text: string, lineOf: (offset: number) => number
     const block = text[k] === '*' && text[k - 1] === '/';
     if (!(block || (text[k] === '/' && text[k - 1] === '/'))) continue;
     const commentStart = k - 1;
+    if (!isComment(commentStart)) continue;
     let end = at + MARKER.length;
     while (end < text.length && text[end] !== '\n' && text[end] !== '\r' && !(block && text[end] === '*' && text[end + 1] === '/')) end++;
     const body = text.slice(at + MARKER.length, end);

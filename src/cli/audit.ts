@@ -81,6 +81,8 @@ export function runAuditCommand(paths: string[], options: AuditCommandOptions, i
       root,
       paths: paths.map((p) => resolve(io.cwd, p)),
       engine: gate,
+      // The audit's own files are not templates, even when written inside the root.
+      skip: [options.baseline, options.writeBaseline, options.output].filter((p): p is string => p !== undefined).map((p) => resolve(io.cwd, p)),
       looksLikePayload,
       ...(context ? { context } : {}),
       lang: options.lang ?? 'en',

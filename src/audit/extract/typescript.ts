@@ -647,3 +647,16 @@ function isHostChars(s: string): boolean {
   }
   return true;
 }
+
+/** Where every comment in a module starts: a suppression directive must be a real comment, not text in a string. */
+export function commentStarts(mod: TsModule): Set<number> {
+  const starts = new Set<number>();
+  const visit = (node: ts.Node): void => {
+    for (const r of ts.getLeadingCommentRanges(mod.text, node.pos) ?? []) starts.add(r.pos);
+    for (const r of ts.getTrailingCommentRanges(mod.text, node.end) ?? []) starts.add(r.pos);
+    node.forEachChild(visit);
+  };
+  visit(mod.sf);
+  visit(mod.sf.endOfFileToken);
+  return starts;
+}
