@@ -3,7 +3,7 @@ import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { compileCompetitors, type CompiledCompetitors } from './competitors.js';
-import { HostMatcher, hostSuffixes, MAX_HOST_LENGTH, type PolicyEntry } from './matcher.js';
+import { HostMatcher, MAX_HOST_LENGTH, type PolicyEntry } from './matcher.js';
 import {
   CategorySchema,
   CompetitorsFileSchema,
@@ -60,11 +60,13 @@ export class ShortenerMatcher {
   /** The shortener serving this host (or a parent domain of it), by label suffix. */
   match(host: string): ShortenerEntry | undefined {
     if (host.length > MAX_HOST_LENGTH) return undefined;
-    for (const suffix of hostSuffixes(host)) {
-      const hit = this.#byDomain.get(suffix);
+    for (let at = 0; ; ) {
+      const hit = this.#byDomain.get(at === 0 ? host : host.slice(at));
       if (hit) return hit;
+      const dot = host.indexOf('.', at);
+      if (dot < 0) return undefined;
+      at = dot + 1;
     }
-    return undefined;
   }
 }
 
