@@ -2,41 +2,18 @@ import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'tldts';
+import { canonicalize } from '../../src/links/index.js';
 import type { FoundLink } from '../../src/links/types.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The date the shipped data was written; fixes expiry checks so tests do not drift. */
 export const TODAY = new Date('2026-11-23T12:00:00Z');
 
-/**
- * A FoundLink as the link finder (src/links) will produce it, built here with the
- * WHATWG URL parser and tldts until findLinks/canonicalize land.
- */
+/** A FoundLink from the real link finder (src/links canonicalize), which classifyLink is fed in production. */
 export function link(text: string): FoundLink {
-  const withScheme = /^[a-z][a-z0-9+.-]*:/i.test(text);
-  const url = new URL(withScheme ? text : `http://${text}`);
-  const scheme = url.protocol.slice(0, -1);
-  const web = scheme === 'http' || scheme === 'https';
-  const host = url.hostname === '' ? null : url.hostname;
-  const hostType = host === null ? null : host.startsWith('[') ? 'ipv6' : /^\d+\.\d+\.\d+\.\d+$/.test(host) ? 'ipv4' : 'domain';
-  const info = hostType === 'domain' && host ? parse(host) : null;
-  return {
-    start: 0,
-    end: text.length,
-    raw: text,
-    form: withScheme ? 'scheme' : 'bare',
-    folded: [],
-    scheme,
-    web,
-    url: url.href,
-    host: web ? host : null,
-    hostType: web ? hostType : null,
-    domain: info?.domain ?? null,
-    publicSuffix: info?.publicSuffix ?? null,
-    credentials: url.username !== '' || url.password !== '',
-    path: `${url.pathname || '/'}${url.search}`,
-  };
+  const found = canonicalize(text);
+  if (!found) throw new Error(`canonicalize refused ${JSON.stringify(text)}`);
+  return found;
 }
 
 /**
