@@ -28,6 +28,17 @@ describe('host matching on label boundaries', () => {
   );
 });
 
+describe('obfuscated links are judged by their canonical host', () => {
+  it.each([
+    ['weixin[.]qq[.]com', 'link/competitor'],
+    ['ｗｗｗ．ｐｅｏｐｌｅ．ｃｏｍ．ｃｎ', 'link/allowed'],
+    ['evilgov。cn', 'link/not-whitelisted'],
+    ['HTTPS://WWW.GOV.CN./', 'link/allowed'],
+  ])('%s → %s', (text, expected) => {
+    expect(rule(text)).toBe(expected);
+  });
+});
+
 describe('most specific wins; deny beats allow at equal specificity', () => {
   it('news.qq.com is licensed media while qq.com is a competitor', () => {
     expect(decide('https://news.qq.com/rain/a/2026')).toMatchObject({ allowed: true, entry: { domain: 'news.qq.com', category: 'media' } });

@@ -155,6 +155,10 @@ describe('bad config files', () => {
     expect(lines(loadError(project({ 'weibo-guard.config.yaml': 'limits:\n  text:\n    max: -1\n' })))[0]).toMatch(/^weibo-guard\.config\.yaml:3: limits\.text\.max: /);
   });
 
+  it('a typo inside a limits override', () => {
+    expect(lines(loadError(project({ 'weibo-guard.config.yaml': 'limits:\n  text:\n    maxx: 140\n' })))).toEqual(['weibo-guard.config.yaml:3: limits.text: unknown key "maxx" (did you mean "max"?)']);
+  });
+
   it('an explicit config that does not exist', () => {
     expect(lines(loadError(project(), 'missing.yaml'))).toEqual(['missing.yaml:0: cannot read the file (ENOENT)']);
     expect(loadError(project(), 'missing.yaml').message).toBe('missing.yaml: cannot read the file (ENOENT)');
