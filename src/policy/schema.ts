@@ -126,6 +126,11 @@ export const ExceptionSchema = z
   .refine((e) => (e.domain === undefined) !== (e.url === undefined), { message: 'an exception names exactly one of "domain" or "url"' });
 export type CompetitorException = z.infer<typeof ExceptionSchema>;
 
+/** A competitor host: never a whole public suffix (`com.cn` would deny every company under it). */
+const CompetitorHostSchema = DomainSchema.refine((d) => domainProblem(d) !== null || !isPublicSuffix(d), {
+  message: 'is itself a public suffix: denying it would block every site registered under it',
+});
+
 export const CompetitorServiceSchema = z
   .object({
     id: z.string().regex(/^[a-z][a-z0-9-]*$/, { message: 'expected a lower-case id such as wechat' }),
@@ -138,9 +143,9 @@ export const CompetitorServiceSchema = z
     homophones: z.array(TermSchema).default([]),
     /** Words that introduce an account ID (微信号, WeChat ID). */
     idPatterns: z.array(NonEmpty).default([]),
-    domains: z.array(DomainSchema).default([]),
+    domains: z.array(CompetitorHostSchema).default([]),
     /** Image and CDN hosts whose links carry the service's content (mmbiz.qpic.cn). */
-    cdn: z.array(DomainSchema).default([]),
+    cdn: z.array(CompetitorHostSchema).default([]),
     schemes: z.array(SchemeSchema).default([]),
     exceptions: z.array(ExceptionSchema).default([]),
   })

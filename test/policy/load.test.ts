@@ -236,6 +236,13 @@ describe('rules files', () => {
     expect(issue.message).toMatch(/^duplicate domain "douyin.com" \(already listed at rules\/competitors.yaml:\d+\)/);
   });
 
+  it('a competitor domain that is a public suffix', () => {
+    const text = competitors.replace('cdn: [zhimg.com]', 'cdn: [zhimg.com, com.cn]');
+    const issue = only(loadError({ dataDir: dataDir({ 'rules/competitors.yaml': text }) }));
+    expect(issue.line).toBe(lineOf(text, 'cdn: [zhimg.com, com.cn]'));
+    expect(issue.message).toMatch(/^services\[\d+\]\.cdn\[1\]: is itself a public suffix: denying it would block every site registered under it$/);
+  });
+
   it('an exception naming both a domain and a URL', () => {
     const text = competitors.replace('      - domain: wxaurl.cn\n', '      - domain: wxaurl.cn\n        url: "weixin://x"\n');
     const issue = only(loadError({ dataDir: dataDir({ 'rules/competitors.yaml': text }) }));
