@@ -3,8 +3,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import Ajv04 from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
+import Ajv04Module from 'ajv-draft-04';
+import addFormatsModule from 'ajv-formats';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditReportSchema } from '../../src/audit/model.js';
@@ -13,6 +13,10 @@ import { formatJson } from '../../src/audit/report/json.js';
 import { formatSarif, toSarif } from '../../src/audit/report/sarif.js';
 import { formatStylish } from '../../src/audit/report/stylish.js';
 import { audit, makeRepo } from './helpers.js';
+
+// Both are CommonJS that also set `exports.default`; under NodeNext the default import is the module object.
+const Ajv04 = Ajv04Module.default;
+const addFormats = addFormatsModule.default;
 
 const repo = makeRepo({
   'src/a.ts': [
@@ -142,7 +146,7 @@ describe('html in headless Chromium', () => {
     expect(marks).toContain('https://evil.com/');
     expect(marks).toContain('加微信');
     // The template's markup is shown as text, never run.
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.locator('pre.code').first().textContent()).toBeTruthy();
     expect(await page.locator('text=<script>window.__pwned = 1</script>').count()).toBeGreaterThan(0);
 
