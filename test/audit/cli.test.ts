@@ -1,0 +1,106 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeRepo } from './helpers.js';
+
+const repoRoot = resolve(import.meta.dirname, '../..');
+const bin = join(repoRoot, 'dist/cli/main.js');
+
+/** Runs the built CLI (npm test builds first) without a terminal, as CI does. */
+function cli(args: string[], cwd = repoRoot): { code: number | null; stdout: string; stderr: string } {
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run npm run build first`);
+  const r = spawnSync(process.execPath, [bin, 'audit', ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** `line:col severity rule` per finding line of a stylish report: what must not drift, whatever the wording. */
+function locations(stylish: string): string[] {
+  const out: string[] = [];
+  let file = '';
+  for (const line of stylish.split('\n')) {
+    if (/^\S/.test(line) && !line.startsWith('✖') && !line.startsWith('$')) file = line.trim();
+    const m = /^ {2}(\d+:\d+) +(error|warning) +.* (\S+)$/.exec(line);
+    if (m) out.push(`${file} ${m[1]} ${m[2]} ${m[3]}`);
+  }
+  return out;
+}
+
+describe('weibo-guard audit (built CLI)', () => {
+  it("audits the example repo exactly as its README shows, and exits 1", () => {
+    const readme = readFileSync(join(repoRoot, 'examples/template-repo/README.md'), 'utf8');
+    const block = /```console\n\$ node dist\/cli\/main\.js (audit [^\n]+)\n([\s\S]*?)```/.exec(readme);
+    expect(block, 'the README opens with a console block running the audit').not.toBeNull();
+    const r = cli(block![1]!.split(' ').slice(1));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    const shown = locations(block![2]!);
+    expect(shown.length).toBeGreaterThan(10);
+    expect(locations(r.stdout)).toEqual(shown);
+    expect(r.stdout).toContain('(2 suppressed; not shown)');
+  });
+
+  it('defaults to the JSON contract when stdout is not a terminal; exit 0 when clean', () => {
+    const repo = makeRepo({ 'a.txt': '欢迎访问 https://www.people.com.cn' });
+    const r = cli([repo]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ files: 1, findings: [] });
+    expect(r.stderr).toBe('');
+  });
+
+  it('warnings pass unless there are more than --max-warnings', () => {
+    const repo = makeRepo({ 'a.ts': 'export const f = (h: string) => `https://${h}/x`;\n' });
+    expect(cli([repo]).code).toBe(0);
+    expect(cli([repo, '--max-warnings', '1']).code).toBe(0);
+    const r = cli([repo, '--max-warnings', '0']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('1 warnings, more than --max-warnings 0');
+  });
+
+  it('a bad config is exit 2 naming the file and line', () => {
+    const repo = makeRepo({ 'weibo-guard.config.yaml': 'whitelist:\n  - domain: shop.example.cn\n    added: not-a-date\n', 'a.txt': 'x' });
+    const r = cli([repo]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/weibo-guard\.config\.yaml:\d+/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toBe('');
+  });
+
+  it('bad flags and missing paths are exit 2 with a clear message', () => {
+    const repo = makeRepo({ 'a.txt': 'x' });
+    const a = cli([repo, '--max-warnings', 'lots']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain('--max-warnings: expected a whole number, got "lots"');
+    const b = cli([join(repo, 'missing')]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toContain('missing: no such file or folder');
+    expect(cli([repo, '--format', 'xml']).code).toBe(2);
+  });
+
+  it('-o writes the report in the format its name says, and the audit never reads its own output', () => {
+    const repo = makeRepo({ 'a.txt': 'https://evil.com' });
+    const r = cli([repo, '-o', join(repo, 'report.sarif')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    const log = JSON.parse(readFileSync(join(repo, 'report.sarif'), 'utf8'));
+    expect(log.version).toBe('2.1.0');
+    expect(log.runs[0].results).toHaveLength(1);
+    cli([repo, '-o', join(repo, 'report.html')]);
+    expect(readFileSync(join(repo, 'report.html'), 'utf8')).toMatch(/^<!doctype html>/);
+    const again = JSON.parse(cli([repo, '-f', 'json']).stdout);
+    expect(again.files).toBe(1);
+  });
+
+  it('--write-baseline then --baseline fails only on new findings', () => {
+    const repo = makeRepo({ 'a.txt': 'https://evil.com' });
+    const w = cli([repo, '--write-baseline', join(repo, 'weibo-guard-baseline.json')]);
+    expect(w.code).toBe(0);
+    expect(w.stderr).toContain('wrote 1 finding to the baseline');
+    const clean = cli([repo, '--baseline', join(repo, 'weibo-guard-baseline.json'), '-f', 'stylish']);
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toContain('1 in the baseline');
+    writeFileSync(join(repo, 'b.txt'), 'https://evil-two.com');
+    const dirty = JSON.parse(cli([repo, '--baseline', join(repo, 'weibo-guard-baseline.json')]).stdout);
+    expect(dirty.findings.map((f: { file: string }) => f.file)).toEqual(['b.txt']);
+  });
+});
