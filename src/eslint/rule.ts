@@ -61,7 +61,10 @@ export function createRule(name: RuleName, description: string): Rule.RuleModule
       const gateId = gateKey(context.cwd, options.config);
       // Ignore patterns are relative to the project: the config file's folder, else ESLint's cwd.
       const root = options.config === undefined ? context.cwd : dirname(resolve(context.cwd, options.config));
-      const filter = fileFilter(gate, root, context.physicalFilename, source.text);
+      // JS and TS (espree or typescript-eslint) are the languages whose AST is an ESTree Program; YAML's says so.
+      const ast = (context.sourceCode as unknown as { ast: { type: string }; parserServices?: { isYAML?: boolean } });
+      const script = ast.ast.type === 'Program' && ast.parserServices?.isYAML !== true;
+      const filter = fileFilter(gate, root, context.physicalFilename, source.text, script);
       if (filter.skip) return {};
       // Link text that is its own destination (`<https://…>`) is seen twice: report once.
       const reported = new Set<string>();

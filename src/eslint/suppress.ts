@@ -39,11 +39,13 @@ function ignoresOf(gate: Gate): CompiledIgnores {
   return c;
 }
 
-const SOURCE_FILE = /\.[cm]?[jt]sx?$/;
 const MARKER = 'weibo-guard-disable-next-line';
 
-/** The filter for one file; `root` is the directory ignore patterns are relative to. */
-export function fileFilter(gate: Gate, root: string, filename: string, text: string): FileFilter {
+/**
+ * The filter for one file; `root` is the directory ignore patterns are relative to,
+ * `script` whether the file is JS/TS source (the only place directives are read).
+ */
+export function fileFilter(gate: Gate, root: string, filename: string, text: string, script: boolean): FileFilter {
   const rel = relative(root, filename).split(sep).join('/');
   // `ignore` only takes paths inside the root; files outside it match no pattern.
   const inside = rel !== '' && !rel.startsWith('../') && !isAbsolute(rel);
@@ -53,7 +55,7 @@ export function fileFilter(gate: Gate, root: string, filename: string, text: str
 
   const silencedAt = new Map<number, Array<{ rules: string[] }>>();
   let lineOf: ((offset: number) => number) | null = null;
-  if (SOURCE_FILE.test(filename) && text.includes(MARKER)) {
+  if (script && text.includes(MARKER)) {
     const starts = lineStarts(text);
     lineOf = (offset) => positionAt(starts, offset).line - 1;
     for (const d of parseDirectives(text, lineOf)) {

@@ -3,11 +3,13 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { runAuditCommand } from '../../src/cli/audit.js';
+import srcPlugin from '../../src/eslint/index.js';
 
 // The example's own eslint.config.js, with `weibo-guard/eslint-plugin` served from src:
 // the test then needs no build (dist/ may lag while the team works in src/).
 vi.mock('weibo-guard/eslint-plugin', () => import('../../src/eslint/index.js'));
-const { default: exampleConfig } = await import('../../examples/template-repo/eslint.config.js');
+const exampleConfigFile: string = '../../examples/template-repo/eslint.config.js';
+const { default: exampleConfig } = (await import(exampleConfigFile)) as { default: ESLint.Options['overrideConfig'] };
 
 const root = fileURLToPath(new URL('../../examples/template-repo/', import.meta.url));
 
@@ -59,6 +61,11 @@ const CROSS_FILE: Record<string, string> = {
 };
 
 describe('ESLint on the example repo agrees with weibo-guard audit', () => {
+  it('lints with the example eslint.config.js and the plugin from src', () => {
+    const configs = [exampleConfig].flat() as Array<{ plugins?: Record<string, unknown> }>;
+    expect(configs.some((c) => c.plugins?.['weibo-guard'] === srcPlugin)).toBe(true);
+  });
+
   it('reports the same findings per file, line and rule, except where the audit resolves across files', async () => {
     const fromAudit = audit()
       .findings.filter((f) => ESLINT_FILES.test(f.file) && !AUDIT_ONLY_RULES.has(f.rule))

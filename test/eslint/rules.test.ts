@@ -211,3 +211,49 @@ describe('options and policy', () => {
     ],
   });
 });
+
+describe('what the project said not to report', () => {
+  const rule = plugin.rules.links;
+  const config = 'test/eslint/fixtures/ignores/weibo-guard.config.yaml';
+  const root = 'test/eslint/fixtures/ignores';
+  const code = "const a = 'see https://evil.cn';\nconst b = 'evil。cn';";
+  testers.js.run('ignores', rule, {
+    valid: [
+      { code, filename: `${root}/vendor/x.js`, options: [{ config }] },
+      {
+        code: "// weibo-guard-disable-next-line link/not-whitelisted -- archived text, never sent (MKT-88)\nconst a = 'see https://evil.cn';",
+        options: [{ config }],
+      },
+    ],
+    invalid: [
+      // Only that rule is ignored in legal/: the disguised link is still reported.
+      { code, filename: `${root}/legal/terms.js`, options: [{ config }], errors: [{ message: blocked('link/obfuscated'), ...at(code, 'evil。cn') }] },
+      {
+        // A directive without a reason silences nothing.
+        code: "// weibo-guard-disable-next-line link/not-whitelisted\nconst a = 'see https://evil.cn';",
+        options: [{ config }],
+        errors: [{ message: blocked('link/not-whitelisted'), line: 2, column: 16 }],
+      },
+      {
+        // A directive silences only the rules it names, and only on the next line.
+        code: "// weibo-guard-disable-next-line link/shortener -- ok\nconst a = 'see https://evil.cn';",
+        options: [{ config }],
+        errors: [{ message: blocked('link/not-whitelisted'), line: 2, column: 16 }],
+      },
+    ],
+  });
+});
+
+describe('payload literals are templates', () => {
+  const rule = plugin.rules.payload;
+  const nine = `const r = { type: 'articles', data: { articles: [${Array.from({ length: 9 }, (_, i) => `{ display_name: 'a${i}', summary: 's', image: \`\${IMG}/${i}.jpg\`, url: URL${i} }`).join(', ')}] } };`;
+  testers.js.run('templates', rule, {
+    valid: [
+      // No receiver yet: the sender fills it in.
+      "const r = { type: 'text', data: { text: 'hi' } };",
+      // Unknown parts are not judged; what is known is.
+      "const r = { type: 'text', data: { text: greeting }, ...extra };",
+    ],
+    invalid: [{ code: nine, errors: [{ message: /\(payload\/articles-[a-z-]+\)$/, line: 1, column: nine.indexOf('[') + 1 }] }],
+  });
+});
