@@ -18,9 +18,34 @@ export class AhoCorasick<T> {
   /** Patterns ending at a node: [length, value]. */
   private readonly out: Array<Array<[number, T]>> = [[]];
 
+  /** Root transitions as a dense table: most characters of ordinary text lead nowhere, and this keeps them cheap. */
+  private readonly root = new Int32Array(0x10000);
+  /** Length of the longest pattern, in code units. */
+  readonly longest: number = 0;
+
   constructor(patterns: Iterable<readonly [string, T]>) {
-    for (const [text, value] of patterns) if (text.length > 0) this.add(text, value);
+    for (const [text, value] of patterns) {
+      if (text.length === 0) continue;
+      this.add(text, value);
+      this.longest = Math.max(this.longest, text.length);
+    }
     this.link();
+    for (const [c, child] of this.next[0]!) this.root[c] = child;
+  }
+
+  /** The automaton's state after reading `c` in state `node` (0 is the start). */
+  step(node: number, c: number): number {
+    while (node !== 0) {
+      const child = this.next[node]!.get(c);
+      if (child !== undefined) return child;
+      node = this.fail[node]!;
+    }
+    return this.root[c]!;
+  }
+
+  /** Patterns that end in `node`: [length, value]. */
+  outputs(node: number): ReadonlyArray<readonly [number, T]> {
+    return this.out[node]!;
   }
 
   private add(text: string, value: T): void {
@@ -61,13 +86,7 @@ export class AhoCorasick<T> {
     const found: Array<Match<T>> = [];
     let node = 0;
     for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      let child = this.next[node]!.get(c);
-      while (child === undefined && node !== 0) {
-        node = this.fail[node]!;
-        child = this.next[node]!.get(c);
-      }
-      node = child ?? 0;
+      node = this.step(node, text.charCodeAt(i));
       const outs = this.out[node]!;
       for (let k = 0; k < outs.length; k++) {
         const [length, value] = outs[k]!;

@@ -3,15 +3,16 @@ import type { Finding, Span } from '../findings.js';
 import type { CompiledCompetitorService, CompiledCompetitors } from '../policy/competitors.js';
 import { AhoCorasick, type Match } from './aho.js';
 import { finding } from './finding.js';
-import { normalizeForMatch, normalizeTerm, type Normalized } from './normalize.js';
+import { COMPLEX, DROP, foldInto, foldTable, normalizeTerm, originEnd } from './normalize.js';
 
 /**
  * competitor/promotion and competitor/mention. The reply API "mustn't be used to
  * promote or guide the user to any service that competes with Weibo": a competing
  * service joined to a call to action (加微信, 扫码关注公众号, add me on WeChat) or an
  * account ID (微信号：abc123, VX: abc) blocks; a name on its own (微信支付暂不支持)
- * is only a warning. Linear: one normalization pass, one Aho–Corasick pass, then a
- * scan over the matches with a clause index.
+ * is only a warning. Linear: one pass that folds and feeds an Aho–Corasick automaton
+ * (offsets stay those of the original text), then a scan over the few matches.
+ * Distances are counted in original UTF-16 units.
  */
 
 type Term =
@@ -43,11 +44,18 @@ export interface CompetitorChecker {
 
 const ASCII_WORD = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39);
 
+/** The folded form of one original code unit (a surrogate or expansion counts as itself). */
+function foldedAt(text: string, i: number): number {
+  if (i < 0 || i >= text.length) return -1;
+  const f = foldTable().fold[text.charCodeAt(i)]!;
+  return f === DROP || f === COMPLEX ? text.charCodeAt(i) : f;
+}
+
 /** Where a clause ends: a call to action in another clause is not about this name. */
-const CLAUSE_END = new Set([...'。！？!?;；，,\n\r'].map((c) => c.charCodeAt(0)));
+const CLAUSE_END = new Set([...'。！？!?;；，,\n\r｡．'].map((c) => c.charCodeAt(0)));
 
 /** Characters that may sit between an ID word and the ID (`微信号：`, `vx 是`, `wechat id = `). */
-const ID_JOINER = new Set([...' :=是为\t'].map((c) => c.charCodeAt(0)));
+const ID_JOINER = new Set([...' :=是为\t\u3000'].map((c) => c.charCodeAt(0)));
 const ID_CHAR = (c: number) => ASCII_WORD(c) || c === 0x5f /* _ */ || c === 0x2d /* - */ || c === 0x2b /* + */;
 
 export function compileCompetitorChecker(competitors: CompiledCompetitors, options: CompetitorOptions = {}): CompetitorChecker {
@@ -67,21 +75,41 @@ export function compileCompetitorChecker(competitors: CompiledCompetitors, optio
   for (const neg of NEGATIONS) terms.push([normalizeTerm(neg), { kind: 'negation', text: neg }]);
   const matcher = new AhoCorasick(terms);
 
+  const ring = new Uint32Array(matcher.longest + 1);
+
+  /** Every dictionary match, in end order, with original offsets. */
+  const scan = (text: string): Array<Match<Term>> => {
+    const found: Array<Match<Term>> = [];
+    let node = 0;
+    let pos = 0;
+    const size = ring.length;
+    foldInto(text, (unit, origin) => {
+      ring[pos % size] = origin;
+      node = matcher.step(node, unit);
+      const outs = matcher.outputs(node);
+      for (let k = 0; k < outs.length; k++) {
+        const [length, value] = outs[k]!;
+        found.push({ start: ring[(pos - length + 1) % size]!, end: originEnd(text, origin), value });
+      }
+      pos++;
+    });
+    return found;
+  };
+
   return {
     check(text, path, channel, skip = []) {
-      const norm = normalizeForMatch(text);
-      const inLink = skip.length > 0 ? coveredBy(norm, skip) : null;
-      const matches = matcher.findAll(norm.text).filter((m) => onWordBoundary(norm.text, m) && !(inLink && (inLink[m.start] || inLink[m.end - 1])));
+      const all = scan(text);
+      if (!all.some((m) => m.value.kind === 'name' || m.value.kind === 'id')) return [];
+      const matches = outsideSkipped(all, skip).filter((m) => onWordBoundary(text, m));
       if (!matches.some((m) => m.value.kind === 'name' || m.value.kind === 'id')) return [];
-      const clause = clauseIndex(norm.text);
-      const negationEnds = new Uint8Array(norm.text.length + 1);
-      for (const m of matches) if (m.value.kind === 'negation') negationEnds[m.end] = 1;
-      const ctas = matches.filter((m) => m.value.kind === 'cta' && !negated(m, negationEnds, clause));
-      const near = new CtaCursor(ctas, clause, window, longestCta);
+      const negationEnds = new Set<number>();
+      for (const m of matches) if (m.value.kind === 'negation') negationEnds.add(m.end);
+      const ctas = matches.filter((m) => m.value.kind === 'cta' && !negated(text, m, negationEnds));
+      const near = new CtaCursor(text, ctas, window, longestCta);
       const out: Finding[] = [];
       for (const m of longestServiceMatches(matches)) {
         const v = m.value as Extract<Term, { kind: 'name' | 'id' }>;
-        const id = idAfter(norm.text, m.end, v.kind === 'id', minId);
+        const id = idAfter(text, m.end, v.kind === 'id', minId);
         const cta = near.nearest(m);
         const promoted = id !== null || cta !== null;
         // An ambiguous word (`v`, 头条) alone is everyday language, not even a mention.
@@ -89,49 +117,44 @@ export function compileCompetitorChecker(competitors: CompiledCompetitors, optio
         const start = Math.min(m.start, cta?.start ?? m.start);
         const end = Math.max(id ?? m.end, cta?.end ?? m.end);
         // With an ID the span covers name + ID; a call to action is then only evidence.
-        out.push(report(v.service, text, norm, { start, end }, m, promoted, cta, id !== null, channel, path));
+        out.push(report(v.service, text, { start, end }, m, promoted, cta, id !== null, channel, path));
       }
       return out;
     },
   };
 }
 
-/** covered[i] = 1 when normalized unit i comes from inside one of the spans; linear because both are in order. */
-function coveredBy(norm: Normalized, spans: readonly Span[]): Uint8Array {
-  const covered = new Uint8Array(norm.text.length);
+/** Drops matches inside a skipped span. Both come in end order, so one cursor does it. */
+function outsideSkipped(matches: Array<Match<Term>>, skip: readonly Span[]): Array<Match<Term>> {
+  if (skip.length === 0) return matches;
   let k = 0;
-  for (let i = 0; i < norm.text.length; i++) {
-    const at = norm.start[i]!;
-    while (k < spans.length && spans[k]!.end <= at) k++;
-    if (k < spans.length && spans[k]!.start <= at) covered[i] = 1;
-  }
-  return covered;
+  return matches.filter((m) => {
+    while (k < skip.length && skip[k]!.end < m.end) k++;
+    return !(k < skip.length && skip[k]!.start <= m.start);
+  });
 }
 
-function negated(cta: Match<Term>, negationEnds: Uint8Array, clause: Uint32Array): boolean {
+function negated(text: string, cta: Match<Term>, negationEnds: ReadonlySet<number>): boolean {
+  if (negationEnds.size === 0) return false;
   for (let at = cta.start; at >= 0 && at >= cta.start - NEGATION_REACH; at--) {
-    if (negationEnds[at] && clause[at === 0 ? 0 : at - 1] === clause[cta.start]) return true;
+    if (negationEnds.has(at) && sameClause(text, at === 0 ? 0 : at - 1, cta.start)) return true;
   }
   return false;
 }
 
 function onWordBoundary(text: string, m: Match<Term>): boolean {
   // Latin terms match whole words only: `line` is not in `online`, `add` not in `address`.
-  if (ASCII_WORD(text.charCodeAt(m.start)) && m.start > 0 && ASCII_WORD(text.charCodeAt(m.start - 1))) return false;
-  if (ASCII_WORD(text.charCodeAt(m.end - 1)) && m.end < text.length && ASCII_WORD(text.charCodeAt(m.end))) return false;
+  if (ASCII_WORD(foldedAt(text, m.start)) && ASCII_WORD(foldedAt(text, m.start - 1))) return false;
+  if (ASCII_WORD(foldedAt(text, m.end - 1)) && ASCII_WORD(foldedAt(text, m.end))) return false;
   return true;
 }
 
-/** clause[i] = number of clause ends before i: two offsets are in one clause iff equal. */
-function clauseIndex(text: string): Uint32Array {
-  const idx = new Uint32Array(text.length + 1);
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    idx[i] = n;
-    if (CLAUSE_END.has(text.charCodeAt(i))) n++;
-  }
-  idx[text.length] = n;
-  return idx;
+/** No clause end between two nearby offsets. Callers only ask within the window, so this is O(window). */
+function sameClause(text: string, a: number, b: number): boolean {
+  const from = Math.min(a, b);
+  const to = Math.max(a, b);
+  for (let i = from; i < to; i++) if (CLAUSE_END.has(text.charCodeAt(i))) return false;
+  return true;
 }
 
 /**
@@ -164,13 +187,13 @@ const isAmbiguous = (m: Match<Term>) => m.value.kind === 'name' && m.value.ambig
 function idAfter(text: string, at: number, isIdWord: boolean, minLength: number): number | null {
   let i = at;
   let colon = false;
-  while (i < text.length && ID_JOINER.has(text.charCodeAt(i))) {
-    if (text.charCodeAt(i) === 0x3a || text.charCodeAt(i) === 0x3d) colon = true;
+  while (i < text.length && ID_JOINER.has(foldedAt(text, i))) {
+    if (foldedAt(text, i) === 0x3a || foldedAt(text, i) === 0x3d) colon = true;
     i++;
   }
   if (!isIdWord && !colon) return null;
   const start = i;
-  while (i < text.length && ID_CHAR(text.charCodeAt(i))) i++;
+  while (i < text.length && ID_CHAR(foldedAt(text, i))) i++;
   return i - start >= minLength ? i : null;
 }
 
@@ -182,14 +205,14 @@ function idAfter(text: string, at: number, isIdWord: boolean, minLength: number)
 class CtaCursor {
   private lo = 0;
   constructor(
+    private readonly text: string,
     private readonly ctas: Array<Match<Term>>,
-    private readonly clause: Uint32Array,
     private readonly window: number,
     private readonly longest: number,
   ) {}
 
   nearest(m: Match<Term>): Match<Term> | null {
-    const { ctas, clause, window } = this;
+    const { ctas, text, window } = this;
     while (this.lo < ctas.length && ctas[this.lo]!.end < m.start - window) this.lo++;
     let best: Match<Term> | null = null;
     let bestGap = Infinity;
@@ -202,7 +225,7 @@ class CtaCursor {
       }
       if (c.end > m.start && c.start < m.end) continue; // overlaps the name itself
       const gap = c.end <= m.start ? m.start - c.end : c.start - m.end;
-      if (gap > window || clause[c.start] !== clause[m.start]) continue;
+      if (gap > window || !sameClause(text, c.start, m.start)) continue;
       // At equal distance the longer phrase (搜索 over 搜) is the better evidence.
       if (gap < bestGap || (gap === bestGap && best && c.end - c.start > best.end - best.start)) {
         best = c;
@@ -216,8 +239,7 @@ class CtaCursor {
 function report(
   service: CompiledCompetitorService,
   text: string,
-  norm: Normalized,
-  at: Span,
+  span: Span,
   name: Match<Term>,
   promoted: boolean,
   cta: Match<Term> | null,
@@ -225,7 +247,6 @@ function report(
   channel: Channel,
   path: string,
 ): Finding {
-  const span = { start: norm.start[at.start]!, end: norm.end[at.end - 1]! };
   const quoted = text.slice(span.start, span.end);
   const entry = `${service.file}:${service.line} ${service.id}`;
   if (!promoted) {

@@ -23,7 +23,7 @@ export function checkPayloadLimits(payload: Content, limits: PayloadLimits): Fin
 }
 
 export function checkText(text: string, limit: PayloadLimits['text'], path: string): Finding[] {
-  if (text.trim() === '') {
+  if (!/\S/.test(text)) {
     return [finding('payload/text-empty', 'error', { en: 'Text is empty', zh: '文本内容为空' }, path)];
   }
   const half = textHalfUnits(text, limit.unit);
@@ -89,6 +89,9 @@ export function checkImage(image: string, formats: string[], path: string): Find
 }
 
 function checkCoordinate(value: string, [lo, hi]: [number, number], path: string, name: string, nameZh: string): Finding[] {
+  // Rounding is monotonic, so a float strictly inside the bounds is inside; only the edges need exact arithmetic.
+  const approx = Number(value);
+  if (approx > lo && approx < hi) return [];
   if (compareDecimal(value, lo) >= 0 && compareDecimal(value, hi) <= 0) return [];
   return [
     finding('payload/position-range', 'error', { en: `${name} ${value} is outside [${lo}, ${hi}]`, zh: `${nameZh} ${value} 超出范围 [${lo}, ${hi}]` }, path, {

