@@ -59,9 +59,13 @@ function judgePayload(gate: Gate, site: PayloadSite, ctx: ContextInput): Finding
   return gate.check(value, ctx).findings.filter((f) => !underUnknown(f.path, unknown));
 }
 
+/** True when `path` is an unknown path or lies under one: one set look-up per ancestor, not per unknown. */
 function underUnknown(path: string, unknown: ReadonlySet<string>): boolean {
-  for (const u of unknown) {
-    if (u === '' || path === u || path.startsWith(`${u}.`) || path.startsWith(`${u}[`)) return true;
+  if (unknown.size === 0) return false;
+  if (unknown.has('') || unknown.has(path)) return true;
+  for (let i = 0; i < path.length; i++) {
+    const c = path[i];
+    if ((c === '.' || c === '[') && unknown.has(path.slice(0, i))) return true;
   }
   return false;
 }

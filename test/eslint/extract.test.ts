@@ -124,3 +124,13 @@ describe('Markdown', () => {
     expect(seen.strings.map((s) => textAt(seen, spanRange(s.site, { start: 0, end: s.site.value.length })))).toEqual(['js.cn', 'evil.cn']);
   });
 });
+
+describe('large input', () => {
+  it('traces a link at the end of a 1 MB escaped JS string and a 1 MB Markdown quote', () => {
+    const filler = '\\u4e2d'.repeat(200_000); // 1.2 MB of source, 200,000 characters of value
+    const js = extract('js', `const a = '${filler} https://evil.cn/end';`);
+    expect(written(js, 'https://evil.cn/end')).toBe('https://evil.cn/end');
+    const md = extract('markdown', `> ${'中文 &amp; '.repeat(100_000)}\n> https://evil.cn/end\n`);
+    expect(written(md, 'https://evil.cn/end')).toBe('https://evil.cn/end');
+  });
+});
