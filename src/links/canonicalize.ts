@@ -1,6 +1,7 @@
 import { K, kindAt } from './chars.js';
 import { foldSchemeHost, foldsOf, hostOf, isBareIpv4, readHostRun, settleLabels, type Label } from './host.js';
-import { judge, parseUrl, type Candidate } from './judge.js';
+import { slowParse } from './fasturl.js';
+import { judge, type Candidate } from './judge.js';
 import type { FoundLink } from './types.js';
 
 /**
@@ -65,7 +66,7 @@ function hostSpan(text: string, a: number, authEnd: number): { hs: number; he: n
 }
 
 function judgeHref(href: string, cand: Candidate, requireKnownSuffix: boolean): FoundLink | null {
-  const url = parseUrl(href);
+  const url = slowParse(href);
   return url === null ? null : judge(url, cand, { requireKnownSuffix });
 }
 
@@ -92,7 +93,7 @@ function withoutScheme(input: string, s: number, e: number): FoundLink | null {
   if (rest !== '' && !/^[:/?#]/.test(rest)) return null;
   const folds = foldsOf(labels);
   const cand: Candidate = { start: 0, end: input.length, raw: input, form: folds.length > 0 ? 'obfuscated' : 'bare', folded: folds, credentials: false };
-  return judgeHref(`http://${hostOf(labels)}${rest}`, cand, true);
+  return judgeHref(`http://${hostOf(input, labels, folds)}${rest}`, cand, true);
 }
 
 export function canonicalize(input: string): FoundLink | null {

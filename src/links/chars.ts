@@ -91,22 +91,44 @@ const TABLE: Uint8Array = (() => {
   return t;
 })();
 
-/** Class of the code unit at `i`; a surrogate pair is classed by its code point, a lone surrogate is a Control. */
-export function kindAt(text: string, i: number): K {
-  const c = text.charCodeAt(i);
-  const k = TABLE[c] as K;
-  if (k !== K.Surrogate) return k;
-  if (c <= 0xdbff && i + 1 < text.length) {
-    const d = text.charCodeAt(i + 1);
-    if (d >= 0xdc00 && d <= 0xdfff) {
-      const cp = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
-      // Supplementary ideographs (Extension B and later) read as Chinese text.
-      return cp >= 0x20000 && cp <= 0x3ffff ? K.Cjk : K.Symbol;
-    }
+/**
+ * Code units where a link can start (ASCII letters and digits, full-width letters
+ * and digits, other letters): everything else, which is most of a Chinese text,
+ * is skipped by one table lookup per character.
+ */
+export const CAN_START: Uint8Array = (() => {
+  const t = new Uint8Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) {
+    const k = TABLE[c];
+    t[c] = k === K.Alnum || k === K.FullAlnum || k === K.Letter ? 1 : 0;
   }
-  if (c >= 0xdc00 && i > 0) {
-    const h = text.charCodeAt(i - 1);
-    if (h >= 0xd800 && h <= 0xdbff) return kindAt(text, i - 1);
+  return t;
+})();
+
+/**
+ * Class of the code unit at `i`; a surrogate pair is classed by its code point, a
+ * lone surrogate is a Control. Kept tiny so the JIT inlines it into every scan loop;
+ * the rare surrogate case is a separate call.
+ */
+export function kindAt(text: string, i: number): K {
+  const k = TABLE[text.charCodeAt(i)] as K;
+  return k === K.Surrogate ? surrogateKind(text, i) : k;
+}
+
+function surrogateKind(text: string, i: number): K {
+  const c = text.charCodeAt(i);
+  let hi = c;
+  let lo = -1;
+  if (c <= 0xdbff) {
+    if (i + 1 < text.length) lo = text.charCodeAt(i + 1);
+  } else if (i > 0) {
+    hi = text.charCodeAt(i - 1);
+    lo = c;
+  }
+  if (hi >= 0xd800 && hi <= 0xdbff && lo >= 0xdc00 && lo <= 0xdfff) {
+    const cp = ((hi - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
+    // Supplementary ideographs (Extension B and later) read as Chinese text.
+    return cp >= 0x20000 && cp <= 0x3ffff ? K.Cjk : K.Symbol;
   }
   return K.Control;
 }

@@ -1,6 +1,7 @@
-import { K, isPathKind, kindAt, widthAt } from './chars.js';
+import { CAN_START, K, isPathKind, kindAt, widthAt } from './chars.js';
 import { foldSchemeHost, foldsOf, hostOf, isBareIpv4, readHostRun, settleLabels, type Label } from './host.js';
-import { isKnownTld, judge, parseUrl, unparsedLink, type Candidate } from './judge.js';
+import { parseParts, slowParse } from './fasturl.js';
+import { isKnownTld, judge, lowerAscii, unparsedLink, type Candidate } from './judge.js';
 import { resolveFindLinksOptions, type FindLinksOptions, type ResolvedFindLinksOptions } from './options.js';
 import type { FoundLink } from './types.js';
 
@@ -191,6 +192,7 @@ function tryHierarchical(text: string, i: number, scheme: string, a: number): Hi
   if (auth === null) return null;
   const hs = auth.at >= 0 ? auth.at + 1 : a;
   let he = hostEnd(text, hs, auth.end);
+  const heFolded = he;
   let folded = foldSchemeHost(text, hs, he);
   let end: number;
   if (folded.firstGlued >= 0 && !isKnownTld(lastLabel(folded.host))) {
@@ -202,10 +204,10 @@ function tryHierarchical(text: string, i: number, scheme: string, a: number): Hi
   } else {
     end = isAuthorityEnd(code(text, auth.end)) ? scanPath(text, auth.end) : auth.end;
     end = trimTrailing(text, i, end);
-    if (end < auth.end) he = hostEnd(text, hs, end);
+      if (end < auth.end) he = hostEnd(text, hs, end);
   }
   if (he > end) he = end;
-  folded = foldSchemeHost(text, hs, he);
+  if (he !== heFolded) folded = foldSchemeHost(text, hs, he);
   if (folded.host.length === 0 && scheme !== 'file') return null;
   const raw = text.slice(i, end);
   const cand: Candidate = {
@@ -216,7 +218,9 @@ function tryHierarchical(text: string, i: number, scheme: string, a: number): Hi
     folded: folded.folds,
     credentials: auth.at >= 0 && auth.at < end,
   };
-  const url = parseUrl(text.slice(i, hs) + folded.host + text.slice(he, end));
+  // Without userinfo or port the parts are scheme, host and rest: the fast path may apply.
+  const plain = auth.at < 0 && code(text, he) !== 0x3a;
+  const url = plain ? parseParts(scheme, folded.host, text.slice(he, end)) : slowParse(text.slice(i, hs) + folded.host + text.slice(he, end));
   // A written URL no parser accepts (bad port, `xn--` garbage) is still shown to the
   // reader as a link: reported with url null, for the policy to refuse.
   if (url === null) return { link: unparsedLink(cand, scheme), next: end };
@@ -246,12 +250,12 @@ function opaqueEnd(scheme: string, text: string, start: number): number {
 }
 
 function tryOpaque(text: string, i: number, colon: number): Hit | null {
-  const scheme = text.slice(i, colon).toLowerCase();
+  const scheme = lowerAscii(text.slice(i, colon));
   const end = opaqueEnd(scheme, text, colon + 1);
   if (end < 0) return null;
   const raw = text.slice(i, end);
   const cand: Candidate = { start: i, end, raw, form: 'scheme', folded: [], credentials: false };
-  const url = parseUrl(raw);
+  const url = slowParse(raw);
   return { link: url === null ? unparsedLink(cand, scheme) : judge(url, cand, { requireKnownSuffix: false }), next: end };
 }
 
@@ -259,7 +263,7 @@ function tryOpaque(text: string, i: number, colon: number): Hit | null {
 function tryScheme(text: string, i: number): Hit {
   const { colon, floor } = readScheme(text, i);
   if (colon < 0) return { link: null, next: floor };
-  const scheme = text.slice(i, colon).toLowerCase();
+  const scheme = lowerAscii(text.slice(i, colon));
   if (code(text, colon + 1) === 0x2f && code(text, colon + 2) === 0x2f) {
     return tryHierarchical(text, i, scheme, colon + 3) ?? { link: null, next: colon + 1 };
   }
@@ -309,14 +313,12 @@ export function tryBare(text: string, i: number, start: number): Hit {
   const last = labels[labels.length - 1] as Label;
   // `a_b.com` is no DNS host; `name.al+x@foo.com`, `john.doe.gov@mail.com` are e-mail addresses.
   if (code(text, last.end) === 0x5f || isEmailLocalPart(text, last.end)) return fail;
-  const ipv4 = isBareIpv4(labels);
-  if (!ipv4 && labels.every((l) => /^[0-9]+$/.test(l.value))) return fail;
   let end = readPort(text, last.end);
   const c = code(text, end);
   if (c === 0x2f || c === 0x3f || c === 0x23) end = Math.max(end, trimTrailing(text, end, scanPath(text, end)));
   const folds = foldsOf(labels);
   const cand: Candidate = { start, end, raw: text.slice(start, end), form: folds.length > 0 ? 'obfuscated' : 'bare', folded: folds, credentials: false };
-  const url = parseUrl(`http://${hostOf(labels)}${text.slice(last.end, end)}`);
+  const url = parseParts('http', hostOf(text, labels, folds), text.slice(last.end, end));
   const link = url === null ? null : judge(url, cand, { requireKnownSuffix: true });
   return link === null ? fail : { link, next: end };
 }
@@ -338,8 +340,11 @@ export function findLinks(text: string, options?: FindLinksOptions): FoundLink[]
   let schemeFloor = 0;
   let bareFloor = 0;
   let i = 0;
-  while (i < n) {
-    if (o.maxLinks !== undefined && out.length >= o.maxLinks) break;
+  const max = o.maxLinks ?? Infinity;
+  while (i < n && out.length < max) {
+    // Most of a Chinese text cannot start a link: skip it one table lookup at a time.
+    while (i < n && CAN_START[text.charCodeAt(i)] === 0) i++;
+    if (i >= n) break;
     const k = kindAt(text, i);
     if (k === K.Alnum && i >= schemeFloor && isAsciiLetter(text.charCodeAt(i)) && schemeBoundary(text, i)) {
       const hit = tryScheme(text, i);
@@ -360,7 +365,8 @@ export function findLinks(text: string, options?: FindLinksOptions): FoundLink[]
       }
       bareFloor = hit.next;
     }
-    i += widthAt(text, i);
+    // Start characters are single BMP code units.
+    i++;
   }
   return out;
 }

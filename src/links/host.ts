@@ -1,5 +1,5 @@
 import { K, foldFullwidth, isBareLabelKind, kindAt, widthAt } from './chars.js';
-import { isKnownTld } from './judge.js';
+import { isKnownTld, lowerAscii } from './judge.js';
 import type { FoldKind } from './types.js';
 
 /**
@@ -31,16 +31,20 @@ const SEP_FOLD: Record<Sep, FoldKind | null> = {
   [Sep.Spaced]: 'spaced-dot',
 };
 
-const CLOSER: ReadonlyMap<number, number> = new Map([
-  [0x5b, 0x5d], // [ ]
-  [0x28, 0x29], // ( )
-  [0x7b, 0x7d], // { }
-  [0xff08, 0xff09], // （ ）
-  [0x3010, 0x3011], // 【 】
-  [0xff3b, 0xff3d], // ［ ］
-  [0xff5b, 0xff5d], // ｛ ｝
-  [0x3014, 0x3015], // 〔 〕
-]);
+/** The bracket closing `c`, or -1 when `c` opens none of the brackets a dot is hidden in. */
+function closerOf(c: number): number {
+  switch (c) {
+    case 0x5b: return 0x5d; // [ ]
+    case 0x28: return 0x29; // ( )
+    case 0x7b: return 0x7d; // { }
+    case 0xff08: return 0xff09; // （ ）
+    case 0x3010: return 0x3011; // 【 】
+    case 0xff3b: return 0xff3d; // ［ ］
+    case 0xff5b: return 0xff5d; // ｛ ｝
+    case 0x3014: return 0x3015; // 〔 〕
+    default: return -1;
+  }
+}
 
 const DIAN = 0x70b9; // 点
 const DIAN_TRAD = 0x9ede; // 點
@@ -83,8 +87,8 @@ function isWordDot(text: string, i: number): boolean {
 
 /** `[.]`, `(.)`, `（。）`, `[dot]`, `(点)` at `i`: the index after the closer, or -1. */
 export function readBracketDot(text: string, i: number): number {
-  const closer = CLOSER.get(text.charCodeAt(i));
-  if (closer === undefined) return -1;
+  const closer = closerOf(text.charCodeAt(i));
+  if (closer < 0) return -1;
   let j = skipSpaces(text, i + 1, 2);
   if (j >= text.length) return -1;
   const c = text.charCodeAt(j);
@@ -142,34 +146,49 @@ export interface Label {
   folds: FoldKind[];
 }
 
-/** One label of a bare host at `i`, or null. Ignorables count only between label characters. */
+const NO_FOLDS: readonly FoldKind[] = Object.freeze([]);
+
+/**
+ * One label of a bare host at `i`, or null. Ignorables count only between label
+ * characters. A label written plainly is sliced from the text; only a disguised one
+ * is rebuilt character by character.
+ */
 export function readLabel(text: string, i: number, sep: Sep): Label | null {
   let j = i;
-  let value = '';
-  const folds: FoldKind[] = [];
   let end = i;
-  while (j < text.length && value.length <= MAX_LABEL) {
+  let len = 0;
+  let plain = true;
+  while (j < text.length && len <= MAX_LABEL) {
     const k = kindAt(text, j);
     if (k === K.Ignorable) {
+      plain = false;
       j++;
       continue;
     }
     if (!isBareLabelKind(k)) break;
-    if (j > end) folds.push('zero-width');
-    const c = text.charCodeAt(j);
-    if (k === K.FullAlnum) {
-      value += foldFullwidth(c);
-      if (!folds.includes('fullwidth-letter')) folds.push('fullwidth-letter');
-      j++;
-    } else {
-      const w = widthAt(text, j);
-      value += text.slice(j, j + w);
-      j += w;
-    }
+    if (k === K.FullAlnum) plain = false;
+    // Label kinds are all BMP code units, so one unit is one character here.
+    j++;
+    len++;
     end = j;
   }
-  if (value.length === 0 || value.length > MAX_LABEL) return null;
-  return { value, start: i, end, sep, folds: [...new Set(folds)] };
+  if (len === 0 || len > MAX_LABEL) return null;
+  if (plain) return { value: text.slice(i, end), start: i, end, sep, folds: NO_FOLDS as FoldKind[] };
+  let value = '';
+  let zeroWidth = false;
+  let fullwidth = false;
+  for (let x = i; x < end; x++) {
+    const k = kindAt(text, x);
+    if (k === K.Ignorable) zeroWidth = true;
+    else if (k === K.FullAlnum) {
+      fullwidth = true;
+      value += foldFullwidth(text.charCodeAt(x));
+    } else value += text.charAt(x);
+  }
+  const folds: FoldKind[] = [];
+  if (fullwidth) folds.push('fullwidth-letter');
+  if (zeroWidth) folds.push('zero-width');
+  return { value, start: i, end, sep, folds };
 }
 
 export interface HostRun {
@@ -236,7 +255,7 @@ export function readHostRun(text: string, i: number, allowWeak: boolean): HostRu
       }
     }
     if (label === null) break;
-    if (q > p || next > hit.next) label.folds = [...new Set<FoldKind>([...label.folds, 'zero-width'])];
+    if ((q > p || next > hit.next) && !label.folds.includes('zero-width')) label.folds = [...label.folds, 'zero-width'];
     labels.push(label);
     total += label.value.length + 1;
     p = label.end;
@@ -272,12 +291,12 @@ function disguiseTld(t: string): boolean {
 function tailAllowed(labels: Label[], m: number): boolean {
   const tld = labels[m - 1] as Label;
   const left = labels[m - 2] as Label;
-  const t = tld.value.toLowerCase();
+  const t = lowerAscii(tld.value);
   switch (tld.sep) {
     case Sep.Dot:
       return isKnownTld(t);
     case Sep.WordEn:
-      return WEAK_TLDS.has(t) && !DOT_STOPWORDS.has(left.value.toLowerCase());
+      return WEAK_TLDS.has(t) && !DOT_STOPWORDS.has(lowerAscii(left.value));
     case Sep.Spaced:
       return WEAK_TLDS.has(t);
     case Sep.AltDot:
@@ -308,19 +327,21 @@ export function settleLabels(labels: Label[]): Label[] | null {
 }
 
 export function foldsOf(labels: Label[]): FoldKind[] {
-  const out = new Set<FoldKind>();
+  const out: FoldKind[] = [];
   for (let i = 0; i < labels.length; i++) {
     const l = labels[i] as Label;
     if (i > 0) {
       const f = SEP_FOLD[l.sep];
-      if (f !== null) out.add(f);
+      if (f !== null && !out.includes(f)) out.push(f);
     }
-    for (const f of l.folds) out.add(f);
+    for (const f of l.folds) if (!out.includes(f)) out.push(f);
   }
-  return [...out];
+  return out;
 }
 
-export function hostOf(labels: Label[]): string {
+/** The host the labels spell; a plainly written one is sliced from the text as it stands. */
+export function hostOf(text: string, labels: Label[], folds: FoldKind[]): string {
+  if (folds.length === 0) return text.slice((labels[0] as Label).start, (labels[labels.length - 1] as Label).end);
   return labels.map((l) => l.value).join('.');
 }
 
@@ -350,6 +371,15 @@ export interface FoldedHost {
  * full-width letters, invisible characters. Everything else is left to WHATWG.
  */
 export function foldSchemeHost(text: string, start: number, end: number): FoldedHost {
+  let special = false;
+  for (let j = start; j < end; j++) {
+    const k = kindAt(text, j);
+    if (k !== K.Alnum && k !== K.Dot && k !== K.Hyphen && k !== K.Underscore) {
+      special = true;
+      break;
+    }
+  }
+  if (!special) return { host: text.slice(start, end), folds: NO_FOLDS as FoldKind[], firstGlued: -1 };
   let host = '';
   const folds = new Set<FoldKind>();
   let firstGlued = -1;
@@ -369,7 +399,7 @@ export function foldSchemeHost(text: string, start: number, end: number): Folded
       folds.add('zero-width');
       j++;
     } else {
-      const b = CLOSER.has(c) ? readBracketDot(text, j) : -1;
+      const b = closerOf(c) >= 0 ? readBracketDot(text, j) : -1;
       if (b >= 0 && b <= end) {
         host += '.';
         folds.add('bracket-dot');

@@ -1,0 +1,110 @@
+// Links: findLinks on realistic ~280-character Chinese replies holding two links
+// each, against linkify-it (fuzzyLink on, default schemas) on the same texts in the
+// same run; then the scan rate at 1 MB and 2 MB, which must stay flat (linear).
+import { LinkifyIt } from 'linkify-it';
+import { cpus } from 'node:os';
+import { findLinks } from '../dist/links/index.js';
+
+const pad = (s, n = 280) => {
+  // Fill with ordinary reply text to about n characters, links kept where written.
+  const filler = '感谢您一直以来对我们的支持与关注，我们会认真对待每一条留言并尽快回复您。';
+  let out = s;
+  while (out.length < n) out += filler.slice(0, Math.min(filler.length, n - out.length));
+  return out;
+};
+
+/** Two links in each; written the ways Weibo users write them. */
+export const REPLIES = [
+  // Bare hosts glued to Chinese text on both sides.
+  pad('您好！本次活动的详细规则请访问example.com领取优惠券，另外您也可以关注我们的官方微博，详情见weibo.com/u/1234567谢谢您的耐心等待。'),
+  // Scheme URLs ending at full-width punctuation.
+  pad('亲爱的用户您好，活动页面：https://www.people.com.cn/n1/2026/1123/c1001.html，报名入口http://t.cn/A6abcDE。如有疑问请随时私信我们。'),
+  // Full-width brackets and quotes around links.
+  pad('您反馈的问题我们已经记录（详见www.example.com.cn）。也可以打开「https://m.weibo.cn/status/4981234567」查看最新的处理进度。'),
+  // A link after a topic and one before a full-width comma.
+  pad('#双十一活动#https://t.cn/A6x8Qz 点击进入会场，领取红包请前往news.qq.com/a/20261123，数量有限先到先得。'),
+  // Plain spacing, the easy case for every linkifier.
+  pad('您好，新品介绍在 https://www.example.com/products/new 页面，售后政策请看 https://help.example.com/policy 谢谢。'),
+];
+
+/** Median ns per call over `rounds` rounds of `fn` applied to every input. */
+function nsPerCall(fn, inputs, rounds = 21) {
+  const times = [];
+  let sink = 0;
+  for (let r = 0; r < rounds; r++) {
+    const t = process.hrtime.bigint();
+    for (const x of inputs) sink += fn(x);
+    times.push(Number(process.hrtime.bigint() - t) / inputs.length);
+  }
+  if (sink < 0) console.log(sink);
+  return times.sort((a, b) => a - b)[Math.floor(rounds / 2)];
+}
+
+function msOf(fn, rounds = 5) {
+  const times = [];
+  for (let r = 0; r < rounds; r++) {
+    const t = process.hrtime.bigint();
+    fn();
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(rounds / 2)];
+}
+
+/** Realistic bulk text: replies back to back until `bytes` characters. */
+function bulk(chars) {
+  let out = '';
+  for (let i = 0; out.length < chars; i++) out += REPLIES[i % REPLIES.length];
+  return out.slice(0, chars);
+}
+
+export default async function () {
+  const rows = [];
+  const row = (what, figure, baseline, baseLabel, target, pass) => rows.push({ what, figure, baseline, baseLabel, target, pass });
+
+  const linkify = new LinkifyIt(); // defaults: fuzzyLink true, default schemas
+  const ours = (t) => findLinks(t).length;
+  const theirs = (t) => (linkify.match(t) ?? []).length;
+  // Every reply gets its own IDs in its links (as real replies do), so nothing can be
+  // answered from a cache of whole URLs; hosts repeat, as they do for one account.
+  const inputs = Array.from({ length: 2000 }, (_, i) => REPLIES[i % REPLIES.length].replace(/\d{4,}/g, (d) => String(Number(d) + i)));
+  // Both are warmed until the JIT settles (about 40 rounds of 2,000 replies here).
+  nsPerCall(ours, inputs, 60);
+  nsPerCall(theirs, inputs, 60);
+  const nsOurs = nsPerCall(ours, inputs);
+  const nsTheirs = nsPerCall(theirs, inputs);
+  row('findLinks, ~280-char reply with 2 links (µs/reply)', nsOurs / 1000, nsTheirs / 1000, 'linkify-it 6, fuzzyLink', '≤ 0.33× (3× faster)', nsOurs * 3 <= nsTheirs);
+
+  const expected = REPLIES.length * 2;
+  const foundOurs = REPLIES.reduce((n, t) => n + ours(t), 0);
+  const foundTheirs = REPLIES.reduce((n, t) => n + theirs(t), 0);
+  const perReply = REPLIES.map((t) => `${ours(t)}/${theirs(t)}`).join(', ');
+  row(`links found in ${REPLIES.length} replies (ours/linkify per reply: ${perReply})`, foundOurs, foundTheirs, 'linkify-it 6', `ours = ${expected}`, foundOurs === expected);
+
+  // Linearity: MB/s on 1 MB and 2 MB of realistic replies, and on an adversarial 'a.' run.
+  const MB = 1 << 20;
+  for (const [label, make] of [
+    ['replies', bulk],
+    ["'a.' repeated", (n) => 'a.'.repeat(n / 2)],
+    ["'http://' repeated", (n) => 'http://'.repeat(Math.ceil(n / 7)).slice(0, n)],
+  ]) {
+    const one = make(MB);
+    const two = make(2 * MB);
+    findLinks(one);
+    const ms1 = msOf(() => findLinks(one));
+    const ms2 = msOf(() => findLinks(two));
+    const rate1 = 1 / (ms1 / 1000);
+    const rate2 = 2 / (ms2 / 1000);
+    row(`scan rate, 1 MB of ${label} (MB/s; ${ms1.toFixed(0)} ms)`, rate1, NaN, '—', '1 MB < 1000 ms', ms1 < 1000);
+    row(`scan rate, 2 MB of ${label} (MB/s; ${ms2.toFixed(0)} ms)`, rate2, rate1, '1 MB rate', '≥ 0.6× (linear = 1×)', rate2 >= 0.6 * rate1);
+  }
+
+  const fmt = (n) => (Number.isNaN(n) ? '—' : n >= 100 ? n.toFixed(0) : n.toFixed(2));
+  console.log(`Node ${process.version}, ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}\n`);
+  console.log('| what | figure | baseline | ratio | target | result |');
+  console.log('|---|---|---|---|---|---|');
+  for (const r of rows) {
+    const ratio = Number.isNaN(r.baseline) || r.baseline === 0 ? '—' : `${(r.figure / r.baseline).toFixed(2)}×`;
+    console.log(`| ${r.what} | ${fmt(r.figure)} | ${fmt(r.baseline)} (${r.baseLabel}) | ${ratio} | ${r.target} | ${r.pass ? 'pass' : 'FAIL'} |`);
+  }
+  return rows.every((r) => r.pass);
+}
