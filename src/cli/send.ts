@@ -13,6 +13,8 @@ interface SendFlags extends SenderFlags {
   lang: 'en' | 'zh';
 }
 
+const CHUNK = 256;
+
 interface Blocked {
   where: string;
   findings: Array<Pick<Finding, 'rule' | 'path' | 'message'>>;
@@ -39,32 +41,38 @@ export function register(program: Command): void {
     const records = readRecords(input);
     const sender = senderFromFlags(flags, { onEvent: eventPrinter((s) => process.stderr.write(s), flags.quiet ?? false) });
     try {
-      const blocked: Blocked[] = [];
-      const wouldSend: string[] = [];
-      for (const rec of records) {
+      const blockedAt: Array<Blocked | undefined> = [];
+      const wouldSendAt: Array<string | undefined> = [];
+      const handle = async (rec: (typeof records)[number], i: number): Promise<void> => {
         if (rec.error !== undefined) {
-          blocked.push({ where: rec.where, findings: [{ rule: 'input/invalid-json', path: '', message: { en: rec.error, zh: rec.error } }] });
-          continue;
+          blockedAt[i] = { where: rec.where, findings: [{ rule: 'input/invalid-json', path: '', message: { en: rec.error, zh: rec.error } }] };
+          return;
         }
         const env = envelope(rec.value);
         if ('error' in env) {
-          blocked.push({ where: rec.where, findings: [{ rule: 'input/envelope', path: env.path, message: { en: env.error, zh: env.error } }] });
-          continue;
+          blockedAt[i] = { where: rec.where, findings: [{ rule: 'input/envelope', path: env.path, message: { en: env.error, zh: env.error } }] };
+          return;
         }
         try {
           if (flags.dryRun) {
             const j = await sender.judge(env.message, env.context, env.options);
-            if (j.verdict.allowed && j.request) wouldSend.push(`${rec.where}\treceiver_id=${j.request.receiver_id}\ttype=${j.request.type}\tdata=${j.request.data}`);
-            else blocked.push({ where: rec.where, findings: j.verdict.findings.filter((f) => f.severity === 'error') });
-            continue;
+            if (j.verdict.allowed && j.request) wouldSendAt[i] = `${rec.where}\treceiver_id=${j.request.receiver_id}\ttype=${j.request.type}\tdata=${j.request.data}`;
+            else blockedAt[i] = { where: rec.where, findings: j.verdict.findings.filter((f) => f.severity === 'error') };
+            return;
           }
           const res = await sender.enqueue(env.message, env.context, env.options);
-          if (res.status === 'blocked') blocked.push({ where: rec.where, findings: res.verdict.findings.filter((f) => f.severity === 'error') });
+          if (res.status === 'blocked') blockedAt[i] = { where: rec.where, findings: res.verdict.findings.filter((f) => f.severity === 'error') };
         } catch (err) {
           // A context the gate refuses (ContextError) names its field; it is this line's fault.
-          blocked.push({ where: rec.where, findings: [{ rule: 'input/context', path: 'context', message: { en: (err as Error).message, zh: (err as Error).message } }] });
+          blockedAt[i] = { where: rec.where, findings: [{ rule: 'input/context', path: 'context', message: { en: (err as Error).message, zh: (err as Error).message } }] };
         }
+      };
+      // Chunks of concurrent enqueues share one transaction each (the sender's group commit).
+      for (let start = 0; start < records.length; start += CHUNK) {
+        await Promise.all(records.slice(start, start + CHUNK).map((rec, j) => handle(rec, start + j)));
       }
+      const blocked = blockedAt.filter((b): b is Blocked => b !== undefined);
+      const wouldSend = wouldSendAt.filter((w): w is string => w !== undefined);
       const reasons = (b: Blocked) => b.findings.map((f) => `${f.rule}${f.path ? ` at ${f.path}` : ''}: ${f.message[lang]}`).join('; ');
 
       if (flags.dryRun) {

@@ -20,7 +20,7 @@ import {
 } from './schemas.js';
 import { Redactor, tokenSource, type TokenOptions } from './secrets.js';
 import { createSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
-import type { LaneItem, ListFilter, OutboxStore, Settlement, WorkerOwner } from './store.js';
+import type { AdmitCall, AdmitResult, LaneItem, ListFilter, OutboxStore, Settlement, WorkerOwner } from './store.js';
 
 /** What the sender needs from the gate (src/gate.ts): one synchronous judgement. */
 export interface GateLike {
@@ -154,6 +154,25 @@ export function createSender(options: SenderOptions): Sender {
     return verdict.allowed ? verdictOf([...verdict.findings, ...findings]) : verdict;
   };
 
+  /**
+   * Group commit: enqueues made in the same turn of the event loop (Promise.all over a
+   * batch, concurrent requests to a service) share one transaction and one disk sync;
+   * each still resolves only after its message is durable.
+   */
+  let pending: Array<{ call: AdmitCall; resolve: (r: AdmitResult) => void; reject: (e: unknown) => void }> = [];
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    store.admit(batch.map((b) => b.call)).then(
+      (results) => results.forEach((r, i) => batch[i]!.resolve(r)),
+      (err: unknown) => batch.forEach((b) => b.reject(err)),
+    );
+  };
+  const admitGrouped = (call: AdmitCall) =>
+    new Promise<AdmitResult>((resolve, reject) => {
+      if (pending.push({ call, resolve, reject }) === 1) setImmediate(flush);
+    });
+
   const policyFor = (r: OutboxRecord): UnknownOutcomePolicy => (r.mention ? s.unknownOutcome.mention : s.unknownOutcome.default);
 
   const sender: Sender = {
@@ -164,10 +183,20 @@ export function createSender(options: SenderOptions): Sender {
       const { parsed, account } = prepare(message, o);
       const m = parsed.payload;
       if (!m) return { status: 'blocked', verdict: shapeVerdict(message, context, parsed.findings) };
-      const result = await store.admit(
-        { key: o.key ?? null, account, receiverId: m.receiver_id, type: m.type, data: JSON.stringify(m.data), saveSenderBox: m.save_sender_box, now: now(), limits },
-        (window) => gate.check(message, { ...context, window }),
-      );
+      let thrown: { error: unknown } | undefined;
+      const result = await admitGrouped({
+        request: { key: o.key ?? null, account, receiverId: m.receiver_id, type: m.type, data: JSON.stringify(m.data), saveSenderBox: m.save_sender_box, now: now(), limits },
+        decide: (window) => {
+          try {
+            return gate.check(message, { ...context, window });
+          } catch (error) {
+            // A bad context (ContextError) is this caller's error, not the batch's.
+            thrown = { error };
+            return { allowed: false, findings: [] };
+          }
+        },
+      });
+      if (thrown) throw thrown.error;
       if (result.status === 'blocked') return result;
       return { status: 'queued', id: result.record.id, duplicate: result.duplicate, verdict: result.verdict, window: result.window };
     },
@@ -229,9 +258,16 @@ export function createSender(options: SenderOptions): Sender {
       emit({ type: 'recovered', id: r.id, account: r.account, policy: policyFor(r) });
     }
     const lanes = new Map<string, LaneItem[]>();
-    const busy = new Map<string, Promise<void>>();
     const pausedUntil = new Map<string, number>();
     const stopped = new Map<string, string>();
+    const busy = new Set<string>();
+    const done: Array<{ key: string; lane: LaneItem[]; rec: OutboxRecord; attemptId: string; answer: Decoded }> = [];
+    let wake: (() => void) | null = null;
+    const notify = () => {
+      const w = wake;
+      wake = null;
+      w?.();
+    };
     let lastSeq = 0;
 
     const load = async (full: boolean) => {
@@ -248,28 +284,15 @@ export function createSender(options: SenderOptions): Sender {
       }
     };
 
-    const sendOne = async (key: string, lane: LaneItem[]) => {
-      const item = lane[0]!;
-      const attemptId = randomUUID();
-      const rec = await store.begin(item.id, attemptId, now());
-      if (!rec) {
-        lane.shift();
-        return;
-      }
-      let answer: Decoded;
+    const request = async (rec: OutboxRecord): Promise<Decoded> => {
       try {
         const token = await getToken(rec.account);
         redactor.add(token);
-        answer = await postReply(endpoint, encodeReply(rec, token), { timeoutMs: s.timeoutMs, ...(options.fetch ? { fetch: options.fetch } : {}) });
+        return await postReply(endpoint, encodeReply(rec, token), { timeoutMs: s.timeoutMs, ...(options.fetch ? { fetch: options.fetch } : {}) });
       } catch (err) {
         // The token hook failed: nothing was sent.
-        answer = { ok: false, error: new WeiboApiError('auth', redactor.redact((err as Error).message)) };
+        return { ok: false, error: new WeiboApiError('auth', redactor.redact((err as Error).message)) };
       }
-      const settlement = settle(rec, answer);
-      const after = await store.settle(rec.id, attemptId, settlement, now());
-      if (after.state === 'queued') item.nextAt = after.nextAt;
-      else lane.shift();
-      if (lane.length === 0) lanes.delete(key);
     };
 
     const settle = (rec: OutboxRecord, answer: Decoded): Settlement => {
@@ -323,30 +346,61 @@ export function createSender(options: SenderOptions): Sender {
       return { kind: 'failed', reason };
     };
 
+    const advance = (key: string, lane: LaneItem[], stays: { nextAt: number } | null) => {
+      if (stays) lane[0]!.nextAt = stays.nextAt;
+      else lane.shift();
+      if (lane.length === 0) lanes.delete(key);
+    };
+
     await load(true);
     let reloaded = true;
     for (;;) {
-      if (o.signal?.aborted) break;
-      await load(false);
+      // Let every answer that has arrived be read first, so one step settles them all.
+      if (busy.size > 0) await new Promise((resolve) => setImmediate(resolve));
+      const aborted = o.signal?.aborted ?? false;
+      if (!aborted) await load(false);
+      // Outcomes of finished requests are decided here, committed below together with
+      // the next claims: one transaction, one disk sync per step (group commit).
+      const finished = done.splice(0);
+      const settles = finished.map((c) => ({ id: c.rec.id, attemptId: c.attemptId, outcome: settle(c.rec, c.answer) }));
+      finished.forEach((c, i) => {
+        const o = settles[i]!.outcome;
+        busy.delete(c.key);
+        // Order per receiver: the lane's next message waits until this one is settled.
+        advance(c.key, c.lane, o.kind === 'retry' || (o.kind === 'unknown' && o.policy === 'resend') ? o : null);
+      });
       const t = now();
       let nextReady = Infinity;
-      for (const [key, lane] of lanes) {
-        if (busy.size >= s.concurrency) break;
-        const head = lane[0];
-        if (!head || busy.has(key) || stopped.has(head.account)) continue;
-        const readyAt = Math.max(head.nextAt, pausedUntil.get(head.account) ?? 0);
-        if (readyAt > t) {
-          nextReady = Math.min(nextReady, readyAt);
-          continue;
+      const starts: Array<{ key: string; lane: LaneItem[]; id: string; attemptId: string }> = [];
+      if (!aborted) {
+        for (const [key, lane] of lanes) {
+          if (busy.size + starts.length >= s.concurrency) break;
+          const head = lane[0];
+          if (!head || busy.has(key) || stopped.has(head.account)) continue;
+          const readyAt = Math.max(head.nextAt, pausedUntil.get(head.account) ?? 0);
+          if (readyAt > t) nextReady = Math.min(nextReady, readyAt);
+          else starts.push({ key, lane, id: head.id, attemptId: randomUUID() });
         }
-        const task = sendOne(key, lane).finally(() => busy.delete(key));
-        busy.set(key, task);
       }
-      if (busy.size > 0) {
+      if (settles.length > 0 || starts.length > 0) {
         reloaded = false;
-        await Promise.race(busy.values());
+        const { begun } = await store.step(settles, starts, now());
+        starts.forEach((st, i) => {
+          const rec = begun[i];
+          if (!rec) return advance(st.key, st.lane, null); // dropped or taken meanwhile
+          busy.add(st.key);
+          void request(rec).then((answer) => {
+            done.push({ key: st.key, lane: st.lane, rec, attemptId: st.attemptId, answer });
+            notify();
+          });
+        });
         continue;
       }
+      if (busy.size > 0) {
+        await waitFor(nextReady);
+        continue;
+      }
+      if (aborted) break;
       if (nextReady === Infinity) {
         // Nothing ready or waiting here: look once more from scratch, for messages
         // requeued by another process (outbox retry) below the last seq seen.
@@ -356,10 +410,26 @@ export function createSender(options: SenderOptions): Sender {
         continue;
       }
       if (!wait) break;
-      await sleep(Math.max(1, nextReady - now()), o.signal);
+      await waitFor(nextReady);
       reloaded = false;
     }
-    await Promise.allSettled(busy.values());
+
+    /** Until a request finishes, the next backoff ends, or the drain is aborted. */
+    function waitFor(until: number): Promise<void> {
+      return new Promise((resolve) => {
+        if (done.length > 0) return resolve();
+        const timer = until === Infinity ? undefined : setTimeout(finish, Math.max(1, until - now()));
+        const onAbort = () => finish();
+        o.signal?.addEventListener('abort', onAbort, { once: true });
+        function finish() {
+          clearTimeout(timer);
+          o.signal?.removeEventListener('abort', onAbort);
+          if (wake === finish) wake = null;
+          resolve();
+        }
+        wake = finish;
+      });
+    }
 
     const left = await store.list({ states: ['queued'] });
     report.queued = left.length;
@@ -380,16 +450,4 @@ function isStore(x: unknown): x is OutboxStore {
 
 function issues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

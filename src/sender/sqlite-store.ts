@@ -9,7 +9,7 @@ import type { WindowLimits } from '../checks/window.js';
 import { OPENERS, windowOf } from './ledger.js';
 import type { InboundEvent, MessageState, OutboxRecord, UnknownOutcomePolicy } from './schemas.js';
 import { MessageStateSchema } from './schemas.js';
-import type { AdmitRequest, AdmitResult, LaneItem, ListFilter, OutboxStore, RetryResult, Settlement, WorkerOwner } from './store.js';
+import type { AdmitCall, AdmitRequest, AdmitResult, BeginCall, LaneItem, ListFilter, OutboxStore, RetryResult, SettleCall, Settlement, WorkerOwner } from './store.js';
 
 export interface SqliteStoreOptions {
   /** Database file; default `.weibo-guard/outbox.db` under the working directory. */
@@ -190,7 +190,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): OutboxStore
     return toRecord(row);
   };
 
-  const admit = db.transaction((req: AdmitRequest, decide: (w: WindowState) => Verdict): AdmitResult => {
+  const admitOne = (req: AdmitRequest, decide: (w: WindowState) => Verdict): AdmitResult => {
     const window = windowSync(req.account, req.receiverId, req.now, req.limits);
     if (req.key !== null) {
       const existing = q.byKey.get(req.key);
@@ -212,13 +212,14 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): OutboxStore
     });
     q.takeSlot.run(id, req.account, req.receiverId, req.now);
     return { status: 'queued', record: mustGet(id), duplicate: false, window, verdict };
-  });
+  };
+  const admit = db.transaction((calls: AdmitCall[]): AdmitResult[] => calls.map((c) => admitOne(c.request, c.decide)));
 
-  const begin = db.transaction((id: string, attemptId: string, now: number): OutboxRecord | null => {
+  const beginOne = (id: string, attemptId: string, now: number): OutboxRecord | null => {
     if (q.toSending.run(now, id).changes === 0) return null;
     q.attemptInsert.run(attemptId, id, now);
     return mustGet(id);
-  });
+  };
 
   const settleSync = (id: string, attemptId: string, o: Settlement, now: number): OutboxRecord => {
     switch (o.kind) {
@@ -243,7 +244,10 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): OutboxStore
     }
     return mustGet(id);
   };
-  const settle = db.transaction(settleSync);
+  const step = db.transaction((settle: SettleCall[], begin: BeginCall[], now: number) => ({
+    settled: settle.map((c) => settleSync(c.id, c.attemptId, c.outcome, now)),
+    begun: begin.map((c) => beginOne(c.id, c.attemptId, now)),
+  }));
 
   const recover = db.transaction((policyFor: (r: OutboxRecord) => UnknownOutcomePolicy, now: number): OutboxRecord[] =>
     q.sending.all().map((row) => {
@@ -299,10 +303,9 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): OutboxStore
       return q.inboundInsert.run(dedupe, e.account, e.from, e.kind, e.at).changes === 1;
     },
     window: async (account, receiverId, now, limits) => windowSync(account, receiverId, now, limits),
-    admit: async (req, decide) => admit.immediate(req, decide),
+    admit: async (calls) => (calls.length === 0 ? [] : admit.immediate(calls)),
     queued: async (afterSeq) => q.queued.all(afterSeq).map((r) => ({ id: r.id, seq: r.seq, account: r.account, receiverId: r.receiver_id, nextAt: r.next_at })),
-    begin: async (id, attemptId, now) => begin.immediate(id, attemptId, now),
-    settle: async (id, attemptId, outcome, now) => settle.immediate(id, attemptId, outcome, now),
+    step: async (settle, begin, now) => step.immediate(settle, begin, now),
     recoverInterrupted: async (policyFor, now) => recover.immediate(policyFor, now),
     get: async (id) => {
       const row = q.byId.get(id);

@@ -13,16 +13,20 @@ export interface OutboxStore {
   recordInbound(event: InboundEvent): Promise<boolean>;
   window(account: string, receiverId: string, now: number, limits: WindowLimits): Promise<WindowState>;
   /**
-   * Reads the window, asks `decide` (the gate) and, only if allowed, stores the
-   * message and takes its quota slot — all in one transaction, so two enqueues can
-   * never both take the last slot.
+   * For each call in order: reads the window, asks `decide` (the gate) and, only if
+   * allowed, stores the message and takes its quota slot. The whole batch is one
+   * transaction (one disk sync: group commit), and two calls can never both take the
+   * last slot.
    */
-  admit(request: AdmitRequest, decide: (window: WindowState) => Verdict): Promise<AdmitResult>;
+  admit(calls: AdmitCall[]): Promise<AdmitResult[]>;
   /** Queued messages with seq > afterSeq, in seq order: the worker's lanes are built from this. */
   queued(afterSeq: number): Promise<LaneItem[]>;
-  /** queued → sending with an attempt row written first; null if the message is no longer queued. */
-  begin(id: string, attemptId: string, now: number): Promise<OutboxRecord | null>;
-  settle(id: string, attemptId: string, outcome: Settlement, now: number): Promise<OutboxRecord>;
+  /**
+   * One worker step, one transaction: record the outcomes of finished attempts, then
+   * move the next messages queued → sending with an attempt row written before any
+   * request leaves. `begun[i]` is null when that message is no longer queued.
+   */
+  step(settle: SettleCall[], begin: BeginCall[], now: number): Promise<{ settled: OutboxRecord[]; begun: Array<OutboxRecord | null> }>;
   /** Messages left in `sending` by a crash: their outcome is unknown; apply the policy. */
   recoverInterrupted(policyFor: (r: OutboxRecord) => UnknownOutcomePolicy, now: number): Promise<OutboxRecord[]>;
   get(id: string): Promise<OutboxRecord | null>;
@@ -47,6 +51,22 @@ export interface AdmitRequest {
   saveSenderBox: 0 | 1;
   now: number;
   limits: WindowLimits;
+}
+
+export interface AdmitCall {
+  request: AdmitRequest;
+  decide: (window: WindowState) => Verdict;
+}
+
+export interface SettleCall {
+  id: string;
+  attemptId: string;
+  outcome: Settlement;
+}
+
+export interface BeginCall {
+  id: string;
+  attemptId: string;
 }
 
 export type AdmitResult =

@@ -13,7 +13,9 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function rig(o: { mock?: Partial<MockOptions>; sender?: Partial<SenderOptions>; gate?: GateLike } = {}): Promise<Rig> {
+export async function rig(
+  o: { mock?: Partial<MockOptions>; sender?: Partial<SenderOptions>; gate?: GateLike; /** Runs inside the event, before the worker goes on. */ on?: (e: SenderEvent, mock: MockServer) => void } = {},
+): Promise<Rig> {
   const { dir, cleanup } = tempDir();
   const db = join(dir, 'outbox.db');
   const mock = await startMockServer({ token: TOKEN, ...o.mock });
@@ -26,7 +28,10 @@ export async function rig(o: { mock?: Partial<MockOptions>; sender?: Partial<Sen
     token: TOKEN,
     timeoutMs: 1000,
     retry: { maxAttempts: 4, baseMs: 5, capMs: 40, rateLimitPauseMs: 50 },
-    onEvent: (e) => events.push(e),
+    onEvent: (e) => {
+      events.push(e);
+      o.on?.(e, mock);
+    },
     ...o.sender,
   });
   return {

@@ -1,0 +1,114 @@
+// Messages per second through enqueue → SQLite outbox → worker → mock Weibo on
+// loopback, against a bare fetch loop posting the same requests to the same mock in
+// the same run. The mock runs in its own process (as Weibo would), so the sender's
+// synchronous disk syncs do not stall the server.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createSender } from '../dist/sender/index.js';
+import { createGate } from '../dist/gate.js';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const TOKEN = 'bench-token-0123456789';
+const N = 3000;
+const RECEIVERS = 50;
+
+function startMock() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(repo, 'dist/cli/main.js'), 'mock-server', '--open-windows', '--token', TOKEN], { stdio: ['ignore', 'pipe', 'ignore'] });
+    child.stdout.once('data', (d) => resolve({ url: d.toString().trim(), stop: () => child.kill('SIGTERM') }));
+    child.once('error', reject);
+  });
+}
+
+const message = (i, tag) => ({ type: 'text', data: { text: `${tag} 回复 #${i}` }, receiver_id: String(6_000_000_000_000_000_000n + BigInt(i % RECEIVERS)) });
+
+async function bare(url) {
+  const t = performance.now();
+  for (let i = 0; i < N; i++) {
+    const m = message(i, 'bare');
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+      body: new URLSearchParams({ access_token: TOKEN, type: m.type, data: JSON.stringify(m.data), receiver_id: m.receiver_id, save_sender_box: '1' }).toString(),
+    });
+    if (res.status !== 200) throw new Error(`bare loop: HTTP ${res.status}`);
+    await res.text();
+  }
+  return (N / (performance.now() - t)) * 1000;
+}
+
+/** The same requests, `width` in flight at once: what concurrency alone buys, without durability. */
+async function bareConcurrent(url, width) {
+  const t = performance.now();
+  let next = 0;
+  const lane = async () => {
+    while (next < N) {
+      const m = message(next++, 'barec');
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+        body: new URLSearchParams({ access_token: TOKEN, type: m.type, data: JSON.stringify(m.data), receiver_id: m.receiver_id, save_sender_box: '1' }).toString(),
+      });
+      if (res.status !== 200) throw new Error(`bare loop: HTTP ${res.status}`);
+      await res.text();
+    }
+  };
+  await Promise.all(Array.from({ length: width }, lane));
+  return (N / (performance.now() - t)) * 1000;
+}
+
+async function durable(url, gate, synchronous, concurrency) {
+  const dir = mkdtempSync(join(tmpdir(), 'wg-bench-'));
+  const sender = createSender({ gate, store: { path: join(dir, 'outbox.db'), synchronous }, endpoint: url, token: TOKEN, concurrency, onEvent: () => {} });
+  try {
+    const at = Date.now();
+    for (let r = 0; r < RECEIVERS; r++) await sender.recordInbound({ from: message(r, '').receiver_id, kind: 'message', at });
+    const t = performance.now();
+    // As the CLI does: batches of concurrent enqueues (group commit), then drain.
+    for (let s = 0; s < N; s += 256) {
+      const batch = Array.from({ length: Math.min(256, N - s) }, (_, j) => sender.enqueue(message(s + j, synchronous)));
+      for (const r of await Promise.all(batch)) if (r.status !== 'queued') throw new Error(`blocked: ${JSON.stringify(r.verdict.findings)}`);
+    }
+    const report = await sender.drain();
+    const rate = (N / (performance.now() - t)) * 1000;
+    if (report.sent !== N) throw new Error(`sent ${report.sent} of ${N}`);
+    return rate;
+  } finally {
+    sender.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export default async function () {
+  const mock = await startMock();
+  const gate = createGate({ cwd: repo });
+  try {
+    // Warm both paths once (JIT, keep-alive sockets), then measure alternately.
+    await bare(mock.url);
+    const rows = [];
+    const baseline = await bare(mock.url);
+    for (const [sync, conc] of [['FULL', 16], ['FULL', 8], ['NORMAL', 8]]) {
+      const rate = await durable(mock.url, gate, sync, conc);
+      rows.push({ what: `enqueue → outbox → worker → mock, synchronous=${sync}, concurrency ${conc}`, rate, target: sync === 'FULL' && conc === 16 ? 0.5 : null });
+    }
+    rows.push({ what: 'bare fetch, 16 in flight (no gate, no outbox)', rate: await bareConcurrent(mock.url, 16), target: null });
+    const after = await bare(mock.url);
+    const base = (baseline + after) / 2;
+    console.log(`${N} text messages to ${RECEIVERS} receivers; Node ${process.versions.node}, ${(await import('node:os')).cpus().length} cores.\n`);
+    console.log('| what | msg/s | baseline: bare fetch loop msg/s | ratio | target | result |');
+    console.log('|---|---|---|---|---|---|');
+    let ok = true;
+    for (const r of rows) {
+      const ratio = r.rate / base;
+      const pass = r.target === null ? 'info' : ratio >= r.target ? 'pass' : 'FAIL';
+      if (pass === 'FAIL') ok = false;
+      console.log(`| ${r.what} | ${r.rate.toFixed(0)} | ${base.toFixed(0)} (${baseline.toFixed(0)} before, ${after.toFixed(0)} after) | ${ratio.toFixed(2)} | ${r.target === null ? '—' : `≥ ${r.target}`} | ${pass} |`);
+    }
+    return ok;
+  } finally {
+    mock.stop();
+  }
+}
