@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Finding } from '../findings.js';
 import { childPath, finding, formatPath } from '../checks/finding.js';
 import { decodeDataString } from './data.js';
+import { fastContent, fastPayload } from './fast.js';
 import { parseJsonExact } from './json.js';
 import { DATA_SCHEMAS, EnvelopeSchema, KNOWN_KEYS, PAYLOAD_TYPES, type Content, type Payload, type PayloadType } from './schema.js';
 
@@ -43,6 +44,8 @@ export function parseMessage(message: unknown): ParsedMessage {
     return failed(finding('payload/not-object', 'error', { en: 'A message must be an object with type and data', zh: '消息必须是包含 type 和 data 的对象' }, ''));
   }
   const type = (PAYLOAD_TYPES as readonly unknown[]).includes(value.type) ? (value.type as PayloadType) : null;
+  const fast = type ? fastPath(value, type) : null;
+  if (fast) return fast;
   const findings: Finding[] = [];
   const envelope = EnvelopeSchema.safeParse(value);
   if (!envelope.success) findings.push(...issuesToFindings(envelope.error.issues.filter((i) => i.path[0] !== 'data'), value, null, []));
@@ -65,6 +68,16 @@ export function parseMessage(message: unknown): ParsedMessage {
   unknownKeys(value, type, data, findings);
   const payload = envelope.success && content ? ({ ...envelope.data, data: content.data } as Payload) : null;
   return { payload, type, content, data, findings };
+}
+
+/** A plainly valid message, checked by hand (src/payload/fast.ts); null sends it through zod for the details. */
+function fastPath(value: Record<string, unknown>, type: PayloadType): ParsedMessage | null {
+  const data = decodedData(value.data);
+  if (!data) return null;
+  const content = fastContent(type, data);
+  if (!content) return null;
+  const payload = fastPayload(value, type, content);
+  return payload ? { payload, type, content, data, findings: [] } : null;
 }
 
 function failed(f: Finding): ParsedMessage {
