@@ -120,6 +120,8 @@ export function runAudit(opts: AuditOptions): AuditResult {
       suppressed += before - placed.length;
     }
     out.push(...report(file, src, starts, dedupe(placed), opts.lang ?? 'en'));
+    texts.delete(file.abs);
+    if (file.type === 'ts') program.release(file.abs);
     opts.onProgress?.(index + 1, files.length);
   });
   return { root, files: files.length, findings: out, suppressed, baselined: 0 };

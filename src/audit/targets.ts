@@ -10,15 +10,34 @@ export interface Range {
 /**
  * Where each unit of a judged string sits in its file. A unit that came from a
  * constant resolved in another file maps to the expression that brought it in
- * (`${SHOP}`), so the report points at the line a person reads.
+ * (`${SHOP}`), so the report points at the line a person reads. The arrays are
+ * built only when a finding needs them: most strings have none, and building
+ * them for every string of a 10,000-file repo is most of the garbage.
  */
 export interface StringMap {
-  /** File offset where value unit i starts. */
-  starts: Int32Array;
-  /** File offset where value unit i ends (exclusive). */
-  ends: Int32Array;
+  /** Value length in UTF-16 units. */
+  readonly length: number;
   /** The whole string's source, for findings without a span. */
-  whole: Range;
+  readonly whole: Range;
+  /** File offset where value unit i starts. */
+  readonly starts: Int32Array;
+  /** File offset where value unit i ends (exclusive). */
+  readonly ends: Int32Array;
+}
+
+class LazyMap implements StringMap {
+  #arrays: [Int32Array, Int32Array] | undefined;
+  constructor(
+    readonly length: number,
+    readonly whole: Range,
+    private readonly make: () => [Int32Array, Int32Array],
+  ) {}
+  get starts(): Int32Array {
+    return (this.#arrays ??= this.make())[0];
+  }
+  get ends(): Int32Array {
+    return (this.#arrays ??= this.make())[1];
+  }
 }
 
 /** One thing an extractor hands to the engine, with what it needs to point back. */
@@ -43,30 +62,65 @@ export interface Placed {
   evidence?: Evidence;
 }
 
-/** The map of a literal whose source starts at `base` in the file. */
+/**
+ * The value of a literal whose source starts at `base` in the file, and its map.
+ * Most literals contain no escapes or line breaks: their value is the text between
+ * the delimiters and the full decoder never runs.
+ */
 export function literalMap(raw: string, kind: LiteralKind, base: number): { value: string; map: StringMap } {
+  const whole = { start: base, end: base + raw.length };
+  const plain = verbatim(raw, kind);
+  if (plain) {
+    const [from, to] = plain;
+    return {
+      value: raw.slice(from, to),
+      map: new LazyMap(to - from, whole, () => {
+        const starts = new Int32Array(to - from);
+        const ends = new Int32Array(to - from);
+        for (let i = 0; i < starts.length; i++) {
+          starts[i] = base + from + i;
+          ends[i] = base + from + i + 1;
+        }
+        return [starts, ends];
+      }),
+    };
+  }
   const { value, offsets } = decodeLiteral(raw, kind);
-  return { value, map: mapFromOffsets(offsets, base, { start: base, end: base + raw.length }) };
+  return { value, map: mapFromOffsets(offsets, base, whole) };
+}
+
+/** `[from, to)` of the value in `raw` when it is written verbatim (no escapes, no folding), else undefined. */
+function verbatim(raw: string, kind: LiteralKind): [number, number] | undefined {
+  if (kind === 'plain') return [0, raw.length];
+  if (kind === 'yaml-block') return undefined;
+  const multiLine = raw.includes('\n') || raw.includes('\r');
+  if (kind === 'yaml-plain') return multiLine ? undefined : [0, raw.length];
+  if (raw.includes('\\') || multiLine) return undefined;
+  if (kind === 'template') return [1, raw.endsWith('${') ? raw.length - 2 : raw.length - 1];
+  if (kind === 'yaml-single' && raw.slice(1, -1).includes("'")) return undefined;
+  return raw.length >= 2 ? [1, raw.length - 1] : undefined;
 }
 
 /** Turns locate.ts offsets (starts plus a final end) into per-unit start/end arrays. */
 export function mapFromOffsets(offsets: Int32Array, base: number, whole: Range): StringMap {
   const n = offsets.length - 1;
-  const starts = new Int32Array(n);
-  const ends = new Int32Array(n);
-  let nextEnd = offsets[n]! + base;
-  for (let i = n - 1; i >= 0; i--) {
-    starts[i] = offsets[i]! + base;
-    // Both halves of one escaped astral character share a start: the high half ends where the low half does.
-    ends[i] = offsets[i + 1] !== offsets[i] ? offsets[i + 1]! + base : nextEnd;
-    nextEnd = ends[i]!;
-  }
-  return { starts, ends, whole };
+  return new LazyMap(n, whole, () => {
+    const starts = new Int32Array(n);
+    const ends = new Int32Array(n);
+    let nextEnd = offsets[n]! + base;
+    for (let i = n - 1; i >= 0; i--) {
+      starts[i] = offsets[i]! + base;
+      // Both halves of one escaped astral character share a start: the high half ends where the low half does.
+      ends[i] = offsets[i + 1] !== offsets[i] ? offsets[i + 1]! + base : nextEnd;
+      nextEnd = ends[i]!;
+    }
+    return [starts, ends];
+  });
 }
 
 /** A value span as a file range (the whole string when there is no span). */
 export function rangeOf(map: StringMap, span: Span | undefined): Range {
-  const n = map.starts.length;
+  const n = map.length;
   if (!span || n === 0) return map.whole;
   const s = Math.min(span.start, n - 1);
   const e = Math.min(Math.max(span.end, span.start + 1), n);
@@ -76,22 +130,26 @@ export function rangeOf(map: StringMap, span: Span | undefined): Range {
 
 /** Joins the maps of consecutive pieces into one string's map. */
 export function concatMaps(pieces: ReadonlyArray<{ map: StringMap }>, whole: Range): StringMap {
+  if (pieces.length === 1 && pieces[0]!.map.whole.start === whole.start && pieces[0]!.map.whole.end === whole.end) return pieces[0]!.map;
   let n = 0;
-  for (const p of pieces) n += p.map.starts.length;
-  const starts = new Int32Array(n);
-  const ends = new Int32Array(n);
-  let k = 0;
-  for (const p of pieces) {
-    starts.set(p.map.starts, k);
-    ends.set(p.map.ends, k);
-    k += p.map.starts.length;
-  }
-  return { starts, ends, whole };
+  for (const p of pieces) n += p.map.length;
+  const maps = pieces.map((p) => p.map);
+  return new LazyMap(n, whole, () => {
+    const starts = new Int32Array(n);
+    const ends = new Int32Array(n);
+    let k = 0;
+    for (const m of maps) {
+      starts.set(m.starts, k);
+      ends.set(m.ends, k);
+      k += m.length;
+    }
+    return [starts, ends];
+  });
 }
 
 /** A string whose every unit maps to one source range (a substituted constant). */
 export function uniformMap(length: number, range: Range): StringMap {
-  return { starts: new Int32Array(length).fill(range.start), ends: new Int32Array(length).fill(range.end), whole: range };
+  return new LazyMap(length, range, () => [new Int32Array(length).fill(range.start), new Int32Array(length).fill(range.end)]);
 }
 
 /** Places an engine finding on a text/url target. */

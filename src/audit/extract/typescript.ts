@@ -48,12 +48,15 @@ type ExportRef = { kind: 'local'; name: string } | { kind: 'from'; from: string;
 export interface TsModule {
   /** Absolute path. */
   file: string;
-  text: string;
-  sf: ts.SourceFile;
+  /** The source and its tree, until the file has been audited (see TsProgram.release). */
+  text?: string;
+  sf?: ts.SourceFile;
   bindings: Map<string, Binding>;
   exports: Map<string, ExportRef>;
   stars: string[];
   memo: Map<string, Val>;
+  /** Exported names already resolved (re-export chains and `export *` are walked once per name). */
+  exportMemo: Map<string, Val>;
 }
 
 const SCRIPT_KIND: Record<string, ts.ScriptKind> = {
@@ -72,7 +75,7 @@ export const TS_EXTENSIONS = Object.keys(SCRIPT_KIND);
 export function parseModule(file: string, text: string): TsModule {
   const ext = file.slice(file.lastIndexOf('.'));
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, SCRIPT_KIND[ext] ?? ts.ScriptKind.TS);
-  const mod: TsModule = { file, text, sf, bindings: new Map(), exports: new Map(), stars: [], memo: new Map() };
+  const mod: TsModule = { file, text, sf, bindings: new Map(), exports: new Map(), stars: [], memo: new Map(), exportMemo: new Map() };
   const bind = (name: string, b: Binding): void => {
     mod.bindings.set(name, mod.bindings.has(name) ? { kind: 'opaque' } : b);
   };
@@ -122,8 +125,23 @@ function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
 /** The audited TS/JS files, bound once, resolving constants across them. */
 export class TsProgram {
   private readonly modules = new Map<string, TsModule>();
+  /** `dir\0specifier` → module: many files import the same module the same way. */
+  private readonly resolved = new Map<string, TsModule | undefined>();
 
   constructor(private readonly read: (file: string) => string | undefined) {}
+
+  /**
+   * Drops a module's source and tree once its file is audited. Only the constant
+   * initialisers other files may still fold stay reachable (nodes keep no parent
+   * pointers), so the live heap stays small and garbage collection cheap.
+   */
+  release(file: string): void {
+    const mod = this.modules.get(file);
+    if (mod) {
+      delete mod.sf;
+      delete mod.text;
+    }
+  }
 
   /** The bound module for an absolute path (parsed on first use), or undefined if it is not an audited file. */
   module(file: string): TsModule | undefined {
@@ -138,7 +156,15 @@ export class TsProgram {
 
   private resolveModule(from: TsModule, spec: string): TsModule | undefined {
     if (!spec.startsWith('.')) return undefined;
-    const base = resolvePath(dirname(from.file), spec);
+    const dir = dirname(from.file);
+    const key = `${dir}\0${spec}`;
+    if (this.resolved.has(key)) return this.resolved.get(key);
+    const mod = this.findModule(resolvePath(dir, spec));
+    this.resolved.set(key, mod);
+    return mod;
+  }
+
+  private findModule(base: string): TsModule | undefined {
     const dot = base.lastIndexOf('.');
     const ext = dot > base.lastIndexOf('/') ? base.slice(dot) : '';
     const stem = base.slice(0, base.length - ext.length);
@@ -151,24 +177,29 @@ export class TsProgram {
     return undefined;
   }
 
-  /** The value of an exported name, following re-export chains. */
-  private exported(mod: TsModule, name: string, seen: Set<string>): Val {
-    const key = `${mod.file}\0${name}`;
-    if (seen.has(key)) return UNKNOWN;
-    seen.add(key);
+  /** The value of an exported name, following re-export chains; memoised, UNKNOWN on a cycle. */
+  private exported(mod: TsModule, name: string): Val {
     if (name === '*') return { t: 'ns', mod };
+    if (mod.exportMemo.has(name)) return mod.exportMemo.get(name) as Val;
+    mod.exportMemo.set(name, UNKNOWN);
+    const v = this.computeExport(mod, name);
+    mod.exportMemo.set(name, v);
+    return v;
+  }
+
+  private computeExport(mod: TsModule, name: string): Val {
     const ref = mod.exports.get(name);
     if (ref?.kind === 'local') return this.binding(mod, ref.name);
     if (ref?.kind === 'expr') return this.evaluate(mod, ref.expr);
     if (ref?.kind === 'from') {
       const target = this.resolveModule(mod, ref.from);
-      return target ? this.exported(target, ref.name, seen) : UNKNOWN;
+      return target ? this.exported(target, ref.name) : UNKNOWN;
     }
     if (name === 'default') return UNKNOWN;
     for (const spec of mod.stars) {
       const target = this.resolveModule(mod, spec);
       if (!target) continue;
-      const v = this.exported(target, name, seen);
+      const v = this.exported(target, name);
       if (v !== UNKNOWN) return v;
     }
     return UNKNOWN;
@@ -184,7 +215,7 @@ export class TsProgram {
     if (b?.kind === 'const') v = this.evaluate(mod, b.init);
     else if (b?.kind === 'import') {
       const target = this.resolveModule(mod, b.from);
-      v = target ? this.exported(target, b.name, new Set()) : UNKNOWN;
+      v = target ? this.exported(target, b.name) : UNKNOWN;
     }
     mod.memo.set(name, v);
     return v;
@@ -233,7 +264,7 @@ export class TsProgram {
 
   member(obj: Val, key: string): Val {
     if (obj === UNKNOWN || obj === null || typeof obj !== 'object') return UNKNOWN;
-    if (obj.t === 'ns') return this.exported(obj.mod, key, new Set());
+    if (obj.t === 'ns') return this.exported(obj.mod, key);
     if (obj.t === 'arr') {
       const idx = Number(key);
       const el = Number.isInteger(idx) ? obj.node.elements[idx] : undefined;
@@ -335,7 +366,7 @@ const PLACEHOLDER = '\u2026';
 export function extractTs(prog: TsProgram, mod: TsModule, opts: TsExtractOptions): { targets: Target[]; own: Placed[] } {
   const targets: Target[] = [];
   const found: Placed[] = [];
-  const { sf, text } = mod;
+  const { sf, text } = source(mod);
   const range = (n: ts.Node): Range => ({ start: n.getStart(sf), end: n.getEnd() });
 
   const literal = (n: ts.StringLiteral | ts.NoSubstitutionTemplateLiteral | ts.TemplateLiteralLikeNode): Piece => {
@@ -652,11 +683,17 @@ function isHostChars(s: string): boolean {
 export function commentStarts(mod: TsModule): Set<number> {
   const starts = new Set<number>();
   const visit = (node: ts.Node): void => {
-    for (const r of ts.getLeadingCommentRanges(mod.text, node.pos) ?? []) starts.add(r.pos);
-    for (const r of ts.getTrailingCommentRanges(mod.text, node.end) ?? []) starts.add(r.pos);
+    for (const r of ts.getLeadingCommentRanges(text, node.pos) ?? []) starts.add(r.pos);
+    for (const r of ts.getTrailingCommentRanges(text, node.end) ?? []) starts.add(r.pos);
     node.forEachChild(visit);
   };
-  visit(mod.sf);
-  visit(mod.sf.endOfFileToken);
+  const { sf, text } = source(mod);
+  visit(sf);
+  visit(sf.endOfFileToken);
   return starts;
+}
+
+function source(mod: TsModule): { sf: ts.SourceFile; text: string } {
+  if (!mod.sf || mod.text === undefined) throw new Error(`${mod.file} was released before it was audited`);
+  return { sf: mod.sf, text: mod.text };
 }
