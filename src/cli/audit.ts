@@ -173,15 +173,15 @@ function writeOut(file: string, text: string): void {
 }
 
 /** A one-line bar on a terminal's stderr, drawn at most every 100 ms and only once a run takes a while. */
-function progressBar(stream: Writable & { columns?: number }): { update(done: number, total: number): void; done(): void } {
-  const started = Date.now();
+export function progressBar(stream: Writable & { columns?: number }, now: () => number = Date.now): { update(done: number, total: number): void; done(): void } {
+  const started = now();
   let last = 0;
   let drawn = false;
   return {
     update(done, total) {
-      const now = Date.now();
-      if (now - started < 500 || now - last < 100) return;
-      last = now;
+      const t = now();
+      if (t - started < 500 || t - last < 100) return;
+      last = t;
       drawn = true;
       const width = Math.max(10, Math.min(40, (stream.columns ?? 80) - 30));
       const filled = Math.round((done / Math.max(1, total)) * width);
