@@ -28,6 +28,10 @@ export interface Gate {
   checkUrl(url: string, context?: ContextInput, path?: string): Finding[];
 }
 
+/** Article fields read as free text, and those that must be a link. */
+const TEXT_FIELDS = ['display_name', 'summary'] as const;
+const URL_FIELDS = ['url', 'image'] as const;
+
 /** A context the caller got wrong (a bug in the caller, not in the message). */
 export class ContextError extends TypeError {
   override name = 'ContextError';
@@ -43,9 +47,11 @@ export function createGate(options: GateOptions = {}): Gate {
   const resolve = contextResolver(policy);
 
   // Names inside a link (weixin.qq.com) are the link rules' to judge, not a mention.
-  const textFindings = (text: string, context: Context, path: string): Finding[] => {
+  const textFindings = (text: string, context: Context, path: string, out: Finding[] = []): Finding[] => {
     const links = findLinks(text);
-    return [...judgeLinks(links, path, context, policy), ...competitors.check(text, path, context.channel, links)];
+    judgeLinks(links, path, context, policy, out);
+    for (const f of competitors.check(text, path, context.channel, links)) out.push(f);
+    return out;
   };
 
   const urlFindings = (url: string, context: Context, path: string): Finding[] => {
@@ -60,26 +66,27 @@ export function createGate(options: GateOptions = {}): Gate {
       const context = resolve(contextInput);
       const parsed = parseMessage(message);
       const findings = parsed.findings;
-      if (parsed.content) findings.push(...checkPayloadLimits(parsed.content, policy.limits));
+      if (parsed.content) for (const f of checkPayloadLimits(parsed.content, policy.limits)) findings.push(f);
       // Content rules read whatever strings are there, even when the shape is wrong elsewhere.
       const data = parsed.data;
-      if (data && parsed.type === 'text' && typeof data.text === 'string') findings.push(...textFindings(data.text, context, 'data.text'));
+      if (data && parsed.type === 'text' && typeof data.text === 'string') textFindings(data.text, context, 'data.text', findings);
       if (data && parsed.type === 'articles' && Array.isArray(data.articles)) {
-        data.articles.forEach((a: unknown, i) => {
-          if (typeof a !== 'object' || a === null) return;
+        const articles = data.articles as unknown[];
+        for (let i = 0; i < articles.length; i++) {
+          const a = articles[i];
+          if (typeof a !== 'object' || a === null) continue;
           const article = a as Record<string, unknown>;
-          const base = `data.articles[${i}]`;
-          for (const key of ['display_name', 'summary'] as const) {
+          for (const key of TEXT_FIELDS) {
             const v = article[key];
-            if (typeof v === 'string') findings.push(...textFindings(v, context, `${base}.${key}`));
+            if (typeof v === 'string') textFindings(v, context, `data.articles[${i}].${key}`, findings);
           }
-          for (const key of ['url', 'image'] as const) {
+          for (const key of URL_FIELDS) {
             const v = article[key];
-            if (typeof v === 'string' && v.trim() !== '') findings.push(...urlFindings(v, context, `${base}.${key}`));
+            if (typeof v === 'string' && /\S/.test(v)) for (const f of urlFindings(v, context, `data.articles[${i}].${key}`)) findings.push(f);
           }
-        });
+        }
       }
-      if (context.window) findings.push(...checkWindow(context, policy.limits.window));
+      if (context.window) for (const f of checkWindow(context, policy.limits.window)) findings.push(f);
       return verdictOf(findings);
     },
     checkText(text: string, contextInput?: ContextInput, path = 'text'): Finding[] {

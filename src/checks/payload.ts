@@ -54,7 +54,10 @@ function checkArticles(articles: Article[], limits: PayloadLimits): Finding[] {
   } else if (!recommended.includes(n)) {
     out.push(finding('payload/articles-recommended', 'warning', { en: `${n} articles; ${recommended.join(' or ')} is recommended`, zh: `图文数量为 ${n}，建议 ${recommended.join(' 或 ')} 条` }, 'data.articles', { evidence: { detail } }));
   }
-  articles.forEach((a, i) => out.push(...checkImage(a.image, limits.image.formats, `data.articles[${i}].image`)));
+  for (let i = 0; i < articles.length; i++) {
+    const found = checkImage(articles[i]!.image, limits.image.formats);
+    if (found) out.push(found(`data.articles[${i}].image`));
+  }
   return out;
 }
 
@@ -65,27 +68,29 @@ export function imageExtension(image: string): { ext: string; start: number } | 
   if (q >= 0) end = q;
   const h = image.indexOf('#');
   if (h >= 0 && h < end) end = h;
-  const path = image.slice(0, end);
-  const slash = path.lastIndexOf('/');
-  const dot = path.lastIndexOf('.');
-  return dot > slash && dot < path.length - 1 ? { ext: path.slice(dot + 1).toLowerCase(), start: dot + 1 } : null;
+  const slash = image.lastIndexOf('/', end - 1);
+  const dot = image.lastIndexOf('.', end - 1);
+  return dot > slash && dot < end - 1 ? { ext: image.slice(dot + 1, end).toLowerCase(), start: dot + 1 } : null;
 }
 
-export function checkImage(image: string, formats: string[], path: string): Finding[] {
+/**
+ * A finding maker (given the path) when the image's format is wrong, else null; the
+ * path string is only built when there is something to report.
+ */
+export function checkImage(image: string, formats: string[]): ((path: string) => Finding) | null {
   const found = imageExtension(image);
+  if (found && formats.includes(found.ext)) return null;
   const allowed = formats.map((f) => f.toUpperCase()).join(' or ');
   if (found === null) {
     // A CDN path without an extension may still serve a JPG: say so, don't block.
-    return [finding('payload/image-format', 'warning', { en: `Image has no file extension; the API takes ${allowed}`, zh: `图片没有扩展名；接口只支持 ${allowed}` }, path, { evidence: { text: image } })];
+    return (path) => finding('payload/image-format', 'warning', { en: `Image has no file extension; the API takes ${allowed}`, zh: `图片没有扩展名；接口只支持 ${allowed}` }, path, { evidence: { text: image } });
   }
   const { ext, start } = found;
-  if (formats.includes(ext)) return [];
-  return [
+  return (path) =>
     finding('payload/image-format', 'error', { en: `Image format .${ext} is not supported; the API takes ${allowed}`, zh: `不支持 .${ext} 格式的图片；接口只支持 ${allowed}` }, path, {
       span: { start, end: start + ext.length },
       evidence: { text: image, detail: `limits.image.formats: ${formats.join(', ')}` },
-    }),
-  ];
+    });
 }
 
 function checkCoordinate(value: string, [lo, hi]: [number, number], path: string, name: string, nameZh: string): Finding[] {

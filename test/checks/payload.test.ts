@@ -54,14 +54,17 @@ describe('articles: 1 to 8, 1 or 3 recommended', () => {
     expect(articles(9)).toEqual(['payload/articles-count:error@data.articles']);
   });
   test('images must be JPG or PNG by path', () => {
-    const f = (image: string) => checkImage(image, limits.image.formats, 'data.articles[0].image').map((x) => `${x.rule}:${x.severity}`);
+    const f = (image: string) => {
+      const make = checkImage(image, limits.image.formats);
+      return make ? [make('data.articles[0].image')].map((x) => `${x.rule}:${x.severity}`) : [];
+    };
     for (const ok of ['a.jpg', 'https://x.cn/a.JPEG', 'https://x.cn/a.png?w=64#x', '/local/path/a.png']) expect(f(ok), ok).toEqual([]);
     expect(f('https://x.cn/a.gif')).toEqual(['payload/image-format:error']);
     expect(f('https://x.cn/a.webp?x=a.png')).toEqual(['payload/image-format:error']);
     expect(f('https://x.cn/image')).toEqual(['payload/image-format:warning']);
     expect(f('https://x.cn.d/image')).toEqual(['payload/image-format:warning']);
-    const [bad] = checkImage('https://x.cn/a.gif?v=1', limits.image.formats, 'p');
-    expect(bad!.span).toEqual({ start: 15, end: 18 });
+    const bad = checkImage('https://x.cn/a.gif?v=1', limits.image.formats)!('p');
+    expect(bad.span).toEqual({ start: 15, end: 18 });
     expect(imageExtension('https://x.cn/a.b/c')).toBeNull();
   });
 });
