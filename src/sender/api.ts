@@ -141,6 +141,9 @@ function causeOf(e: unknown): string {
 }
 
 async function readCapped(res: Response, max: number): Promise<string> {
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  // Weibo declares its length; the streaming path below is only for answers that do not.
+  if (Number.isFinite(declared) && declared <= max) return res.text();
   if (!res.body) return '';
   const chunks: Uint8Array[] = [];
   let size = 0;

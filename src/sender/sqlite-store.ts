@@ -221,7 +221,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): OutboxStore
     return mustGet(id);
   };
 
-  const settleSync = (id: string, attemptId: string, o: Settlement, now: number): OutboxRecord => {
+  const settleSync = (id: string, attemptId: string, o: Settlement, now: number): void => {
     switch (o.kind) {
       case 'sent':
         q.attemptEnd.run(now, 'sent', o.detail, attemptId);
@@ -242,12 +242,11 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): OutboxStore
         else q.fail.run('uncertain', o.reason, 1, 1, now, id);
         break;
     }
-    return mustGet(id);
   };
-  const step = db.transaction((settle: SettleCall[], begin: BeginCall[], now: number) => ({
-    settled: settle.map((c) => settleSync(c.id, c.attemptId, c.outcome, now)),
-    begun: begin.map((c) => beginOne(c.id, c.attemptId, now)),
-  }));
+  const step = db.transaction((settle: SettleCall[], begin: BeginCall[], now: number) => {
+    for (const c of settle) settleSync(c.id, c.attemptId, c.outcome, now);
+    return { begun: begin.map((c) => beginOne(c.id, c.attemptId, now)) };
+  });
 
   const recover = db.transaction((policyFor: (r: OutboxRecord) => UnknownOutcomePolicy, now: number): OutboxRecord[] =>
     q.sending.all().map((row) => {
@@ -256,12 +255,8 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): OutboxStore
       const attemptId = open[0]?.id ?? randomUUID();
       if (open.length === 0) q.attemptInsert.run(attemptId, record.id, now);
       for (const extra of open.slice(1)) q.attemptEnd.run(now, 'unknown', 'interrupted', extra.id);
-      return settleSync(
-        record.id,
-        attemptId,
-        { kind: 'unknown', policy: policyFor(record), nextAt: now, reason: 'interrupted while sending: outcome unknown' },
-        now,
-      );
+      settleSync(record.id, attemptId, { kind: 'unknown', policy: policyFor(record), nextAt: now, reason: 'interrupted while sending: outcome unknown' }, now);
+      return mustGet(record.id);
     }),
   );
 

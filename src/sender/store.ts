@@ -26,7 +26,7 @@ export interface OutboxStore {
    * move the next messages queued → sending with an attempt row written before any
    * request leaves. `begun[i]` is null when that message is no longer queued.
    */
-  step(settle: SettleCall[], begin: BeginCall[], now: number): Promise<{ settled: OutboxRecord[]; begun: Array<OutboxRecord | null> }>;
+  step(settle: SettleCall[], begin: BeginCall[], now: number): Promise<{ begun: Array<OutboxRecord | null> }>;
   /** Messages left in `sending` by a crash: their outcome is unknown; apply the policy. */
   recoverInterrupted(policyFor: (r: OutboxRecord) => UnknownOutcomePolicy, now: number): Promise<OutboxRecord[]>;
   get(id: string): Promise<OutboxRecord | null>;
