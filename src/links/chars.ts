@@ -153,6 +153,13 @@ export function isPathKind(k: K): boolean {
   return k === K.Alnum || k === K.Hyphen || k === K.Underscore || k === K.Dot || k === K.AsciiPunct || k === K.Letter || k === K.Punct || k === K.Ignorable;
 }
 
+/** isPathKind per BMP code unit (surrogates excluded: they are classed by code point), one lookup per character. */
+export const PATH_UNIT: Uint8Array = (() => {
+  const t = new Uint8Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) t[c] = isPathKind(TABLE[c] as K) ? 1 : 0;
+  return t;
+})();
+
 /** ASCII fold of a full-width letter or digit (U+FF10–FF5A sit 0xFEE0 above ASCII). */
 export function foldFullwidth(c: number): string {
   return String.fromCharCode(c - 0xfee0);

@@ -1,4 +1,4 @@
-import { CAN_START, K, isPathKind, kindAt, widthAt } from './chars.js';
+import { CAN_START, K, PATH_UNIT, isPathKind, kindAt, widthAt } from './chars.js';
 import { foldSchemeHost, foldsOf, hostOf, isBareIpv4, readHostRun, settleLabels, type Label } from './host.js';
 import { parseParts, slowParse } from './fasturl.js';
 import { isKnownTld, judge, lowerAscii, unparsedLink, type Candidate } from './judge.js';
@@ -86,9 +86,13 @@ export function scanPath(text: string, i: number): number {
   let brace = 0;
   let j = i;
   while (j < text.length) {
-    const k = kindAt(text, j);
-    if (!isPathKind(k)) break;
     const c = text.charCodeAt(j);
+    if (PATH_UNIT[c] === 0) {
+      // Surrogates are not in the table; an astral character is a path character only by its code point.
+      if (c < 0xd800 || c > 0xdfff || !isPathKind(kindAt(text, j))) break;
+      j += widthAt(text, j);
+      continue;
+    }
     if (c === 0x28) paren++;
     else if (c === 0x29) {
       if (paren === 0) break;
@@ -102,7 +106,7 @@ export function scanPath(text: string, i: number): number {
       if (brace === 0) break;
       brace--;
     }
-    j += widthAt(text, j);
+    j++;
   }
   return j;
 }
@@ -113,13 +117,17 @@ export function scanPath(text: string, i: number): number {
  * when balanced (`…/'singlequoted'`). Counted once, so trimming stays linear.
  */
 export function trimTrailing(text: string, start: number, end: number): number {
-  let quotes = 0;
-  for (let j = start; j < end; j++) if (text.charCodeAt(j) === 0x27) quotes++;
+  let quotes = -1;
   let e = end;
   while (e > start) {
     const c = text.charCodeAt(e - 1);
     if (isTrailingPunct(c) || kindAt(text, e - 1) === K.Ignorable) e--;
-    else if (c === 0x27 && quotes % 2 === 1) {
+    else if (c === 0x27) {
+      if (quotes < 0) {
+        quotes = 0;
+        for (let j = start; j < e; j++) if (text.charCodeAt(j) === 0x27) quotes++;
+      }
+      if (quotes % 2 === 0) break;
       quotes--;
       e--;
     } else break;
@@ -151,12 +159,21 @@ function scanAuthority(text: string, a: number): { end: number; at: number } | n
   let at = -1;
   let paren = 0;
   let square = 0;
-  while (j < text.length) {
-    if (j - a > MAX_AUTHORITY) return null;
+  const limit = Math.min(text.length, a + MAX_AUTHORITY + 1);
+  while (j < limit) {
     const c = text.charCodeAt(j);
-    if (isAuthorityEnd(c)) break;
-    const k = kindAt(text, j);
-    if (k === K.Space || k === K.Control || k === K.Quote || k === K.CjkPunct) break;
+    const u = AUTH_UNIT[c];
+    if (u === AUTH_PLAIN) {
+      j++;
+      continue;
+    }
+    if (u === AUTH_STOP) break;
+    if (u === AUTH_ASTRAL) {
+      const k = kindAt(text, j);
+      if (k === K.Control) break;
+      j += widthAt(text, j);
+      continue;
+    }
     if (c === 0x28) paren++;
     else if (c === 0x29) {
       if (paren === 0) break;
@@ -165,12 +182,35 @@ function scanAuthority(text: string, a: number): { end: number; at: number } | n
     else if (c === 0x5d) {
       if (square === 0) break;
       square--;
-    } else if (c === 0x7d) break;
-    else if (c === 0x40) at = j;
-    j += widthAt(text, j);
+    } else if (c === 0x40) at = j;
+    j++;
   }
+  if (j - a > MAX_AUTHORITY) return null;
   return { end: j, at };
 }
+
+const AUTH_PLAIN = 0;
+const AUTH_STOP = 1;
+const AUTH_SPECIAL = 2;
+const AUTH_ASTRAL = 3;
+
+/**
+ * What each code unit does to an authority: ends it (`/?#\`, `}`, spaces, controls,
+ * quotes, CJK punctuation), needs a look (brackets, `@`), or is part of it.
+ */
+const AUTH_UNIT: Uint8Array = (() => {
+  const t = new Uint8Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) {
+    if (c >= 0xd800 && c <= 0xdfff) t[c] = AUTH_ASTRAL;
+    else if (isAuthorityEnd(c) || c === 0x7d) t[c] = AUTH_STOP;
+    else if (c === 0x28 || c === 0x29 || c === 0x5b || c === 0x5d || c === 0x40) t[c] = AUTH_SPECIAL;
+    else {
+      const k = kindAt(String.fromCharCode(c), 0);
+      t[c] = k === K.Space || k === K.Control || k === K.Quote || k === K.CjkPunct ? AUTH_STOP : AUTH_PLAIN;
+    }
+  }
+  return t;
+})();
 
 /** Host span inside [hs, end): up to the port colon (outside an IPv6 literal). Searches only inside the span. */
 function hostEnd(text: string, hs: number, end: number): number {
@@ -220,7 +260,9 @@ function tryHierarchical(text: string, i: number, scheme: string, a: number): Hi
   };
   // Without userinfo or port the parts are scheme, host and rest: the fast path may apply.
   const plain = auth.at < 0 && code(text, he) !== 0x3a;
-  const url = plain ? parseParts(scheme, folded.host, text.slice(he, end)) : slowParse(text.slice(i, hs) + folded.host + text.slice(he, end));
+  const url = plain
+    ? parseParts(scheme, text, hs, he, end, folded.folds.length === 0 && folded.firstGlued < 0 ? null : folded.host)
+    : slowParse(text.slice(i, hs) + folded.host + text.slice(he, end));
   // A written URL no parser accepts (bad port, `xn--` garbage) is still shown to the
   // reader as a link: reported with url null, for the policy to refuse.
   if (url === null) return { link: unparsedLink(cand, scheme), next: end };
@@ -318,7 +360,8 @@ export function tryBare(text: string, i: number, start: number): Hit {
   if (c === 0x2f || c === 0x3f || c === 0x23) end = Math.max(end, trimTrailing(text, end, scanPath(text, end)));
   const folds = foldsOf(labels);
   const cand: Candidate = { start, end, raw: text.slice(start, end), form: folds.length > 0 ? 'obfuscated' : 'bare', folded: folds, credentials: false };
-  const url = parseParts('http', hostOf(text, labels, folds), text.slice(last.end, end));
+  const first = labels[0] as Label;
+  const url = parseParts('http', text, first.start, last.end, end, folds.length === 0 ? null : hostOf(text, labels, folds));
   const link = url === null ? null : judge(url, cand, { requireKnownSuffix: true });
   return link === null ? fail : { link, next: end };
 }
@@ -327,6 +370,19 @@ function keep(link: FoundLink, o: ResolvedFindLinksOptions): boolean {
   if (!o.obfuscated && link.form === 'obfuscated') return false;
   if (!o.schemes && !link.web) return false;
   return true;
+}
+
+/**
+ * The next index where a link could start. Most of a Chinese text cannot: it is
+ * skipped by table lookups, four at a time (measured ~25% faster than one at a time,
+ * and this loop is a third of scanning a typical reply).
+ */
+function skipToStart(text: string, from: number): number {
+  let i = from;
+  const n4 = text.length - 3;
+  while (i < n4 && (CAN_START[text.charCodeAt(i)]! | CAN_START[text.charCodeAt(i + 1)]! | CAN_START[text.charCodeAt(i + 2)]! | CAN_START[text.charCodeAt(i + 3)]!) === 0) i += 4;
+  while (i < text.length && CAN_START[text.charCodeAt(i)] === 0) i++;
+  return i;
 }
 
 /**
@@ -342,8 +398,7 @@ export function findLinks(text: string, options?: FindLinksOptions): FoundLink[]
   let i = 0;
   const max = o.maxLinks ?? Infinity;
   while (i < n && out.length < max) {
-    // Most of a Chinese text cannot start a link: skip it one table lookup at a time.
-    while (i < n && CAN_START[text.charCodeAt(i)] === 0) i++;
+    i = skipToStart(text, i);
     if (i >= n) break;
     const k = kindAt(text, i);
     if (k === K.Alnum && i >= schemeFloor && isAsciiLetter(text.charCodeAt(i)) && schemeBoundary(text, i)) {

@@ -164,6 +164,12 @@ export interface JudgeOptions {
 export function judge(url: ParsedUrl, c: Candidate, options: JudgeOptions): FoundLink | null {
   const scheme = url.scheme;
   const web = WEB_SCHEMES.has(scheme);
+  if (url.plainHost === true) {
+    // The fast path already checked what the general path checks below: a DNS-shaped domain.
+    const facts = suffixFacts(url.hostname);
+    if (options.requireKnownSuffix && facts.domain === null) return null;
+    return makeLink(c, scheme, web, url.href, url.hostname, 'domain', facts, url.path);
+  }
   let host: string | null = url.hostname === '' ? null : url.hostname;
   if (host !== null && host.endsWith('.')) host = host.slice(0, -1);
   const hostType = host === null ? null : hostTypeOf(host);

@@ -19,7 +19,11 @@ describe('fastParse gives exactly what new URL gives, whenever it answers', () =
         const fast = fastParse(scheme, h, r);
         if (fast === null) return;
         answered++;
-        expect(fast).toEqual(slowParse(`${scheme}://${h}${r}`));
+        const { plainHost, ...fields } = fast;
+        expect(fields).toEqual(slowParse(`${scheme}://${h}${r}`));
+        // The promise the judge relies on when it skips its own host checks.
+        expect(plainHost).toBe(true);
+        expect(/^(?:[a-z0-9-]{1,63}\.)*[a-z][a-z0-9-]{0,62}$/.test(fields.hostname) && fields.hostname.length <= 253).toBe(true);
       }),
       { numRuns: 20000 },
     );
@@ -32,7 +36,7 @@ describe('fastParse gives exactly what new URL gives, whenever it answers', () =
     ['https', 'a.cn', '/p?q=1#f', 'https://a.cn/p?q=1#f', '/p?q=1'],
     ['http', 'a.cn', '#x?y', 'http://a.cn/#x?y', '/'],
   ] as const)('%s://%s%s', (scheme, h, r, href, path) => {
-    expect(fastParse(scheme, h, r)).toEqual({ scheme, href, hostname: href.split('/')[2], path });
+    expect(fastParse(scheme, h, r)).toEqual({ scheme, href, hostname: href.split('/')[2], path, plainHost: true });
   });
   it.each([
     ['xn--bcher-kva.de', '/'],
