@@ -57,6 +57,7 @@ export interface TsModule {
   memo: Map<string, Val>;
   /** Exported names already resolved (re-export chains and `export *` are walked once per name). */
   exportMemo: Map<string, Val>;
+  starIndex?: Map<string, TsModule>;
 }
 
 const SCRIPT_KIND: Record<string, ts.ScriptKind> = {
@@ -195,14 +196,27 @@ export class TsProgram {
       const target = this.resolveModule(mod, ref.from);
       return target ? this.exported(target, ref.name) : UNKNOWN;
     }
-    if (name === 'default') return UNKNOWN;
+    if (name === 'default' || mod.stars.length === 0) return UNKNOWN;
+    const target = this.starIndex(mod).get(name);
+    return target ? this.exported(target, name) : UNKNOWN;
+  }
+
+  /**
+   * Which `export *` target provides each name, built once per module. Looking a
+   * name up star by star would cost names × modules on a barrel re-exporting a
+   * whole folder: quadratic in the repo's size.
+   */
+  private starIndex(mod: TsModule): Map<string, TsModule> {
+    if (mod.starIndex) return mod.starIndex;
+    const index = new Map<string, TsModule>();
+    mod.starIndex = index; // a cycle of `export *` sees the partial index, not a loop
     for (const spec of mod.stars) {
       const target = this.resolveModule(mod, spec);
       if (!target) continue;
-      const v = this.exported(target, name);
-      if (v !== UNKNOWN) return v;
+      for (const name of target.exports.keys()) if (name !== 'default' && !index.has(name)) index.set(name, target);
+      if (target.stars.length > 0) for (const name of this.starIndex(target).keys()) if (!index.has(name)) index.set(name, target);
     }
-    return UNKNOWN;
+    return index;
   }
 
   /** The value of a module-level name; memoised, and UNKNOWN while being computed (cycles). */
