@@ -46,6 +46,9 @@ describe('links glued to Chinese text', () => {
   it('finds a link after an ellipsis or a sentence end', () => {
     expect(hosts('详见...example.com 或者 谢谢。weibo.com')).toEqual(['example.com', 'weibo.com']);
   });
+  it('finds the host when the scheme is written in full-width characters', () => {
+    expect(hosts('ｈｔｔｐｓ：／／example.com/a 和 http：//weibo.com')).toEqual(['example.com', 'weibo.com']);
+  });
   it('reports UTF-16 offsets past astral characters', () => {
     const text = '𠀀😀看example.com';
     const l = one(text);
