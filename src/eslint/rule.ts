@@ -37,6 +37,12 @@ function visitorsFor(source: SourceLike, sink: Sink): Rule.RuleListener {
   } as Rule.RuleListener;
 }
 
+/** JS and TS (espree, typescript-eslint) parse to an ESTree Program; YAML's Program says it is YAML. */
+function isScript(sourceCode: unknown): boolean {
+  const sc = sourceCode as { ast?: { type?: string }; parserServices?: { isYAML?: boolean } };
+  return sc.ast?.type === 'Program' && sc.parserServices?.isYAML !== true;
+}
+
 export function createRule(name: RuleName, description: string): Rule.RuleModule {
   return {
     meta: {
@@ -61,12 +67,9 @@ export function createRule(name: RuleName, description: string): Rule.RuleModule
       const gateId = gateKey(context.cwd, options.config);
       // Ignore patterns are relative to the project: the config file's folder, else ESLint's cwd.
       const root = options.config === undefined ? context.cwd : dirname(resolve(context.cwd, options.config));
-      // JS and TS (espree or typescript-eslint) are the languages whose AST is an ESTree Program; YAML's says so.
-      const ast = (context.sourceCode as unknown as { ast: { type: string }; parserServices?: { isYAML?: boolean } });
-      const script = ast.ast.type === 'Program' && ast.parserServices?.isYAML !== true;
-      const filter = fileFilter(gate, root, context.physicalFilename, source.text, script);
+      const filter = fileFilter(gate, root, context.physicalFilename, source.text, isScript(context.sourceCode));
       if (filter.skip) return {};
-      // Link text that is its own destination (`<https://…>`) is seen twice: report once.
+      // The same finding on the same characters once, however many sites led to it.
       const reported = new Set<string>();
       const emit = (findings: Finding[], where: (f: Finding) => Range) => {
         for (const f of findings) {

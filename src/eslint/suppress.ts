@@ -1,5 +1,6 @@
 import ignore, { type Ignore } from 'ignore';
-import { isAbsolute, relative, sep } from 'node:path';
+import { basename, extname, isAbsolute, relative, sep } from 'node:path';
+import { fileType } from '../audit/files.js';
 import { lineStarts, positionAt } from '../audit/locate.js';
 import { parseDirectives } from '../audit/suppress.js';
 import type { Gate } from '../gate.js';
@@ -42,6 +43,16 @@ function ignoresOf(gate: Gate): CompiledIgnores {
 const MARKER = 'weibo-guard-disable-next-line';
 
 /**
+ * Tooling files the audit never reads as templates (package.json, tsconfig.json,
+ * weibo-guard.config.*, declaration files): a name whose extension the audit reads but
+ * which the audit's own file classifier turns away.
+ */
+function isToolingFile(filename: string): boolean {
+  const name = basename(filename);
+  return fileType(name) === undefined && fileType(`template${extname(name)}`) !== undefined;
+}
+
+/**
  * The filter for one file; `root` is the directory ignore patterns are relative to,
  * `script` whether the file is JS/TS source (the only place directives are read).
  */
@@ -50,7 +61,7 @@ export function fileFilter(gate: Gate, root: string, filename: string, text: str
   // `ignore` only takes paths inside the root; files outside it match no pattern.
   const inside = rel !== '' && !rel.startsWith('../') && !isAbsolute(rel);
   const { files, byRule } = ignoresOf(gate);
-  if (inside && files.ignores(rel)) return { skip: true, silenced: () => true };
+  if (isToolingFile(filename) || (inside && files.ignores(rel))) return { skip: true, silenced: () => true };
   const dropped = new Set(inside ? byRule.filter((i) => i.match.ignores(rel)).map((i) => i.rule) : []);
 
   const silencedAt = new Map<number, Array<{ rules: string[] }>>();
