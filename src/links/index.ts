@@ -1,3 +1,24 @@
+/**
+ * Links: finding every link a reader could follow in free text, and judging one URL
+ * field, the same way. Decisions a caller should know:
+ *
+ * - A link glued to Chinese text is found (`请访问example.com领取`); a CJK character,
+ *   full-width punctuation, a space or quote ends it, and ends a path: glued Chinese
+ *   text is never part of the URL (`详情见weibo.com/u/1谢谢` → `weibo.com/u/1`).
+ * - Disguised dots (`。．｡`, `[.]`, `(.)`, `点`, ` dot `, ` . `), full-width letters and
+ *   invisible characters are folded, the link reported with form `obfuscated` and the
+ *   folds listed. Weak joins (` dot `, ` . `, `。`) count only before the TLDs spam uses,
+ *   so ordinary English and Chinese sentence ends are not links.
+ * - A scheme-less host needs an ICANN public suffix (tldts), so `report.pdf`, `Vue.js`,
+ *   `3.5元`, `v2.1.0` are not links. Written with a scheme, any host a browser opens
+ *   counts (`http://intranet`), and a URL no parser accepts is reported with url null.
+ * - Hosts are judged as WHATWG URL serializes them (userinfo dropped and flagged,
+ *   percent-decoding, IDNA to punycode, IPv4 in any form to dotted decimal, IPv6).
+ * - E-mail addresses are contact details, not links (as twitter-text decides);
+ *   `mailto:` written out is a non-web link. Non-web schemes a user can tap
+ *   (`javascript:`, `data:`, `weixin://`, any `scheme://`) are reported with web false.
+ * - Linear in the input: one pass with bounded look-ahead per candidate.
+ */
 export { findLinks, scanPath, trimTrailing } from './find.js';
 export { canonicalize } from './canonicalize.js';
 export { suffixFacts, hostTypeOf, isKnownTld, dnsShaped } from './judge.js';

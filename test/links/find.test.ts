@@ -56,6 +56,20 @@ describe('links glued to Chinese text', () => {
   });
 });
 
+describe('the replies the link bench measures (two links each)', () => {
+  it.each([
+    ['您好！本次活动的详细规则请访问example.com领取优惠券，另外您也可以关注我们的官方微博，详情见weibo.com/u/1234567谢谢您的耐心等待。', ['example.com', 'weibo.com/u/1234567']],
+    ['亲爱的用户您好，活动页面：https://www.people.com.cn/n1/2026/1123/c1001.html，报名入口http://t.cn/A6abcDE。如有疑问请随时私信我们。', ['https://www.people.com.cn/n1/2026/1123/c1001.html', 'http://t.cn/A6abcDE']],
+    ['您反馈的问题我们已经记录（详见www.example.com.cn）。也可以打开「https://m.weibo.cn/status/4981234567」查看最新的处理进度。', ['www.example.com.cn', 'https://m.weibo.cn/status/4981234567']],
+    ['#双十一活动#https://t.cn/A6x8Qz 点击进入会场，领取红包请前往news.qq.com/a/20261123，数量有限先到先得。', ['https://t.cn/A6x8Qz', 'news.qq.com/a/20261123']],
+    ['您好，新品介绍在 https://www.example.com/products/new 页面，售后政策请看 https://help.example.com/policy 谢谢。', ['https://www.example.com/products/new', 'https://help.example.com/policy']],
+  ])('%s', (text, raws) => {
+    const links = findLinks(text);
+    expect(links.map((l) => l.raw)).toEqual(raws);
+    for (const l of links) expect(text.slice(l.start, l.end)).toBe(l.raw);
+  });
+});
+
 describe('folding what a reader sees as a dot', () => {
   it.each([
     ['example。cn', 'fullwidth-dot'],
