@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { UsageError } from '../cli/errors.js';
 
@@ -77,7 +77,6 @@ export function listFiles(opts: WalkOptions): AuditFile[] {
   const add = (abs: string, type: FileType): void => {
     if (skip.has(abs)) return;
     const rel = relOf(abs);
-    if (rel.startsWith('../') || rel === '..') return; // outside the root: not part of this audit
     if (rel !== '' && excluded.ignores(rel)) return;
     out.set(abs, { abs, rel, type });
   };
@@ -110,6 +109,10 @@ export function listFiles(opts: WalkOptions): AuditFile[] {
 
   for (const p of opts.paths?.length ? opts.paths : [root]) {
     const abs = resolve(root, p);
+    const rel = relative(root, abs);
+    if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+      throw new UsageError(`${p}: outside the audited root ${root}; pass --root to audit it`);
+    }
     let st;
     try {
       st = statSync(abs);

@@ -120,6 +120,15 @@ describe('JSON, YAML, Markdown and text templates', () => {
     ]);
   });
 
+  it('YAML aliases are not expanded, and a payload field given by an alias is not guessed at', () => {
+    const r = audit(
+      makeRepo({
+        'a.yaml': 'shop: &shop https://www.people.com.cn/shop\nreply:\n  type: articles\n  data:\n    articles:\n      - {display_name: a, summary: b, image: "https://www.people.com.cn/a.png", url: *shop}\n',
+      }),
+    );
+    expect(r.findings).toEqual([]);
+  });
+
   it('a broken YAML file is a finding, not a crash', () => {
     const r = audit(makeRepo({ 'bad.yaml': 'a: [1, 2\nb: 3\n' }));
     expect(r.findings.map((f) => f.rule)).toEqual(['audit/unreadable']);

@@ -84,6 +84,7 @@ describe('config ignore entries and files read', () => {
     const repo = makeRepo({ 'a.txt': 'x' });
     expect(() => listFiles({ root: repo, paths: ['nope'] })).toThrow(UsageError);
     expect(() => listFiles({ root: repo, paths: ['nope'] })).toThrow(/nope: no such file or folder/);
+    expect(() => listFiles({ root: join(repo, 'sub'), paths: [join(repo, 'a.txt')] })).toThrow(/a\.txt: outside the audited root/);
   });
 });
 

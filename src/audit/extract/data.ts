@@ -6,8 +6,8 @@ export type DataNode =
   | { kind: 'map'; range: Range; entries: Array<{ key: string; value: DataNode }> }
   | { kind: 'seq'; range: Range; items: DataNode[] }
   | { kind: 'str'; range: Range; value: string; map: StringMap }
-  /** Numbers, booleans, null, and anything the reader could not take as data (an alias). */
-  | { kind: 'scalar'; range: Range; value: unknown };
+  /** Numbers, booleans, null; `opaque` for what the reader does not expand (a YAML alias). */
+  | { kind: 'scalar'; range: Range; value: unknown; opaque?: true };
 
 /** Keys whose string value is meant as a link target. */
 const URL_KEYS = new Set(['url', 'href', 'link']);
@@ -53,7 +53,10 @@ function payloadTarget(root: DataNode): Target & { as: 'payload' } {
       unknown.add(path);
       return null;
     }
-    if (node.kind === 'scalar') return node.value;
+    if (node.kind === 'scalar') {
+      if (node.opaque) unknown.add(path);
+      return node.value;
+    }
     if (node.kind === 'seq') return node.items.map((n, i) => plain(n, childPath(path, i), depth + 1));
     const obj: Record<string, unknown> = {};
     for (const e of node.entries) obj[e.key] = plain(e.value, childPath(path, e.key), depth + 1);

@@ -58,7 +58,7 @@ function convert(text: string, root: YamlNode): DataNode {
     }
     if (isMap(node)) return { kind: 'map', range: rangeOf(node), entries: [] };
     if (isSeq(node)) return { kind: 'seq', range: rangeOf(node), items: [] };
-    return { kind: 'scalar', range: isAlias(node) ? rangeOf(node) : { start: 0, end: 0 }, value: null };
+    return { kind: 'scalar', range: isAlias(node) ? rangeOf(node) : { start: 0, end: 0 }, value: null, opaque: true };
   };
   const top = build(root);
   const work: Array<{ src: unknown; dst: DataNode }> = [{ src: root, dst: top }];
