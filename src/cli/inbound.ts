@@ -21,18 +21,27 @@ export function register(program: Command): void {
     let recorded = 0;
     let duplicates = 0;
     try {
-      for (const rec of records) {
+      const outcome: Array<'recorded' | 'duplicate' | string> = [];
+      const handle = async (rec: (typeof records)[number], i: number) => {
         if (rec.error !== undefined) {
-          invalid.push(`${rec.where}: ${rec.error}`);
-          continue;
+          outcome[i] = `${rec.where}: ${rec.error}`;
+          return;
         }
         try {
-          if ((await sender.recordInbound(rec.value as never)).recorded) recorded++;
-          else duplicates++;
+          outcome[i] = (await sender.recordInbound(rec.value as never)).recorded ? 'recorded' : 'duplicate';
         } catch (err) {
           if (!(err instanceof SenderInputError)) throw err;
-          invalid.push(`${rec.where}: ${err.message}`);
+          outcome[i] = `${rec.where}: ${err.message}`;
         }
+      };
+      // Chunks of concurrent records share one transaction each (group commit).
+      for (let start = 0; start < records.length; start += 256) {
+        await Promise.all(records.slice(start, start + 256).map((rec, j) => handle(rec, start + j)));
+      }
+      for (const o of outcome) {
+        if (o === 'recorded') recorded++;
+        else if (o === 'duplicate') duplicates++;
+        else invalid.push(o);
       }
     } finally {
       sender.close();

@@ -13,6 +13,7 @@ import { WeiboApiError } from './errors.js';
 import {
   InboundEventSchema,
   UnknownOutcomeSchema,
+  type InboundEvent,
   type InboundEventInput,
   type MessageState,
   type OutboxRecord,
@@ -154,24 +155,11 @@ export function createSender(options: SenderOptions): Sender {
     return verdict.allowed ? verdictOf([...verdict.findings, ...findings]) : verdict;
   };
 
-  /**
-   * Group commit: enqueues made in the same turn of the event loop (Promise.all over a
-   * batch, concurrent requests to a service) share one transaction and one disk sync;
-   * each still resolves only after its message is durable.
-   */
-  let pending: Array<{ call: AdmitCall; resolve: (r: AdmitResult) => void; reject: (e: unknown) => void }> = [];
-  const flush = () => {
-    const batch = pending;
-    pending = [];
-    store.admit(batch.map((b) => b.call)).then(
-      (results) => results.forEach((r, i) => batch[i]!.resolve(r)),
-      (err: unknown) => batch.forEach((b) => b.reject(err)),
-    );
-  };
-  const admitGrouped = (call: AdmitCall) =>
-    new Promise<AdmitResult>((resolve, reject) => {
-      if (pending.push({ call, resolve, reject }) === 1) setImmediate(flush);
-    });
+  // Group commit: calls made in the same turn of the event loop (Promise.all over a
+  // batch, concurrent requests to a service) share one transaction and one disk sync;
+  // each still resolves only after its own write is durable.
+  const admitGrouped = grouped((calls: AdmitCall[]) => store.admit(calls));
+  const inboundGrouped = grouped((events: InboundEvent[]) => store.recordInbound(events));
 
   const policyFor = (r: OutboxRecord): UnknownOutcomePolicy => (r.mention ? s.unknownOutcome.mention : s.unknownOutcome.default);
 
@@ -216,7 +204,7 @@ export function createSender(options: SenderOptions): Sender {
     async recordInbound(event) {
       const e = InboundEventSchema.safeParse({ account: s.account, ...event });
       if (!e.success) throw new SenderInputError(`inbound event: ${issues(e.error)}`);
-      return { recorded: await store.recordInbound(e.data) };
+      return { recorded: await inboundGrouped(e.data) };
     },
 
     window: (receiverId, account = s.account) => store.window(account, receiverId, now(), limits),
@@ -442,6 +430,23 @@ export function createSender(options: SenderOptions): Sender {
   }
 
   return sender;
+}
+
+/** Batches calls made in one event-loop turn into one `run` (one transaction). */
+function grouped<C, R>(run: (calls: C[]) => Promise<R[]>): (call: C) => Promise<R> {
+  let pending: Array<{ call: C; resolve: (r: R) => void; reject: (e: unknown) => void }> = [];
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    run(batch.map((b) => b.call)).then(
+      (results) => results.forEach((r, i) => batch[i]!.resolve(r)),
+      (err: unknown) => batch.forEach((b) => b.reject(err)),
+    );
+  };
+  return (call) =>
+    new Promise<R>((resolve, reject) => {
+      if (pending.push({ call, resolve, reject }) === 1) setImmediate(flush);
+    });
 }
 
 function isStore(x: unknown): x is OutboxStore {

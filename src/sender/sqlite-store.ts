@@ -285,6 +285,13 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): OutboxStore
     return mustGet(id);
   });
 
+  const recordInbound = db.transaction((events: InboundEvent[]): boolean[] =>
+    events.map((e) => {
+      const dedupe = e.eventId !== undefined ? `id:${e.account}:${e.eventId}` : `at:${e.account}:${e.from}:${e.kind}:${e.at}`;
+      return q.inboundInsert.run(dedupe, e.account, e.from, e.kind, e.at).changes === 1;
+    }),
+  );
+
   const acquire = db.transaction((owner: WorkerOwner): WorkerOwner | null => {
     const holder = q.worker.get();
     if (holder && !(holder.pid === owner.pid && holder.host === owner.host) && holder.host === owner.host && alive(holder.pid)) return holder;
@@ -293,10 +300,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): OutboxStore
   });
 
   return {
-    recordInbound: async (e: InboundEvent) => {
-      const dedupe = e.eventId !== undefined ? `id:${e.account}:${e.eventId}` : `at:${e.account}:${e.from}:${e.kind}:${e.at}`;
-      return q.inboundInsert.run(dedupe, e.account, e.from, e.kind, e.at).changes === 1;
-    },
+    recordInbound: async (events) => (events.length === 0 ? [] : recordInbound.immediate(events)),
     window: async (account, receiverId, now, limits) => windowSync(account, receiverId, now, limits),
     admit: async (calls) => (calls.length === 0 ? [] : admit.immediate(calls)),
     queued: async (afterSeq) => q.queued.all(afterSeq).map((r) => ({ id: r.id, seq: r.seq, account: r.account, receiverId: r.receiver_id, nextAt: r.next_at })),

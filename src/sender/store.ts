@@ -9,8 +9,8 @@ import type { InboundEvent, MessageState, OutboxRecord, UnknownOutcomePolicy } f
  * Every method that changes state is atomic on its own.
  */
 export interface OutboxStore {
-  /** False when the event was already recorded (same eventId, or same sender+time+kind without one). */
-  recordInbound(event: InboundEvent): Promise<boolean>;
+  /** One transaction for the batch; false for an event already recorded (same eventId, or same sender+kind+time without one). */
+  recordInbound(events: InboundEvent[]): Promise<boolean[]>;
   window(account: string, receiverId: string, now: number, limits: WindowLimits): Promise<WindowState>;
   /**
    * For each call in order: reads the window, asks `decide` (the gate) and, only if
