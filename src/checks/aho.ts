@@ -18,8 +18,15 @@ export class AhoCorasick<T> {
   /** Patterns ending at a node: [length, value]. */
   private readonly out: Array<Array<[number, T]>> = [[]];
 
-  /** Root transitions as a dense table: most characters of ordinary text lead nowhere, and this keeps them cheap. */
-  private readonly root = new Int32Array(0x10000);
+  /**
+   * The automaton compiled to a full DFA over the dictionary's own alphabet: `alpha`
+   * maps a code unit to its column (0 for every unit no pattern uses, which always
+   * leads back to the start), `delta[state * width + column]` is the next state. One
+   * array read per character, failure links already followed at build time.
+   */
+  private readonly alpha = new Uint16Array(0x10000);
+  private delta: Int32Array = new Int32Array(0);
+  private width = 1;
   /** Length of the longest pattern, in code units. */
   readonly longest: number = 0;
 
@@ -30,17 +37,34 @@ export class AhoCorasick<T> {
       this.longest = Math.max(this.longest, text.length);
     }
     this.link();
-    for (const [c, child] of this.next[0]!) this.root[c] = child;
+    this.compile();
+  }
+
+  private compile(): void {
+    let width = 1;
+    for (const children of this.next) for (const c of children.keys()) if (this.alpha[c] === 0) this.alpha[c] = width++;
+    const delta = new Int32Array(this.next.length * width);
+    // Breadth-first, so a state's failure state is already filled in when it is read.
+    const order = [0];
+    for (let q = 0; q < order.length; q++) for (const child of this.next[order[q]!]!.values()) order.push(child);
+    for (const state of order) {
+      const base = state * width;
+      const failBase = this.fail[state]! * width;
+      for (let col = 1; col < width; col++) delta[base + col] = state === 0 ? 0 : delta[failBase + col]!;
+      for (const [c, child] of this.next[state]!) delta[base + this.alpha[c]!] = child;
+    }
+    this.delta = delta;
+    this.width = width;
   }
 
   /** The automaton's state after reading `c` in state `node` (0 is the start). */
   step(node: number, c: number): number {
-    while (node !== 0) {
-      const child = this.next[node]!.get(c);
-      if (child !== undefined) return child;
-      node = this.fail[node]!;
-    }
-    return this.root[c]!;
+    return this.delta[node * this.width + this.alpha[c]!]!;
+  }
+
+  /** Number of states; states are 0 … size - 1. */
+  get size(): number {
+    return this.next.length;
   }
 
   /** Patterns that end in `node`: [length, value]. */

@@ -3,7 +3,7 @@ import type { Finding, Span } from '../findings.js';
 import type { CompiledCompetitorService, CompiledCompetitors } from '../policy/competitors.js';
 import { AhoCorasick, type Match } from './aho.js';
 import { finding } from './finding.js';
-import { COMPLEX, DROP, foldInto, foldTable, normalizeTerm, originEnd } from './normalize.js';
+import { COMPLEX, DROP, foldBuffer, foldInto, foldTable, normalizeTerm, originEnd } from './normalize.js';
 
 /**
  * competitor/promotion and competitor/mention. The reply API "mustn't be used to
@@ -75,31 +75,44 @@ export function compileCompetitorChecker(competitors: CompiledCompetitors, optio
   for (const neg of NEGATIONS) terms.push([normalizeTerm(neg), { kind: 'negation', text: neg }]);
   const matcher = new AhoCorasick(terms);
 
-  const ring = new Uint32Array(matcher.longest + 1);
+  const buf = foldBuffer();
+  /** States where a service name or ID word ends: most replies never reach one. */
+  const namesEnd = new Uint8Array(matcher.size);
+  for (let s = 0; s < matcher.size; s++) namesEnd[s] = matcher.outputs(s).some(([, v]) => v.kind === 'name' || v.kind === 'id') ? 1 : 0;
+
+  /** First pass, allocation-free: does any name or ID word occur at all? */
+  const anyName = (len: number): boolean => {
+    const { units } = buf;
+    let node = 0;
+    for (let pos = 0; pos < len; pos++) {
+      node = matcher.step(node, units[pos]!);
+      if (namesEnd[node]) return true;
+    }
+    return false;
+  };
 
   /** Every dictionary match, in end order, with original offsets. */
-  const scan = (text: string): Array<Match<Term>> => {
+  const scan = (text: string, len: number): Array<Match<Term>> => {
     const found: Array<Match<Term>> = [];
+    const { units, origins } = buf;
     let node = 0;
-    let pos = 0;
-    const size = ring.length;
-    foldInto(text, (unit, origin) => {
-      ring[pos % size] = origin;
-      node = matcher.step(node, unit);
+    for (let pos = 0; pos < len; pos++) {
+      node = matcher.step(node, units[pos]!);
+      if (node === 0) continue;
       const outs = matcher.outputs(node);
       for (let k = 0; k < outs.length; k++) {
         const [length, value] = outs[k]!;
-        found.push({ start: ring[(pos - length + 1) % size]!, end: originEnd(text, origin), value });
+        found.push({ start: origins[pos - length + 1]!, end: originEnd(text, origins[pos]!), value });
       }
-      pos++;
-    });
+    }
     return found;
   };
 
   return {
     check(text, path, channel, skip = []) {
-      const all = scan(text);
-      if (!all.some((m) => m.value.kind === 'name' || m.value.kind === 'id')) return [];
+      const len = foldInto(text, buf);
+      if (!anyName(len)) return [];
+      const all = scan(text, len);
       const matches = outsideSkipped(all, skip).filter((m) => onWordBoundary(text, m));
       if (!matches.some((m) => m.value.kind === 'name' || m.value.kind === 'id')) return [];
       const negationEnds = new Set<number>();
