@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { ContextInput } from '../context.js';
 import type { Finding } from '../findings.js';
 import { addSenderFlags, addWorkerFlags, eventPrinter, readInput, readRecords, senderFromFlags, type SenderFlags } from '../sender/cli-support.js';
-import type { EnqueueOptions } from '../sender/sender.js';
+import { OutboxBusyError, type EnqueueOptions } from '../sender/sender.js';
 import { exitCodes } from './errors.js';
 
 interface SendFlags extends SenderFlags {
@@ -86,7 +86,15 @@ export function register(program: Command): void {
         return;
       }
 
-      const report = flags.drain ? await sender.drain() : null;
+      let busy: string | undefined;
+      const report = flags.drain
+        ? await sender.drain().catch((err: unknown) => {
+            if (!(err instanceof OutboxBusyError)) throw err;
+            busy = err.message;
+            return null;
+          })
+        : null;
+      if (busy) process.stderr.write(`weibo-guard: not draining: ${busy}; the queued messages are left to it\n`);
       const counts = await sender.counts();
       const summary = {
         sent: report?.sent ?? 0,
@@ -110,7 +118,7 @@ export function register(program: Command): void {
             `${summary.unknownOutcomes ? `, unknown outcomes ${summary.unknownOutcomes} (possible duplicates)` : ''}\n`,
         );
       }
-      const bad = summary.blocked + summary.failed + summary.stopped.length > 0;
+      const bad = summary.blocked + summary.failed + summary.stopped.length > 0 || busy !== undefined;
       process.exitCode = bad ? exitCodes.findings : exitCodes.ok;
     } finally {
       sender.close();

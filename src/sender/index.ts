@@ -4,6 +4,7 @@
  */
 export {
   createSender,
+  OutboxBusyError,
   SenderInputError,
   SenderSettingsSchema,
   type DrainOptions,

@@ -120,6 +120,14 @@ export interface Judgement {
   request?: { type: string; data: string; receiver_id: string; save_sender_box: 0 | 1 };
 }
 
+/** Another live process is draining the same outbox; its messages stay queued for that worker. */
+export class OutboxBusyError extends Error {
+  override name = 'OutboxBusyError';
+  constructor(readonly holder: WorkerOwner) {
+    super(`another worker (pid ${holder.pid} on ${holder.host}) has been draining this outbox since ${new Date(holder.since).toISOString()}`);
+  }
+}
+
 /** A bad argument to the sender (an inbound event, an option): names the field. */
 export class SenderInputError extends Error {
   override name = 'SenderInputError';
@@ -202,7 +210,7 @@ export function createSender(options: SenderOptions): Sender {
     },
 
     async recordInbound(event) {
-      const e = InboundEventSchema.safeParse({ account: s.account, ...event });
+      const e = InboundEventSchema.safeParse({ ...event, account: event.account ?? s.account });
       if (!e.success) throw new SenderInputError(`inbound event: ${issues(e.error)}`);
       return { recorded: await inboundGrouped(e.data) };
     },
@@ -228,7 +236,7 @@ export function createSender(options: SenderOptions): Sender {
   async function drain(o: DrainOptions): Promise<DrainReport> {
     const owner: WorkerOwner = { pid: process.pid, host: hostname(), since: now() };
     const holder = await store.acquireWorker(owner);
-    if (holder) throw new Error(`another worker (pid ${holder.pid}) is draining this outbox since ${new Date(holder.since).toISOString()}`);
+    if (holder) throw new OutboxBusyError(holder);
     try {
       return await run(o);
     } finally {

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSender, createSqliteStore } from '../../src/sender/index.js';
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
+import { createSender, createSqliteStore, OutboxBusyError } from '../../src/sender/index.js';
 import { clock, HOUR, gate, text, TOKEN } from './helpers.js';
 import { rig, type Rig } from './setup.js';
 
@@ -267,6 +269,19 @@ describe('outbox operations', () => {
     r.mock.setFaults({});
     expect((await r.sender.retry(a.id)).status).toBe('queued');
     expect(await r.sender.drain()).toMatchObject({ sent: 1 });
+  });
+});
+
+describe('one worker per outbox', () => {
+  it('refuses to drain while another live process holds the outbox, takes over from a dead one', async () => {
+    r = await rig();
+    const host = hostname();
+    await r.sender.store.acquireWorker({ pid: process.ppid, host, since: Date.now() });
+    await expect(r.sender.drain()).rejects.toThrow(OutboxBusyError);
+    await r.sender.store.releaseWorker({ pid: process.ppid, host, since: 0 });
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+    await r.sender.store.acquireWorker({ pid: Number(dead), host, since: Date.now() });
+    await expect(r.sender.drain()).resolves.toMatchObject({ sent: 0 });
   });
 });
 
