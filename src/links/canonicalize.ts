@@ -1,6 +1,7 @@
 import { K, kindAt } from './chars.js';
 import { foldSchemeHost, foldsOf, hostOf, isBareIpv4, readHostRun, settleLabels, type Label } from './host.js';
 import { slowParse } from './fasturl.js';
+import { OPAQUE_SCHEMES } from './find.js';
 import { judge, type Candidate } from './judge.js';
 import type { FoundLink } from './types.js';
 
@@ -96,6 +97,23 @@ function withoutScheme(input: string, s: number, e: number): FoundLink | null {
   return judgeHref(`http://${hostOf(input, labels, folds)}${rest}`, cand, true);
 }
 
+/**
+ * `example.com:8080/x` and `localhost:3000` are a host and a port, not the schemes
+ * `example.com` and `localhost` that the URL grammar would make of them: a browser's
+ * address bar reads them as hosts, and so do we. Followed by `//` it is a scheme
+ * (apps register reverse-DNS ones: `com.example.app://`).
+ */
+function hostAndPort(input: string, s: number, colon: number, e: number): boolean {
+  if (input.charCodeAt(colon + 1) === 0x2f && input.charCodeAt(colon + 2) === 0x2f) return false;
+  for (let j = s; j < colon; j++) if (input.charCodeAt(j) === 0x2e) return true;
+  if (OPAQUE_SCHEMES.has(input.slice(s, colon).toLowerCase())) return false;
+  let j = colon + 1;
+  while (j < e && j - colon <= 5 && input.charCodeAt(j) >= 0x30 && input.charCodeAt(j) <= 0x39) j++;
+  if (j === colon + 1) return false;
+  const c = j < e ? input.charCodeAt(j) : -1;
+  return c === -1 || c === 0x2f || c === 0x3f || c === 0x23;
+}
+
 export function canonicalize(input: string): FoundLink | null {
   let s = 0;
   let e = input.length;
@@ -103,5 +121,5 @@ export function canonicalize(input: string): FoundLink | null {
   while (e > s && isStrippable(input, e - 1)) e--;
   if (s === e) return null;
   const colon = schemeEnd(input, s, e);
-  return colon >= 0 ? withScheme(input, s, e, colon) : withoutScheme(input, s, e);
+  return colon >= 0 && !hostAndPort(input, s, colon, e) ? withScheme(input, s, e, colon) : withoutScheme(input, s, e);
 }

@@ -17,7 +17,7 @@ const MAX_SCHEME = 32;
 const MAX_AUTHORITY = 2048;
 
 /** Schemes a reader can tap that carry no `//`. Others need `scheme://` to count. */
-const OPAQUE_SCHEMES: ReadonlySet<string> = new Set(['javascript', 'vbscript', 'data', 'mailto', 'tel', 'sms', 'blob', 'intent']);
+export const OPAQUE_SCHEMES: ReadonlySet<string> = new Set(['javascript', 'vbscript', 'data', 'mailto', 'tel', 'sms', 'blob', 'intent']);
 
 function code(text: string, i: number): number {
   return i < text.length ? text.charCodeAt(i) : -1;
@@ -41,8 +41,8 @@ function schemeBoundary(text: string, i: number): boolean {
 /**
  * A bare host may start here. Not inside a word or host, not after `@` (e-mail
  * addresses are contact details, not links), `$` (cashtag), `/` or `\` (file
- * paths: `/path/to/file.pl`), nor after `word:` (`path:to:file.pm`); but after
- * Chinese text, `。`, spaces and brackets (`请访问example.com`).
+ * paths: `/path/to/file.pl`), nor inside a colon chain (`path:to:file.pm`); but
+ * after `URL:`, Chinese text, `。`, spaces and brackets (`请访问example.com`).
  */
 function bareBoundary(text: string, i: number): boolean {
   if (i === 0) return true;
@@ -54,8 +54,15 @@ function bareBoundary(text: string, i: number): boolean {
   const p = text.charCodeAt(i - 1);
   if (p === 0x40 || p === 0x24 || p === 0x5c) return false;
   if (p === 0x2f) return protocolRelative(text, i);
-  if (p === 0x3a && i >= 2 && kindAt(text, i - 2) === K.Alnum) return false;
+  if (p === 0x3a) return !colonChain(text, i - 1);
   return true;
+}
+
+/** Whether the `:` at `colon` ends the second link of a chain like `path:to:` (looked back at most 32). */
+function colonChain(text: string, colon: number): boolean {
+  let j = colon;
+  while (j > 0 && colon - j < 32 && kindAt(text, j - 1) === K.Alnum) j--;
+  return j < colon && j > 0 && text.charCodeAt(j - 1) === 0x3a;
 }
 
 function opensText(k: K): boolean {
@@ -239,12 +246,13 @@ function tryHierarchical(text: string, i: number, scheme: string, a: number): Hi
     // `http://example.com中国語` or `http://t.cn😀`: a host running into Chinese text or
     // an emoji without ending in a real TLD stops where that text begins.
     end = folded.firstGlued;
-    while (end > hs && (code(text, end - 1) === 0x2e || kindAt(text, end - 1) === K.AltDot || kindAt(text, end - 1) === K.Ignorable)) end--;
+    while (end > hs && kindAt(text, end - 1) === K.AltDot) end--;
+    end = trimTrailing(text, hs, end);
     he = Math.min(he, end);
   } else {
     end = isAuthorityEnd(code(text, auth.end)) ? scanPath(text, auth.end) : auth.end;
     end = trimTrailing(text, i, end);
-      if (end < auth.end) he = hostEnd(text, hs, end);
+    if (end < auth.end) he = hostEnd(text, hs, end);
   }
   if (he > end) he = end;
   if (he !== heFolded) folded = foldSchemeHost(text, hs, he);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalize, findLinks } from '../../src/links/index.js';
 
@@ -25,6 +26,12 @@ describe('canonicalize: one string meant to be a URL', () => {
     expect([l?.scheme, l?.form, l?.url]).toEqual(['http', 'bare', 'http://news.qq.com/a/1']);
     expect(canonicalize('//x.com/p')?.url).toBe('http://x.com/p');
   });
+  it('reads a host and port as such, not as a scheme', () => {
+    expect(canonicalize('example.com:8080/x')?.url).toBe('http://example.com:8080/x');
+    expect(canonicalize('Weibo.com:443')?.host).toBe('weibo.com');
+    expect(canonicalize('localhost:3000')).toBeNull();
+    expect(canonicalize('tel:12345')?.scheme).toBe('tel');
+  });
   it('reports credentials and non-web schemes', () => {
     expect(canonicalize('https://user:pw@a.cn/')?.credentials).toBe(true);
     expect(canonicalize('data:text/html,hi')?.web).toBe(false);
@@ -35,4 +42,23 @@ describe('canonicalize: one string meant to be a URL', () => {
       expect(canonicalize(input)).toBeNull();
     },
   );
+});
+
+describe('canonicalize and findLinks agree', () => {
+  const piece = fc.constantFrom('http://', 'https://', 'weixin://', 'javascript:', '//', 'www.', 'example', 'Weibo', '.com', '.cn', '.io', '。', '[.]', ' 点 ', '\u200b', 'ｅｘ', '@', ':', '8080', '/', '/a', '?q=1', '#x', '-', '_', 'é', 'xn--', '1.2.3.4', '%41', '.');
+  it('when findLinks finds one parsed link covering the whole input', () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 8 }).map((a) => a.join('')), (input) => {
+        const found = findLinks(input);
+        if (found.length !== 1) return;
+        const [l] = found;
+        if (l === undefined || l.start !== 0 || l.end !== input.length || l.url === null) return;
+        compared++;
+        expect(canonicalize(input)).toEqual(l);
+      }),
+      { numRuns: 5000 },
+    );
+    expect(compared).toBeGreaterThan(200);
+  });
 });

@@ -32,6 +32,8 @@ describe('links glued to Chinese text', () => {
   });
   it('cuts a scheme host that runs into Chinese text without a real TLD', () => {
     expect(one('访问http://example.com中文说明').raw).toBe('http://example.com');
+    expect(one('访问http://example.com!中文').raw).toBe('http://example.com');
+    expect(one('访问http://example.com。中文').raw).toBe('http://example.com');
   });
   it('keeps an IDN host written with a scheme', () => {
     const l = one('http://例子.中国/路径');
@@ -182,8 +184,11 @@ describe('scheme-less candidates need a real TLD', () => {
   it.each(['example.com', 'example.top', 'example.xn--fiqs8s', 't.cn/abc', 'президент.рф'])('%s is a link', (text) => {
     expect(one(text).form).toBe('bare');
   });
-  it('does not start inside a word, a file path or a `word:` prefix', () => {
+  it('does not start inside a word, a file path or a colon chain', () => {
     expect(findLinks('abc_example.com /path/to/file.pl path:to:file.pm $TVI.CA')).toEqual([]);
+  });
+  it('starts after a label and a colon', () => {
+    expect(hosts('URL:example.com 官网:weibo.com Web：t.cn/x')).toEqual(['example.com', 'weibo.com', 't.cn']);
   });
   it('finds a protocol-relative host', () => {
     expect(one('see //example.com/x').raw).toBe('//example.com/x');
