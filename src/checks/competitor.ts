@@ -80,13 +80,20 @@ export function compileCompetitorChecker(competitors: CompiledCompetitors, optio
   const namesEnd = new Uint8Array(matcher.size);
   for (let s = 0; s < matcher.size; s++) namesEnd[s] = matcher.outputs(s).some(([, v]) => v.kind === 'name' || v.kind === 'id') ? 1 : 0;
 
-  /** First pass, allocation-free: does any name or ID word occur at all? */
-  const anyName = (len: number): boolean => {
-    const { units } = buf;
+  /**
+   * First pass, allocation-free: does any service name or ID word occur as a whole
+   * word? (`v` and `ks` end inside "have" and "thanks" all the time.)
+   */
+  const anyName = (text: string, len: number): boolean => {
+    const { units, origins } = buf;
     let node = 0;
     for (let pos = 0; pos < len; pos++) {
       node = matcher.step(node, units[pos]!);
-      if (namesEnd[node]) return true;
+      if (!namesEnd[node]) continue;
+      for (const [length, value] of matcher.outputs(node)) {
+        if (value.kind !== 'name' && value.kind !== 'id') continue;
+        if (onWordBoundary(text, { start: origins[pos - length + 1]!, end: originEnd(text, origins[pos]!), value })) return true;
+      }
     }
     return false;
   };
@@ -111,7 +118,7 @@ export function compileCompetitorChecker(competitors: CompiledCompetitors, optio
   return {
     check(text, path, channel, skip = []) {
       const len = foldInto(text, buf);
-      if (!anyName(len)) return [];
+      if (!anyName(text, len)) return [];
       const all = scan(text, len);
       const matches = outsideSkipped(all, skip).filter((m) => onWordBoundary(text, m));
       if (!matches.some((m) => m.value.kind === 'name' || m.value.kind === 'id')) return [];
