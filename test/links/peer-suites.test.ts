@@ -182,6 +182,23 @@ describe('twitter-text extract.yml: urls_with_indices (code points converted to 
   }
 });
 
+describe('twitter-text extract.yml: the other URL sections (bidi marks, t.co parameters)', () => {
+  for (const section of ['urls_with_directional_markers', 'tco_urls_with_params']) {
+    const cases = extract.tests[section] ?? [];
+    it(`${section} is not empty`, () => expect(cases.length).toBeGreaterThan(0));
+    for (const c of cases) {
+      it(c.description, () => {
+        const expected = (c.expected as (string | { url: string; indices: [number, number] })[]).map((e) =>
+          typeof e === 'string' ? [e] : [e.url, codePointToUtf16(c.text, e.indices[0]), codePointToUtf16(c.text, e.indices[1])],
+        );
+        const got = findLinks(c.text).map((l) => (expected[0]?.length === 1 ? [l.raw] : [l.raw, l.start, l.end]));
+        expect(got).toEqual(expected);
+        tally(`twitter ${section}`, 'agree');
+      });
+    }
+  }
+});
+
 /** linkify-it's own reading of links.txt: `%` lines are comments, a non-blank next line is the expected link. */
 function linkifyCases(): { line: number; text: string; expected: string }[] {
   const lines = readFileSync(peer('linkify-it/links.txt'), 'utf8').split(/\r?\n/g);
