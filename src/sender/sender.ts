@@ -345,7 +345,10 @@ export function createSender(options: SenderOptions): Sender {
     const advance = (key: string, lane: LaneItem[], stays: { nextAt: number } | null) => {
       if (stays) lane[0]!.nextAt = stays.nextAt;
       else lane.shift();
-      if (lane.length === 0) lanes.delete(key);
+      lanes.delete(key);
+      // Round robin: a served receiver goes to the back, so no receiver waits for
+      // another's whole backlog.
+      if (lane.length > 0) lanes.set(key, lane);
     };
 
     await load(true);

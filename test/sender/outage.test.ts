@@ -47,3 +47,11 @@ it('a network outage (nothing listening) is transient: nothing is sent twice and
     await back.close();
   }
 });
+
+it('serves receivers round robin: none waits for another one\'s whole backlog', async () => {
+  r = await rig({ sender: { concurrency: 1 } });
+  for (const id of ['201', '202', '203']) await r.open(id);
+  for (let i = 0; i < 3; i++) for (const id of ['201', '202', '203']) await r.sender.enqueue(text(id, `${id}#${i}`));
+  await r.sender.drain();
+  expect(r.mock.deliveries.map((d) => d.receiverId)).toEqual(['201', '202', '203', '201', '202', '203', '201', '202', '203']);
+});
