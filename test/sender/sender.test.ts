@@ -189,6 +189,32 @@ describe('error kinds against the mock', () => {
     expect(report.stopped[0]!.reason).toContain('21301');
   });
 
+  it('rate limit by code (20016, no Retry-After): paused for the configured time, then sent', async () => {
+    r = await rig({ mock: { faults: { errorCode: 20016 } }, on: (e, mock) => e.type === 'paused' && mock.setFaults({}) });
+    await r.open('23');
+    await r.sender.enqueue(text('23', 'x'));
+    const report = await r.sender.drain();
+    expect(report).toMatchObject({ sent: 1, failed: 0, retries: 0 });
+    expect(r.events.find((e) => e.type === 'paused')).toMatchObject({ reason: expect.stringContaining('20016') });
+  });
+
+  it('config (10014, app lacks permission): stops the account like auth', async () => {
+    r = await rig({ mock: { faults: { errorCode: 10014 } } });
+    await r.open('34');
+    await r.sender.enqueue(text('34', 'x'));
+    const report = await r.sender.drain();
+    expect(report).toMatchObject({ queued: 1, stopped: [{ account: 'default', reason: expect.stringContaining('10014') }] });
+  });
+
+  it('a connection dropped before the request was read: outcome unknown to us, sent again, no duplicate at Weibo', async () => {
+    r = await rig({ mock: { faults: { dropBefore: 1 } }, on: (e, mock) => e.type === 'unknown' && mock.setFaults({}) });
+    await r.open('54');
+    await r.sender.enqueue(text('54', 'x'));
+    const report = await r.sender.drain();
+    expect(report).toMatchObject({ sent: 1, unknownOutcomes: 1 });
+    expect(r.mock.deliveries).toHaveLength(1);
+  });
+
   it.each([20018, 20013, 10017, 20301])('permanent (%i): failed with the reason, slot given back', async (code) => {
     r = await rig({ mock: { faults: { errorCode: code } } });
     await r.open('40');
