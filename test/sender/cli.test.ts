@@ -12,6 +12,8 @@ const BIG = '9223372036854775807';
 
 let mock: MockServer;
 let tmp: ReturnType<typeof tempDir>;
+/** Every byte any command printed, checked for the token at the end. */
+const transcript: string[] = [];
 
 beforeAll(async () => {
   const built = statSync(cli, { throwIfNoEntry: false });
@@ -46,6 +48,7 @@ function run(args: string[], o: { stdin?: string; env?: Record<string, string>; 
     child.stdin.end(o.stdin ?? '');
     child.on('exit', (code) => {
       clearTimeout(guard);
+      transcript.push(stdout, stderr);
       resolve({ code, stdout, stderr, kill });
     });
   });
@@ -178,6 +181,8 @@ describe('weibo-guard inbound / send / outbox', { timeout: 90_000 }, () => {
   });
 
   it('keeps the token out of the outbox file and every output', () => {
+    expect(transcript.length).toBeGreaterThan(20);
+    for (const out of transcript) expect(out).not.toContain(TOKEN);
     const files = readdirSync(join(tmp.dir, '.weibo-guard')).map((f) => readFileSync(join(tmp.dir, '.weibo-guard', f)).toString('latin1'));
     expect(files.length).toBeGreaterThan(0);
     for (const f of files) expect(f).not.toContain(TOKEN);
