@@ -1,10 +1,10 @@
 import type { Rule } from 'eslint';
 import { dirname, resolve } from 'node:path';
 import type { Finding } from '../findings.js';
-import { looksLikePayload } from '../gate.js';
+import { looksLikePayload, type Gate } from '../gate.js';
 import { judge, ruleFor, type RuleName } from './engine.js';
 import { gateFor, gateKey } from './gates.js';
-import { fileFilter } from './suppress.js';
+import { fileFilter, type FileFilter } from './suppress.js';
 import { isCovered, type Sink, type SourceLike } from './languages/shared.js';
 import { jsVisitors } from './languages/js.js';
 import { jsonVisitors } from './languages/json.js';
@@ -27,14 +27,25 @@ export const messages = {
   policy: 'weibo-guard policy could not be loaded: {{error}}',
 } as const;
 
-/** The visitors of every supported language; node type names do not overlap, so one rule serves all. */
-function visitorsFor(source: SourceLike, sink: Sink): Rule.RuleListener {
-  return {
-    ...jsVisitors(source, sink),
-    ...jsonVisitors(source, sink),
-    ...yamlVisitors(source, sink),
-    ...markdownVisitors(source, sink),
-  } as Rule.RuleListener;
+/** The visitors for the file's language, told apart by the root of its tree. */
+function visitorsFor(sourceCode: unknown, source: SourceLike, sink: Sink): Rule.RuleListener {
+  const sc = sourceCode as { ast?: { type?: string }; parserServices?: { isYAML?: boolean } };
+  const root = sc.ast?.type;
+  const visitors =
+    root === 'Document' ? jsonVisitors : root === 'root' ? markdownVisitors : sc.parserServices?.isYAML === true ? yamlVisitors : jsVisitors;
+  return visitors(source, sink) as Rule.RuleListener;
+}
+
+/** Per file, what every rule would compute alike: whether and what to report at all. */
+const filters = new WeakMap<object, Map<string, FileFilter>>();
+
+function filterFor(context: Rule.RuleContext, gate: Gate, gateId: string, root: string, text: string): FileFilter {
+  let perFile = filters.get(context.sourceCode);
+  if (!perFile) filters.set(context.sourceCode, (perFile = new Map()));
+  const key = `${gateId}\0${root}`;
+  let filter = perFile.get(key);
+  if (!filter) perFile.set(key, (filter = fileFilter(gate, root, context.physicalFilename, text, isScript(context.sourceCode))));
+  return filter;
 }
 
 /** JS and TS (espree, typescript-eslint) parse to an ESTree Program; YAML's Program says it is YAML. */
@@ -67,7 +78,7 @@ export function createRule(name: RuleName, description: string): Rule.RuleModule
       const gateId = gateKey(context.cwd, options.config);
       // Ignore patterns are relative to the project: the config file's folder, else ESLint's cwd.
       const root = options.config === undefined ? context.cwd : dirname(resolve(context.cwd, options.config));
-      const filter = fileFilter(gate, root, context.physicalFilename, source.text, isScript(context.sourceCode));
+      const filter = filterFor(context, gate, gateId, root, source.text);
       if (filter.skip) return {};
       // The same finding on the same characters once, however many sites led to it.
       const reported = new Set<string>();
@@ -93,7 +104,7 @@ export function createRule(name: RuleName, description: string): Rule.RuleModule
           emit(judge(gate, gateId, options, { kind: 'payload', site }), (f) => payloadRange(site, f));
         },
       };
-      return visitorsFor(source, sink);
+      return visitorsFor(context.sourceCode, source, sink);
     },
   };
 }

@@ -6,23 +6,25 @@ export type Range = readonly [number, number];
 
 /**
  * One string the engine judges, and where each of its value's characters was
- * written. `at[i]` is the file index where value unit `i` starts; `at[value.length]`
- * is where the value ends. `at` is null when the characters cannot be traced (the
- * parser's value and our decoding disagree): reports then cover the whole string.
+ * written. `trace()[i]` is the file index where value unit `i` starts;
+ * `trace()[value.length]` is where the value ends. It is null when the characters
+ * cannot be traced (the parser's value and our decoding disagree): reports then cover
+ * the whole string. Tracing runs only for a string that has a finding — most have none.
  */
 export interface StringSite {
   readonly node: object;
   readonly value: string;
   readonly range: Range;
-  readonly at: Int32Array | null;
+  readonly trace: () => Int32Array | null;
 }
 
 /** The file range of a value span: exactly the characters written for it, escapes whole. */
 export function spanRange(site: StringSite, span: Span | undefined): Range {
-  if (!span || !site.at) return site.range;
-  const last = site.at.length - 1;
-  const start = site.at[Math.min(Math.max(span.start, 0), last)]!;
-  const end = site.at[Math.min(Math.max(span.end, 0), last)]!;
+  const at = span ? site.trace() : null;
+  if (!span || !at) return site.range;
+  const last = at.length - 1;
+  const start = at[Math.min(Math.max(span.start, 0), last)]!;
+  const end = at[Math.min(Math.max(span.end, 0), last)]!;
   return [start, Math.max(start, end)];
 }
 
@@ -38,8 +40,33 @@ export function shift(offsets: Int32Array, base: number): Int32Array {
  * only supplies the positions, and is trusted only when it yields the same value.
  */
 export function literalSite(node: object, text: string, range: Range, value: string, kind: LiteralKind): StringSite {
-  const decoded = decodeLiteral(text.slice(range[0], range[1]), kind);
-  return { node, value, range, at: decoded.value === value ? shift(decoded.offsets, range[0]) : null };
+  return {
+    node,
+    value,
+    range,
+    trace: once(() => {
+      const decoded = decodeLiteral(text.slice(range[0], range[1]), kind);
+      return decoded.value === value ? shift(decoded.offsets, range[0]) : null;
+    }),
+  };
+}
+
+/** A computation run at most once, on first use. */
+export function once<T>(compute: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = compute();
+      done = true;
+    }
+    return value;
+  };
+}
+
+/** A site whose characters are already traced (or cannot be). */
+export function traced(at: Int32Array | null): () => Int32Array | null {
+  return () => at;
 }
 
 /** A payload-shaped literal, statically evaluated, with where each of its parts was written. */

@@ -35,7 +35,10 @@ afterEach(() => {
 function repo(files: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'wg-eslint-cache-'));
   for (let i = 0; i < files; i++) {
-    writeFileSync(join(dir, `t${i}.js`), `export const a = 'see https://evil${i}.cn';\nexport const r = { receiver_id: '1', type: 'text', data: { text: 'hi ${i}' } };\n`);
+    writeFileSync(
+      join(dir, `t${i}.js`),
+      `export const a = 'see https://evil${i}.cn';\nexport const footer = '感谢关注，祝您生活愉快';\nexport const r = { receiver_id: '1', type: 'text', data: { text: 'hi ${i}' } };\n`,
+    );
   }
   return dir;
 }
@@ -52,12 +55,15 @@ describe('policy and findings are shared', () => {
     expect(counts.gates).toBe(1);
   });
 
-  it('judges each string and payload once per file with all three rules on', async () => {
+  it('judges each string once with all three rules on, and a string repeated across files once per run', async () => {
     const cwd = repo(5);
     const eslint = new ESLint({ cwd, overrideConfigFile: true, overrideConfig: [{ files: ['**/*.js'], plugins: { 'weibo-guard': plugin }, rules }] });
-    await eslint.lintFiles(['**/*.js']);
-    // Per file: one free string, one payload literal (its strings are judged inside it).
-    expect({ text: counts.text, check: counts.check, url: counts.url }).toEqual({ text: 5, check: 5, url: 0 });
+    const results = await eslint.lintFiles(['**/*.js']);
+    // Per file: one string of its own and one payload literal (its strings judged inside it);
+    // the footer, the same in every file, once for the run.
+    expect({ text: counts.text, check: counts.check, url: counts.url }).toEqual({ text: 5 + 1, check: 5, url: 0 });
+    // Shared answers still land in every file.
+    expect(results.map((r) => r.messages.length)).toEqual([1, 1, 1, 1, 1]);
   });
 
   it('keeps one gate per config file, and account/channel out of the gate key', async () => {

@@ -1,5 +1,5 @@
 import { alignMarkdown, decodeDestination } from '../markdown-text.js';
-import { shift, type Range, type StringSite } from '../sites.js';
+import { once, shift, traced, type Range, type StringSite } from '../sites.js';
 import { memoWith, type Sink, type SourceLike, type Visitors } from './shared.js';
 
 /** The mdast shapes read here (@eslint/markdown). */
@@ -84,17 +84,21 @@ function destinationSite(source: SourceLike, node: MdNode): StringSite | null {
   const dest = destinationRange(source.text, node);
   if (dest) {
     const decoded = decodeDestination(source.text.slice(dest[0], dest[1]));
-    if (decoded) return { node, value: decoded.value, range: dest, at: shift(decoded.offsets, dest[0]) };
+    if (decoded) return { node, value: decoded.value, range: dest, trace: traced(shift(decoded.offsets, dest[0])) };
   }
   // The parser's URL is normalised (percent-encoded); judge it, point at the whole link.
-  return { node, value: node.url, range: dest ?? rangeOf(node), at: null };
+  return { node, value: node.url, range: dest ?? rangeOf(node), trace: traced(null) };
 }
 
 function textSite(source: SourceLike, node: MdNode): StringSite | null {
   if (typeof node.value !== 'string' || node.value === '') return null;
   const range = rangeOf(node);
-  const at = alignMarkdown(source.text.slice(range[0], range[1]), node.value);
-  return { node, value: node.value, range, at: at ? shift(at, range[0]) : null };
+  const value = node.value;
+  const trace = once(() => {
+    const at = alignMarkdown(source.text.slice(range[0], range[1]), value);
+    return at ? shift(at, range[0]) : null;
+  });
+  return { node, value, range, trace };
 }
 
 const textOf = memoWith(textSite);
@@ -114,8 +118,12 @@ function codeSite(source: SourceLike, node: MdNode): StringSite | null {
   const first = source.text.charCodeAt(start);
   const body = first === 96 || first === 126 ? source.text.indexOf('\n', start) + 1 : start;
   const from = body > 0 && body <= end ? body : start;
-  const at = alignMarkdown(source.text.slice(from, end), node.value);
-  return { node, value: node.value, range: [start, end], at: at ? shift(at, from) : null };
+  const value = node.value;
+  const trace = once(() => {
+    const at = alignMarkdown(source.text.slice(from, end), value);
+    return at ? shift(at, from) : null;
+  });
+  return { node, value, range: [start, end], trace };
 }
 
 const codeOf = memoWith(codeSite);

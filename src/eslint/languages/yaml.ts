@@ -1,5 +1,5 @@
 import { decodeLiteral, type LiteralKind } from '../../audit/locate.js';
-import { literalSite, type PayloadSite, type Range, type StringSite } from '../sites.js';
+import { literalSite, once, type PayloadSite, type Range, type StringSite } from '../sites.js';
 import { evaluatePayload, isBlank, kindForKey, memo, namesTypeAndData, NOT_STATIC, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
 
 /** The yaml-eslint-parser shapes read here. */
@@ -43,14 +43,17 @@ function pairKey(p: Pair): string | null {
  */
 function blockSite(text: string, node: YamlNode, value: string): StringSite {
   const [start, end] = node.range;
-  const lineEnd = text.startsWith('\r\n', end) ? end + 2 : text[end] === '\n' || text[end] === '\r' ? end + 1 : end;
-  const decoded = decodeLiteral(text.slice(start, lineEnd), 'yaml-block');
-  const tail = value.slice(decoded.value.length);
-  if (!value.startsWith(decoded.value) || /[^\r\n]/.test(tail)) return { node, value, range: node.range, at: null };
-  const at = new Int32Array(value.length + 1);
-  for (let i = 0; i < decoded.value.length; i++) at[i] = decoded.offsets[i]! + start;
-  at.fill(Math.min(decoded.offsets[decoded.value.length]! + start, end), decoded.value.length);
-  return { node, value, range: node.range, at };
+  const trace = once(() => {
+    const lineEnd = text.startsWith('\r\n', end) ? end + 2 : text[end] === '\n' || text[end] === '\r' ? end + 1 : end;
+    const decoded = decodeLiteral(text.slice(start, lineEnd), 'yaml-block');
+    const tail = value.slice(decoded.value.length);
+    if (!value.startsWith(decoded.value) || /[^\r\n]/.test(tail)) return null;
+    const at = new Int32Array(value.length + 1);
+    for (let i = 0; i < decoded.value.length; i++) at[i] = decoded.offsets[i]! + start;
+    at.fill(Math.min(decoded.offsets[decoded.value.length]! + start, end), decoded.value.length);
+    return at;
+  });
+  return { node, value, range: node.range, trace };
 }
 
 function makeReader(source: SourceLike): TreeReader<YamlNode> {
