@@ -46,6 +46,17 @@ describe('TS/JS: constants resolved across files', () => {
     ]);
   });
 
+  it('reads JSX: link attributes as URLs and text between tags', () => {
+    const r = audit(makeRepo({ 'card.tsx': 'export const C = () => <p>\n  加微信 abc123 领取 <a href="https://evil.com/x">点此</a>\n</p>;\n' }));
+    expect(brief(r.findings)).toEqual([expect.stringMatching(/^card\.tsx:2:3-2:6 competitor\/promotion "加微信"$/), 'card.tsx:2:26-2:44 link/not-whitelisted "https://evil.com/x"']);
+  });
+
+  it('a syntax error is reported where it is, and the strings around it are still checked', () => {
+    const r = audit(makeRepo({ 'bad.js': "const a = 'https://evil.com';\nconst b = (;\n" }));
+    expect(r.findings.map((f) => `${f.line}:${f.column} ${f.rule}`)).toEqual(['1:12 link/not-whitelisted', '2:12 audit/unreadable']);
+    expect(r.findings[1]!.message).toMatch(/^Not valid JavaScript: Expression expected/);
+  });
+
   it('points at escapes as written', () => {
     const r = audit(makeRepo({ 'a.js': "const s = 'see \\u0065vil.com \\u4e2d';\n" }));
     expect(brief(r.findings)).toEqual(['a.js:1:16-1:29 link/not-whitelisted "\\\\u0065vil.com"']);
@@ -78,6 +89,11 @@ describe('TS/JS: payload-shaped literals and gate/sender calls', () => {
     expect(rules).toContain('m.ts:1:50-1:52 payload/text-empty "\'\'"');
     expect(rules.some((l) => l.startsWith('use.ts:3:12-3:15 payload/text-empty'))).toBe(true);
     expect(rules.some((l) => /^send\.ts:2:\d+-2:\d+ payload\/position-range "200"$/.test(l))).toBe(true);
+  });
+
+  it('judges the payload given to the sender (enqueue) even when the call is awaited on a property', async () => {
+    const r = audit(makeRepo({ 'q.ts': "declare const app: { sender: { enqueue(m: unknown): Promise<unknown> } };\nawait app.sender.enqueue({ type: 'text', data: { text: '' } });\n" }));
+    expect(r.findings.map((f) => `${f.line} ${f.rule}`)).toEqual(['2 payload/text-empty']);
   });
 
   it('does not report what it cannot know (a parameter or spread in a payload)', () => {

@@ -374,7 +374,7 @@ export interface TsExtractOptions {
 const URL_KEYS = new Set(['url', 'href', 'link']);
 /** Callee names whose argument is a whole reply payload (the package's gate and sender). */
 const PAYLOAD_CALLEE = /gate|sender/i;
-const PAYLOAD_METHODS = new Set(['check', 'send', 'reply', 'enqueue']);
+const PAYLOAD_METHODS = new Set(['check', 'send', 'reply', 'enqueue', 'judge']);
 const PLACEHOLDER = '\u2026';
 
 export function extractTs(prog: TsProgram, mod: TsModule, opts: TsExtractOptions): { targets: Target[]; own: Placed[] } {
@@ -617,7 +617,31 @@ export function extractTs(prog: TsProgram, mod: TsModule, opts: TsExtractOptions
   };
 
   visit(sf, undefined);
+  const syntax = syntaxError(sf);
+  if (syntax) {
+    found.push(
+      own(
+        'audit/unreadable',
+        'error',
+        `Not valid ${/\.[cm]?jsx?$/.test(mod.file) ? 'JavaScript' : 'TypeScript'}: ${syntax.message}. Strings were still checked where the parser recovered; fix this so none is missed.`,
+        `语法错误：${syntax.message}。解析器恢复后的字符串仍已检查；请修正，以免遗漏。`,
+        { start: syntax.start, end: Math.min(syntax.start + Math.max(1, syntax.length), text.length) },
+      ),
+    );
+  }
   return { targets, own: found };
+}
+
+/**
+ * The first syntax error, if any. `parseDiagnostics` is how the compiler exposes
+ * what `createSourceFile` recovered from without building a Program; it has no
+ * public typing, so it is read defensively.
+ */
+function syntaxError(sf: ts.SourceFile): { message: string; start: number; length: number } | undefined {
+  const diags = (sf as unknown as { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics;
+  const d = Array.isArray(diags) ? diags[0] : undefined;
+  if (!d || d.start === undefined) return undefined;
+  return { message: ts.flattenDiagnosticMessageText(d.messageText, ' '), start: d.start, length: d.length ?? 1 };
 }
 
 /** True for an expression that is a string at this site: a literal, a template, or `+` with a string. */
