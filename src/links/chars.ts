@@ -14,7 +14,10 @@ export const enum K {
   Dot,
   /** What a reader sees as a dot: 。 U+3002, ． U+FF0E, ｡ U+FF61. */
   AltDot,
-  /** Full-width letter or digit (Ａ-Ｚ, ａ-ｚ, ０-９), folded to ASCII. */
+  /**
+   * A letter or digit NFKC folds to one ASCII letter or digit: full-width (Ａ, ｅ, ０),
+   * circled (ⓔ, ①), super/subscript (ᵉ, ²), letterlike (ℯ). Read as that ASCII character.
+   */
   FullAlnum,
   /** Invisible inside a host: zero-width space/joiners, word joiner, BOM, soft hyphen. */
   Ignorable,
@@ -38,11 +41,62 @@ export const enum K {
   Surrogate,
 }
 
-const LETTER = /^[\p{L}\p{M}\p{N}]$/u;
-const PUNCT = /^\p{P}$/u;
-const SPACE = /^\s$/u;
-const CJK_SCRIPT = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Bopomofo}]$/u;
-const CONTROL = /^[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]$/u;
+const P_LETTER = 1;
+const P_PUNCT = 2;
+const P_SPACE = 4;
+const P_CJK = 8;
+const P_CONTROL = 16;
+
+/**
+ * Unicode properties of every BMP code unit, found with one global regex pass per
+ * property over a string of all of them (surrogates replaced by U+0000, so a match
+ * index is the code unit). One pass costs a few ms; a test per code unit cost ~70 ms
+ * of start-up (measured), which every CLI command pays.
+ */
+const PROPS: Uint8Array = (() => {
+  const units = new Uint16Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) units[c] = c >= 0xd800 && c <= 0xdfff ? 0 : c;
+  const all = new TextDecoder('utf-16le', { ignoreBOM: true }).decode(units);
+  const bits = new Uint8Array(0x10000);
+  const mark = (re: RegExp, bit: number): void => {
+    for (const m of all.matchAll(re)) for (let i = m.index; i < m.index + m[0].length; i++) bits[i] = (bits[i] as number) | bit;
+  };
+  mark(/[\p{L}\p{M}\p{N}]+/gu, P_LETTER);
+  mark(/\p{P}+/gu, P_PUNCT);
+  mark(/\s+/gu, P_SPACE);
+  mark(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Bopomofo}]+/gu, P_CJK);
+  mark(/[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]+/gu, P_CONTROL);
+  return bits;
+})();
+
+const has = (c: number, bit: number): boolean => ((PROPS[c] as number) & bit) !== 0;
+
+/**
+ * The ASCII letter or digit NFKC folds a compatibility character to (0 for none).
+ * Looked for outside the CJK blocks only, where such characters live, and in one
+ * normalize() call: each candidate is followed by U+0001, a control that composes
+ * with nothing, so the result splits back into one piece per candidate.
+ */
+const FOLD_ASCII: Uint8Array = (() => {
+  const t = new Uint8Array(0x10000);
+  const candidates: number[] = [];
+  for (const [from, to] of [
+    [0x00a0, 0x33ff],
+    [0xa700, 0xa7ff],
+    [0xff00, 0xffef],
+  ] as const) {
+    for (let c = from; c <= to; c++) if (!has(c, P_CJK) && !has(c, P_SPACE) && !has(c, P_CONTROL)) candidates.push(c);
+  }
+  const pieces = candidates.map((c) => String.fromCharCode(c)).join('\u0001').normalize('NFKC').split('\u0001');
+  if (pieces.length !== candidates.length) throw new Error('links/chars: NFKC merged a separator; the fold table would be wrong');
+  for (let i = 0; i < candidates.length; i++) {
+    const n = pieces[i] as string;
+    if (n.length !== 1) continue;
+    const a = n.charCodeAt(0);
+    if ((a >= 0x30 && a <= 0x39) || (a >= 0x41 && a <= 0x5a) || (a >= 0x61 && a <= 0x7a)) t[candidates[i] as number] = a;
+  }
+  return t;
+})();
 
 /**
  * Characters that render as nothing between two letters: zero-width space and
@@ -58,30 +112,29 @@ function isInvisible(c: number): boolean {
 
 function classify(c: number): K {
   if (c >= 0xd800 && c <= 0xdfff) return K.Surrogate;
-  const ch = String.fromCharCode(c);
   if (c < 0x80) {
     if ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return K.Alnum;
     if (c === 0x2d) return K.Hyphen;
     if (c === 0x5f) return K.Underscore;
     if (c === 0x2e) return K.Dot;
     if (c === 0x22 || c === 0x3c || c === 0x3e || c === 0x60) return K.Quote;
-    if (SPACE.test(ch)) return K.Space;
+    if (has(c, P_SPACE)) return K.Space;
     if (c < 0x20 || c === 0x7f) return K.Control;
     return K.AsciiPunct;
   }
   if (c === 0x3002 || c === 0xff0e || c === 0xff61) return K.AltDot;
-  if ((c >= 0xff10 && c <= 0xff19) || (c >= 0xff21 && c <= 0xff3a) || (c >= 0xff41 && c <= 0xff5a)) return K.FullAlnum;
+  if (FOLD_ASCII[c] !== 0) return K.FullAlnum;
   if (isInvisible(c)) return K.Ignorable;
-  if (SPACE.test(ch)) return K.Space;
-  if (CONTROL.test(ch)) return K.Control;
+  if (has(c, P_SPACE)) return K.Space;
+  if (has(c, P_CONTROL)) return K.Control;
   if (c === 0x201c || c === 0x201d || c === 0x2018 || c === 0x2019 || c === 0xab || c === 0xbb || c === 0x2039 || c === 0x203a) return K.Quote;
   // CJK symbols and punctuation, CJK compatibility and small forms, half- and full-width forms.
   if ((c >= 0x3000 && c <= 0x303f) || (c >= 0xfe10 && c <= 0xfe1f) || (c >= 0xfe30 && c <= 0xfe6f) || (c >= 0xff00 && c <= 0xffef)) {
-    return LETTER.test(ch) ? K.Cjk : K.CjkPunct;
+    return has(c, P_LETTER) ? K.Cjk : K.CjkPunct;
   }
-  if (CJK_SCRIPT.test(ch) || (c >= 0x3200 && c <= 0x33ff) || (c >= 0x31c0 && c <= 0x31ef)) return K.Cjk;
-  if (LETTER.test(ch)) return K.Letter;
-  if (PUNCT.test(ch)) return K.Punct;
+  if (has(c, P_CJK) || (c >= 0x3200 && c <= 0x33ff) || (c >= 0x31c0 && c <= 0x31ef)) return K.Cjk;
+  if (has(c, P_LETTER)) return K.Letter;
+  if (has(c, P_PUNCT)) return K.Punct;
   return K.Symbol;
 }
 
@@ -104,6 +157,11 @@ export const CAN_START: Uint8Array = (() => {
   }
   return t;
 })();
+
+/** Class of one BMP code unit, for building other tables from this one. */
+export function kindOfUnit(c: number): K {
+  return TABLE[c] as K;
+}
 
 /**
  * Class of the code unit at `i`; a surrogate pair is classed by its code point, a
@@ -160,7 +218,12 @@ export const PATH_UNIT: Uint8Array = (() => {
   return t;
 })();
 
-/** ASCII fold of a full-width letter or digit (U+FF10–FF5A sit 0xFEE0 above ASCII). */
+/** The ASCII letter or digit a FullAlnum code unit reads as. */
 export function foldFullwidth(c: number): string {
-  return String.fromCharCode(c - 0xfee0);
+  return String.fromCharCode(FOLD_ASCII[c] as number);
+}
+
+/** How a FullAlnum code unit is reported: full-width forms by name, the others as compatibility letters. */
+export function foldKindOf(c: number): 'fullwidth-letter' | 'compat-letter' {
+  return c >= 0xff00 && c <= 0xffef ? 'fullwidth-letter' : 'compat-letter';
 }

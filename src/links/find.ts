@@ -1,4 +1,4 @@
-import { CAN_START, K, PATH_UNIT, isPathKind, kindAt, widthAt } from './chars.js';
+import { CAN_START, K, PATH_UNIT, isPathKind, kindAt, kindOfUnit, widthAt } from './chars.js';
 import { foldSchemeHost, foldsOf, hostOf, isBareIpv4, readHostRun, settleLabels, type Label } from './host.js';
 import { parseParts, slowParse } from './fasturl.js';
 import { isKnownTld, judge, lowerAscii, unparsedLink, type Candidate } from './judge.js';
@@ -212,7 +212,7 @@ const AUTH_UNIT: Uint8Array = (() => {
     else if (isAuthorityEnd(c) || c === 0x7d) t[c] = AUTH_STOP;
     else if (c === 0x28 || c === 0x29 || c === 0x5b || c === 0x5d || c === 0x40) t[c] = AUTH_SPECIAL;
     else {
-      const k = kindAt(String.fromCharCode(c), 0);
+      const k = kindOfUnit(c);
       t[c] = k === K.Space || k === K.Control || k === K.Quote || k === K.CjkPunct ? AUTH_STOP : AUTH_PLAIN;
     }
   }

@@ -1,4 +1,4 @@
-import { K, foldFullwidth, isBareLabelKind, kindAt, widthAt } from './chars.js';
+import { K, foldFullwidth, foldKindOf, isBareLabelKind, kindAt, widthAt } from './chars.js';
 import { isKnownTld, lowerAscii } from './judge.js';
 import type { FoldKind } from './types.js';
 
@@ -175,19 +175,18 @@ export function readLabel(text: string, i: number, sep: Sep): Label | null {
   if (len === 0 || len > MAX_LABEL) return null;
   if (plain) return { value: text.slice(i, end), start: i, end, sep, folds: NO_FOLDS as FoldKind[] };
   let value = '';
-  let zeroWidth = false;
-  let fullwidth = false;
+  const folds: FoldKind[] = [];
   for (let x = i; x < end; x++) {
     const k = kindAt(text, x);
-    if (k === K.Ignorable) zeroWidth = true;
+    const c = text.charCodeAt(x);
+    let fold: FoldKind | null = null;
+    if (k === K.Ignorable) fold = 'zero-width';
     else if (k === K.FullAlnum) {
-      fullwidth = true;
-      value += foldFullwidth(text.charCodeAt(x));
+      fold = foldKindOf(c);
+      value += foldFullwidth(c);
     } else value += text.charAt(x);
+    if (fold !== null && !folds.includes(fold)) folds.push(fold);
   }
-  const folds: FoldKind[] = [];
-  if (fullwidth) folds.push('fullwidth-letter');
-  if (zeroWidth) folds.push('zero-width');
   return { value, start: i, end, sep, folds };
 }
 
@@ -393,7 +392,7 @@ export function foldSchemeHost(text: string, start: number, end: number): Folded
       j++;
     } else if (k === K.FullAlnum) {
       host += foldFullwidth(c);
-      folds.add('fullwidth-letter');
+      folds.add(foldKindOf(c));
       j++;
     } else if (k === K.Ignorable) {
       folds.add('zero-width');

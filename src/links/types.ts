@@ -13,7 +13,7 @@ export type LinkForm =
 export type HostType = 'domain' | 'ipv4' | 'ipv6';
 
 /** The obfuscations findLinks folds, as listed in FoundLink.folded. */
-export const FOLD_KINDS = ['fullwidth-dot', 'fullwidth-letter', 'zero-width', 'bracket-dot', 'word-dot', 'spaced-dot'] as const;
+export const FOLD_KINDS = ['fullwidth-dot', 'fullwidth-letter', 'compat-letter', 'zero-width', 'bracket-dot', 'word-dot', 'spaced-dot'] as const;
 export type FoldKind = (typeof FOLD_KINDS)[number];
 
 export interface FoundLink {
@@ -22,7 +22,7 @@ export interface FoundLink {
   /** The text exactly as written (text.slice(start, end)). */
   raw: string;
   form: LinkForm;
-  /** What obfuscations were folded (`fullwidth-dot`, `zero-width`, `bracket-dot`, `word-dot`, `spaced-dot`, `fullwidth-letter`). Empty for clean links. */
+  /** What obfuscations were folded (`fullwidth-dot`, `zero-width`, `bracket-dot`, `word-dot`, `spaced-dot`, `fullwidth-letter`, `compat-letter` for ⓔ, ᵉ, ℯ and the like; see FOLD_KINDS). Empty for clean links. */
   folded: string[];
   /** Lower-case scheme without colon (`https`; `http` is assumed for bare and obfuscated links). */
   scheme: string;

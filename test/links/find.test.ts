@@ -90,6 +90,9 @@ describe('folding what a reader sees as a dot', () => {
     ['exa\u00admple.cn', 'zero-width'],
     ['example\u200b.cn', 'zero-width'],
     ['ｅｘａｍｐｌｅ.cn', 'fullwidth-letter'],
+    ['ⓔⓧⓐⓜⓟⓛⓔ.cn', 'compat-letter'],
+    ['ᵉxample.cn', 'compat-letter'],
+    ['examplℯ.cn', 'compat-letter'],
   ])('%s is an obfuscated link to example.cn (%s)', (text, fold) => {
     const l = one(text);
     expect(l.form).toBe('obfuscated');
@@ -100,6 +103,14 @@ describe('folding what a reader sees as a dot', () => {
   });
   it('lists every fold used', () => {
     expect(one('ｗｅｉｂｏ．ｃｏｍ').folded.sort()).toEqual(['fullwidth-dot', 'fullwidth-letter']);
+  });
+  it('folds compatibility letters in a URL written with a scheme, as WHATWG does', () => {
+    const l = one('http://ⓦⓔⓘⓑⓞ.com/a');
+    expect([l.form, l.host, l.folded]).toEqual(['obfuscated', 'weibo.com', ['compat-letter']]);
+  });
+  it('keeps real non-ASCII letters as IDN, not as disguises', () => {
+    const l = one('café.fr');
+    expect([l.form, l.host]).toEqual(['bare', 'xn--caf-dma.fr']);
   });
   it('folds disguised dots in a URL written with a scheme too', () => {
     const l = one('https://example。com/a');
