@@ -71,6 +71,7 @@ export async function runCheck(file: string | undefined, options: CheckCommandOp
     return checkLines(gate, input, io.stdout, context, fromStdin ? 'stdin' : file);
   }
   const body = fromStdin ? await readAll(io.stdin) : readFile(file);
+  if (!/\S/.test(body)) throw new UsageError(`${fromStdin ? 'stdin' : file} is empty; expected one JSON message (or use --jsonl)`);
   const verdict = gate.check(body, context);
   const format = options.format ?? (io.stdout.isTTY ? 'text' : 'json');
   const out = format === 'json' ? JSON.stringify(verdict) : formatVerdict(verdict, (path) => stringAt(body, path), { color: wantsColor(io.stdout) });

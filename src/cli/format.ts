@@ -17,9 +17,11 @@ export interface FormatOptions {
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
-/** Colour by default only on a TTY, and never when NO_COLOR is set (https://no-color.org). */
+/** Colour by default only on a TTY, never when NO_COLOR is set (https://no-color.org), always with FORCE_COLOR. */
 export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
-  return stream.isTTY === true && !('NO_COLOR' in env && env.NO_COLOR !== '') && env.TERM !== 'dumb';
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  return stream.isTTY === true && env.TERM !== 'dumb';
 }
 
 const columns = (s: string) => {

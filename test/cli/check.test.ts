@@ -45,6 +45,12 @@ describe('weibo-guard check', () => {
     expect(run(['check', '--jsonl', join(dir, 'missing.jsonl')]).code).toBe(2);
     expect(run(['check', '--jsonl', dir]).err).toContain('EISDIR');
   });
+  test('exit 2 for empty input, naming it', () => {
+    const r = run(['check'], '');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('stdin is empty');
+    expect(run(['check', file('empty.json', '\n')]).err).toContain('empty.json is empty');
+  });
   test('exit 2 for a usage error', () => {
     expect(run(['check', '--channel', 'sms'], ok).code).toBe(2);
     expect(run(['check', '--jsonl', '--format', 'text'], ok).code).toBe(2);
@@ -142,6 +148,8 @@ describe('in-process pieces', () => {
     expect(wantsColor({ isTTY: true }, {})).toBe(true);
     expect(wantsColor({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
     expect(wantsColor({ isTTY: false }, {})).toBe(false);
+    expect(wantsColor({ isTTY: false }, { FORCE_COLOR: '1' })).toBe(true);
+    expect(wantsColor({ isTTY: true }, { FORCE_COLOR: '1', NO_COLOR: '1' })).toBe(false);
     const v = gate.check(JSON.parse(bad));
     expect(formatVerdict(v, () => '加我微信 abc', { color: true })).toContain('\u001b[31m');
     expect(formatVerdict(v, () => '加我微信 abc', { color: false, lang: 'zh' })).not.toContain('Promotes');
