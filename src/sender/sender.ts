@@ -78,6 +78,12 @@ export interface DrainOptions {
   signal?: AbortSignal;
   /** Wait out backoffs and rate-limit pauses (default) or return as soon as nothing is ready. */
   wait?: boolean;
+  /**
+   * Keep running when the outbox is empty (a service's worker) until `signal` aborts:
+   * this sender's own enqueues wake it at once, other processes' within `pollMs`.
+   */
+  follow?: boolean;
+  pollMs?: number;
 }
 
 export interface DrainReport {
@@ -169,6 +175,9 @@ export function createSender(options: SenderOptions): Sender {
   const admitGrouped = grouped((calls: AdmitCall[]) => store.admit(calls));
   const inboundGrouped = grouped((events: InboundEvent[]) => store.recordInbound(events));
 
+  /** Set while a drain waits, so a new enqueue here starts it without polling. */
+  let wakeWorker: (() => void) | undefined;
+
   const policyFor = (r: OutboxRecord): UnknownOutcomePolicy => (r.mention ? s.unknownOutcome.mention : s.unknownOutcome.default);
 
   const sender: Sender = {
@@ -194,6 +203,7 @@ export function createSender(options: SenderOptions): Sender {
       });
       if (thrown) throw thrown.error;
       if (result.status === 'blocked') return result;
+      wakeWorker?.();
       return { status: 'queued', id: result.record.id, duplicate: result.duplicate, verdict: result.verdict, window: result.window };
     },
 
@@ -264,6 +274,7 @@ export function createSender(options: SenderOptions): Sender {
       wake = null;
       w?.();
     };
+    wakeWorker = notify;
     let lastSeq = 0;
 
     const load = async (full: boolean) => {
@@ -403,7 +414,11 @@ export function createSender(options: SenderOptions): Sender {
       if (nextReady === Infinity) {
         // Nothing ready or waiting here: look once more from scratch, for messages
         // requeued by another process (outbox retry) below the last seq seen.
-        if (reloaded) break;
+        if (reloaded) {
+          if (!o.follow) break;
+          await waitFor(now() + (o.pollMs ?? 1000));
+          if (o.signal?.aborted) break;
+        }
         await load(true);
         reloaded = true;
         continue;
@@ -430,6 +445,7 @@ export function createSender(options: SenderOptions): Sender {
       });
     }
 
+    wakeWorker = undefined;
     const left = await store.list({ states: ['queued'] });
     report.queued = left.length;
     for (const [account, reason] of stopped) {

@@ -298,6 +298,23 @@ describe('outbox operations', () => {
   });
 });
 
+describe('a following worker (a service)', () => {
+  it('keeps draining until aborted: own enqueues wake it, others\' are polled', async () => {
+    r = await rig();
+    for (const id of ['80', '81']) await r.open(id);
+    const stop = new AbortController();
+    const drained = r.sender.drain({ follow: true, pollMs: 30, signal: stop.signal });
+    await r.sender.enqueue(text('80', 'own'));
+    const other = createSender({ gate: gate(), store: { path: r.db }, endpoint: r.mock.url, token: TOKEN });
+    await other.enqueue(text('81', 'from another process'));
+    other.close();
+    for (let i = 0; i < 300 && r.mock.deliveries.length < 2; i++) await new Promise((res) => setTimeout(res, 10));
+    stop.abort();
+    expect(await drained).toMatchObject({ sent: 2, queued: 0 });
+    expect(r.mock.deliveries.map((d) => d.receiverId).sort()).toEqual(['80', '81']);
+  });
+});
+
 describe('one worker per outbox', () => {
   it('refuses to drain while another live process holds the outbox, takes over from a dead one', async () => {
     r = await rig();
