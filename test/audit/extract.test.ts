@@ -57,6 +57,21 @@ describe('TS/JS: constants resolved across files', () => {
     expect(r.findings[1]!.message).toMatch(/^Not valid JavaScript: Expression expected/);
   });
 
+  it('follows default exports, extensionless and folder imports, and .mjs/.cjs files', () => {
+    const r = audit(
+      makeRepo({
+        'lib/index.ts': "export { default as HOST } from './host';\n",
+        'lib/host.ts': "const HOST = 'https://evil-default.com';\nexport default HOST;\n",
+        'cfg.mjs': "export const CDN = 'https://evil-cdn.net';\n",
+        'use.ts': "import { HOST } from './lib';\nimport { CDN } from './cfg.mjs';\nexport const x = `${HOST}/a ${CDN}/b`;\n",
+      }),
+    );
+    expect(brief(r.findings.filter((f) => f.file === 'use.ts'))).toEqual([
+      'use.ts:3:19-3:28 link/not-whitelisted "${HOST}/a"',
+      'use.ts:3:29-3:37 link/not-whitelisted "${CDN}/b"',
+    ]);
+  });
+
   it('points at escapes as written', () => {
     const r = audit(makeRepo({ 'a.js': "const s = 'see \\u0065vil.com \\u4e2d';\n" }));
     expect(brief(r.findings)).toEqual(['a.js:1:16-1:29 link/not-whitelisted "\\\\u0065vil.com"']);
