@@ -54,6 +54,7 @@ export const RULE_DOCS: Readonly<Record<string, RuleDoc>> = {
   'payload/position-range': { short: 'Position out of range', help: 'Longitude is in [-180, 180] and latitude in [-90, 90].' },
   'payload/position-format': { short: 'Position is not a decimal number', help: 'Write longitude and latitude as decimal numbers.' },
   'audit/unreadable': { short: 'File could not be read', help: 'The file is not valid JSON/YAML or not UTF-8, so nothing in it was checked. Fix the syntax error at the reported position.' },
+  'audit/engine-error': { short: 'The checks failed on this text', help: 'The engine raised an error on this text, so it was not checked. This is a bug in weibo-guard: report it with the text.' },
   'audit/file-too-large': { short: 'File too large to audit', help: 'Files over the size limit are refused rather than checked slowly. Split the file or raise --max-file-bytes.' },
   'audit/suppression-without-reason': {
     short: 'Suppression without a reason',

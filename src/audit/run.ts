@@ -102,7 +102,16 @@ export function runAudit(opts: AuditOptions): AuditResult {
     if (text !== undefined) {
       const { targets, own: extra } = extract(file, text, program, opts.looksLikePayload);
       placed = [...extra];
-      for (const t of targets) placed.push(...judge(t, judgeString, opts));
+      for (const t of targets) {
+        try {
+          placed.push(...judge(t, judgeString, opts));
+        } catch (err) {
+          // One string the engine cannot handle must not cost the other 9,999 files their report.
+          const at = t.as === 'payload' ? t.whole : t.map.whole;
+          const why = err instanceof Error ? err.message : String(err);
+          placed.push(own('audit/engine-error', 'error', `The checks failed on this text (${why}); it was not checked. Please report this.`, `检查此文本时出错（${why}），未完成检查。请报告此问题。`, at));
+        }
+      }
     } else placed = [problems.get(file.abs)!];
     const src = text ?? '';
     const starts = lineStarts(src);

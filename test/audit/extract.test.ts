@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createGate, looksLikePayload } from '../../src/gate.js';
+import { runAudit } from '../../src/audit/run.js';
 import { audit, brief, makeRepo } from './helpers.js';
 
 describe('TS/JS: constants resolved across files', () => {
@@ -183,6 +185,15 @@ describe('JSON, YAML, Markdown and text templates', () => {
   it('plain text templates', () => {
     const r = audit(makeRepo({ 'auto.txt': '您好\n请访问 https://evil.com 了解\n' }));
     expect(brief(r.findings)).toEqual(['auto.txt:2:5-2:21 link/not-whitelisted "https://evil.com"']);
+  });
+
+  it('an engine failure on one string is a finding at that string; the rest of the repo is still audited', () => {
+    const dir = makeRepo({ 'a.txt': 'fine', 'b.txt': 'boom here', 'c.txt': 'https://evil.com' });
+    const real = createGate({ cwd: dir });
+    const engine = { ...real, checkText: (t: string) => (t.startsWith('boom') ? (() => { throw new RangeError('kaput'); })() : real.checkText(t)) };
+    const r = runAudit({ root: dir, engine, looksLikePayload });
+    expect(r.findings.map((f) => `${f.file} ${f.rule}`)).toEqual(['b.txt audit/engine-error', 'c.txt link/not-whitelisted']);
+    expect(r.findings[0]!.message).toContain('kaput');
   });
 
   it('refuses a file over the size limit with a finding, and non-UTF-8 with a finding', () => {
