@@ -3,7 +3,7 @@ import type { Finding, Span } from '../findings.js';
 import type { CompiledCompetitorService, CompiledCompetitors } from '../policy/competitors.js';
 import { AhoCorasick, type Match } from './aho.js';
 import { finding } from './finding.js';
-import { COMPLEX, DROP, foldBuffer, foldInto, foldTable, normalizeTerm, originEnd } from './normalize.js';
+import { CJK, COMPLEX, DROP, FILLER, foldBuffer, foldInto, foldTable, normalizeTerm, originEnd } from './normalize.js';
 
 /**
  * competitor/promotion and competitor/mention. The reply API "mustn't be used to
@@ -81,6 +81,37 @@ export function compileCompetitorChecker(competitors: CompiledCompetitors, optio
   for (let s = 0; s < matcher.size; s++) namesEnd[s] = matcher.outputs(s).some(([, v]) => v.kind === 'name' || v.kind === 'id') ? 1 : 0;
 
   /**
+   * Cheapest look, straight over the text with the same folding as foldInto: false
+   * only when no service name or ID word can end anywhere, which is most replies.
+   * Anything unusual (a surrogate, an NFKC expansion) answers "maybe".
+   */
+  const mayName = (text: string): boolean => {
+    const { fold, flags } = foldTable();
+    const n = text.length;
+    let node = 0;
+    let prevCjk = 0;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      const fl = flags[c]!;
+      const f = fold[c]!;
+      if (f === DROP) continue;
+      if (f === COMPLEX) return true;
+      if ((prevCjk & fl) !== 0) {
+        let j = i + 1;
+        while (j < n && (flags[text.charCodeAt(j)]! & FILLER || fold[text.charCodeAt(j)] === DROP)) j++;
+        if (j < n && flags[text.charCodeAt(j)]! & CJK) {
+          i = j - 1;
+          continue;
+        }
+      }
+      node = matcher.step(node, f);
+      if (namesEnd[node]) return true;
+      prevCjk = (fl & CJK) >> 1;
+    }
+    return false;
+  };
+
+  /**
    * First pass, allocation-free: does any service name or ID word occur as a whole
    * word? (`v` and `ks` end inside "have" and "thanks" all the time.)
    */
@@ -117,6 +148,7 @@ export function compileCompetitorChecker(competitors: CompiledCompetitors, optio
 
   return {
     check(text, path, channel, skip = []) {
+      if (!mayName(text)) return [];
       const len = foldInto(text, buf);
       if (!anyName(text, len)) return [];
       const all = scan(text, len);

@@ -24,8 +24,8 @@ export function isCjk(c: number): boolean {
 }
 
 /** FLAGS[c]: bit 0 filler, bit 1 CJK. */
-const FILLER = 1;
-const CJK = 2;
+export const FILLER = 1;
+export const CJK = 2;
 
 let table: { fold: Uint16Array; filler: Uint8Array; flags: Uint8Array } | null = null;
 

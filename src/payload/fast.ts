@@ -34,21 +34,19 @@ export function fastContent(type: PayloadType, data: Record<string, unknown>): C
   if (!onlyKnown(data, KNOWN_KEYS[type])) return null;
   switch (type) {
     case 'text':
-      return typeof data.text === 'string' ? { type, data: { text: data.text } } : null;
+      // No copy: only known keys are present, so the object is what zod would output.
+      return typeof data.text === 'string' ? ({ type, data } as Content) : null;
     case 'position': {
       const { longitude, latitude } = data;
-      return typeof longitude === 'string' && typeof latitude === 'string' && DECIMAL.test(longitude) && DECIMAL.test(latitude) ? { type, data: { longitude, latitude } } : null;
+      return typeof longitude === 'string' && typeof latitude === 'string' && DECIMAL.test(longitude) && DECIMAL.test(latitude) ? ({ type, data } as Content) : null;
     }
     case 'articles': {
       if (!Array.isArray(data.articles)) return null;
-      const articles = [];
       for (const a of data.articles as unknown[]) {
         if (!isRecord(a) || !onlyKnown(a, KNOWN_KEYS.article)) return null;
-        const { display_name, summary, image, url } = a;
-        if (typeof display_name !== 'string' || typeof summary !== 'string' || typeof image !== 'string' || typeof url !== 'string') return null;
-        articles.push({ display_name, summary, image, url });
+        if (typeof a.display_name !== 'string' || typeof a.summary !== 'string' || typeof a.image !== 'string' || typeof a.url !== 'string') return null;
       }
-      return { type, data: { articles } };
+      return { type, data } as Content;
     }
   }
 }
