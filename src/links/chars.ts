@@ -98,6 +98,23 @@ const FOLD_ASCII: Uint8Array = (() => {
   return t;
 })();
 
+/** Mathematical alphanumerics (U+1D400–1D7FF: 𝐞, 𝑒, 𝕖, 𝟎): the astral block NFKC folds to ASCII. */
+const MATH_FROM = 0x1d400;
+const MATH_TO = 0x1d7ff;
+const MATH_FOLD: Uint8Array = (() => {
+  const t = new Uint8Array(MATH_TO - MATH_FROM + 1);
+  const cps: number[] = [];
+  for (let cp = MATH_FROM; cp <= MATH_TO; cp++) cps.push(cp);
+  const pieces = cps.map((cp) => String.fromCodePoint(cp)).join('\u0001').normalize('NFKC').split('\u0001');
+  if (pieces.length !== cps.length) throw new Error('links/chars: NFKC merged a separator; the fold table would be wrong');
+  for (let i = 0; i < cps.length; i++) {
+    const n = pieces[i] as string;
+    const a = n.length === 1 ? n.charCodeAt(0) : 0;
+    if ((a >= 0x30 && a <= 0x39) || (a >= 0x41 && a <= 0x5a) || (a >= 0x61 && a <= 0x7a)) t[i] = a;
+  }
+  return t;
+})();
+
 /**
  * Characters that render as nothing between two letters: zero-width space and
  * joiners, word joiner and invisible operators, BOM, soft hyphen, combining
@@ -155,6 +172,8 @@ export const CAN_START: Uint8Array = (() => {
     const k = TABLE[c];
     t[c] = k === K.Alnum || k === K.FullAlnum || k === K.Letter ? 1 : 0;
   }
+  // The high surrogate of the mathematical alphanumerics (𝐞xample.com) may start one too.
+  t[0xd835] = 1;
   return t;
 })();
 
@@ -185,6 +204,7 @@ function surrogateKind(text: string, i: number): K {
   }
   if (hi >= 0xd800 && hi <= 0xdbff && lo >= 0xdc00 && lo <= 0xdfff) {
     const cp = ((hi - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
+    if (cp >= MATH_FROM && cp <= MATH_TO && MATH_FOLD[cp - MATH_FROM] !== 0) return K.FullAlnum;
     // Supplementary ideographs (Extension B and later) read as Chinese text.
     return cp >= 0x20000 && cp <= 0x3ffff ? K.Cjk : K.Symbol;
   }
@@ -218,12 +238,14 @@ export const PATH_UNIT: Uint8Array = (() => {
   return t;
 })();
 
-/** The ASCII letter or digit a FullAlnum code unit reads as. */
-export function foldFullwidth(c: number): string {
-  return String.fromCharCode(FOLD_ASCII[c] as number);
+/** The ASCII letter or digit the FullAlnum character at `i` reads as (it may be a surrogate pair). */
+export function foldAt(text: string, i: number): string {
+  const cp = text.codePointAt(i) as number;
+  return String.fromCharCode(cp > 0xffff ? (MATH_FOLD[cp - MATH_FROM] as number) : (FOLD_ASCII[cp] as number));
 }
 
-/** How a FullAlnum code unit is reported: full-width forms by name, the others as compatibility letters. */
-export function foldKindOf(c: number): 'fullwidth-letter' | 'compat-letter' {
+/** How the FullAlnum character at `i` is reported: full-width forms by name, the others as compatibility letters. */
+export function foldKindAt(text: string, i: number): 'fullwidth-letter' | 'compat-letter' {
+  const c = text.charCodeAt(i);
   return c >= 0xff00 && c <= 0xffef ? 'fullwidth-letter' : 'compat-letter';
 }

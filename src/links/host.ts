@@ -1,4 +1,4 @@
-import { K, foldFullwidth, foldKindOf, isBareLabelKind, kindAt, widthAt } from './chars.js';
+import { K, foldAt, foldKindAt, isBareLabelKind, kindAt, widthAt } from './chars.js';
 import { isKnownTld, lowerAscii } from './judge.js';
 import type { FoldKind } from './types.js';
 
@@ -166,9 +166,11 @@ export function readLabel(text: string, i: number, sep: Sep): Label | null {
       continue;
     }
     if (!isBareLabelKind(k)) break;
-    if (k === K.FullAlnum) plain = false;
-    // Label kinds are all BMP code units, so one unit is one character here.
-    j++;
+    if (k === K.FullAlnum) {
+      plain = false;
+      // A mathematical letter is a surrogate pair; every other label character one unit.
+      j += widthAt(text, j);
+    } else j++;
     len++;
     end = j;
   }
@@ -176,14 +178,13 @@ export function readLabel(text: string, i: number, sep: Sep): Label | null {
   if (plain) return { value: text.slice(i, end), start: i, end, sep, folds: NO_FOLDS as FoldKind[] };
   let value = '';
   const folds: FoldKind[] = [];
-  for (let x = i; x < end; x++) {
+  for (let x = i; x < end; x += widthAt(text, x)) {
     const k = kindAt(text, x);
-    const c = text.charCodeAt(x);
     let fold: FoldKind | null = null;
     if (k === K.Ignorable) fold = 'zero-width';
     else if (k === K.FullAlnum) {
-      fold = foldKindOf(c);
-      value += foldFullwidth(c);
+      fold = foldKindAt(text, x);
+      value += foldAt(text, x);
     } else value += text.charAt(x);
     if (fold !== null && !folds.includes(fold)) folds.push(fold);
   }
@@ -391,9 +392,9 @@ export function foldSchemeHost(text: string, start: number, end: number): Folded
       folds.add('fullwidth-dot');
       j++;
     } else if (k === K.FullAlnum) {
-      host += foldFullwidth(c);
-      folds.add(foldKindOf(c));
-      j++;
+      host += foldAt(text, j);
+      folds.add(foldKindAt(text, j));
+      j += widthAt(text, j);
     } else if (k === K.Ignorable) {
       folds.add('zero-width');
       j++;

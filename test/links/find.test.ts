@@ -93,6 +93,8 @@ describe('folding what a reader sees as a dot', () => {
     ['ⓔⓧⓐⓜⓟⓛⓔ.cn', 'compat-letter'],
     ['ᵉxample.cn', 'compat-letter'],
     ['examplℯ.cn', 'compat-letter'],
+    ['𝐞𝐱𝐚𝐦𝐩𝐥𝐞.cn', 'compat-letter'],
+    ['𝕖𝕩𝕒𝕞𝕡𝕝𝕖.𝕔𝕟', 'compat-letter'],
   ])('%s is an obfuscated link to example.cn (%s)', (text, fold) => {
     const l = one(text);
     expect(l.form).toBe('obfuscated');
@@ -107,6 +109,11 @@ describe('folding what a reader sees as a dot', () => {
   it('folds compatibility letters in a URL written with a scheme, as WHATWG does', () => {
     const l = one('http://ⓦⓔⓘⓑⓞ.com/a');
     expect([l.form, l.host, l.folded]).toEqual(['obfuscated', 'weibo.com', ['compat-letter']]);
+  });
+  it('spans mathematical letters (surrogate pairs) exactly', () => {
+    const text = '请看𝐰𝐞𝐢𝐛𝐨.com/a谢谢';
+    const l = one(text);
+    expect([l.start, l.end, l.raw, l.host]).toEqual([2, 18, '𝐰𝐞𝐢𝐛𝐨.com/a', 'weibo.com']);
   });
   it('keeps real non-ASCII letters as IDN, not as disguises', () => {
     const l = one('café.fr');

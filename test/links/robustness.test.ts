@@ -19,7 +19,7 @@ function checkSpans(text: string, links: FoundLink[]): void {
 const piece = fc.constantFrom(
   'http://', 'https://', 'weixin://', 'javascript:', 'data:', 'mailto:', '//', 'www.', 'example', '.com', '.cn', '。', '．', '[.]', '(.)',
   ' 点 ', ' dot ', ' . ', '\u200b', '\u00ad', 'ｅｘ', '请访问', '谢谢', '，', '）', '(', ')', '[', ']', '@', ':', '8080', '/', '?a=1', '#x', '.', '-', '_',
-  ' ', '\n', '"', "'", '<', '>', '\ud800', '\udc00', '😀', '𠀀', 'é', 'xn--', '1.2.3.4', '[::1]', '%65',
+  ' ', '\n', '"', "'", '<', '>', '\ud800', '\udc00', '😀', '𠀀', '𝐞', '\ud835', 'é', 'xn--', '1.2.3.4', '[::1]', '%65',
 );
 const textish = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 200 }),
