@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { compileCompetitorChecker } from '../../src/checks/competitor.js';
 import { normalizeForMatch } from '../../src/checks/normalize.js';
@@ -74,6 +75,19 @@ describe('competitor/promotion and its non-promotion twin', () => {
     const findings = checker.check(text, 'text', 'reply');
     expect(findings.length).toBe(350_000);
     expect(findings.every((f) => f.rule === 'competitor/promotion')).toBe(true);
+  });
+});
+
+describe('the quick first passes never hide a name the folded text contains', () => {
+  test('whenever the folded text has 微信 or 抖音, there is a finding', () => {
+    const alphabet = fc.constantFrom('微', '信', '抖', '音', '加', ' ', '\u200b', '·', 'ｗ', 'a', '好', '，', '㎏', '👍', '\u3000');
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 12 }).map((a) => a.join('')), (text) => {
+        const folded = normalizeForMatch(text).text;
+        if (folded.includes('微信') || folded.includes('抖音')) expect(checker.check(text, 'text', 'reply').length).toBeGreaterThan(0);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 
