@@ -428,7 +428,7 @@ export function findLinks(text: string, options?: FindLinksOptions): FoundLink[]
       }
       bareFloor = hit.next;
     }
-    // Start characters are single BMP code units.
+    // One unit on: after a start that is a surrogate pair (𝐞), its low half starts nothing.
     i++;
   }
   return out;
