@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMockServer, type MockServer } from '../../src/sender/index.js';
-import { tempDir, TOKEN } from './helpers.js';
+import { assertBuilt, tempDir, TOKEN } from './helpers.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const cli = join(repo, 'dist/cli/main.js');
@@ -16,9 +16,7 @@ let tmp: ReturnType<typeof tempDir>;
 const transcript: string[] = [];
 
 beforeAll(async () => {
-  const built = statSync(cli, { throwIfNoEntry: false });
-  const newest = Math.max(...['src/sender', 'src/cli'].flatMap((d) => readdirSync(join(repo, d)).map((f) => statSync(join(repo, d, f)).mtimeMs)));
-  if (!built || built.mtimeMs < newest) throw new Error('dist/ is missing or older than src/: run `npx tsc -p tsconfig.build.json` (npm test does)');
+  assertBuilt(repo);
   mock = await startMockServer({ token: TOKEN });
   tmp = tempDir();
 });
@@ -171,6 +169,7 @@ describe('weibo-guard inbound / send / outbox', { timeout: 90_000 }, () => {
       [['send', 'batch.jsonl', '--on-unknown', 'maybe'], /--on-unknown must be resend or hold/],
       [['outbox', 'list', '--state', 'lost'], /--state: unknown state "lost"/],
       [['send', 'batch.jsonl', '--token-file', 'nope.txt'], /cannot read token file nope\.txt: ENOENT/],
+      [['outbox', 'list', '--store', 'batch.jsonl'], /cannot open outbox .*batch\.jsonl: file is not a database/],
     ];
     for (const [args, message] of cases) {
       const r = await run(args);

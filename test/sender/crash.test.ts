@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { statSync, writeFileSync, readdirSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSqliteStore, startMockServer, type MockServer } from '../../src/sender/index.js';
-import { tempDir, TOKEN } from './helpers.js';
+import { assertBuilt, tempDir, TOKEN } from './helpers.js';
 
 /**
  * A `weibo-guard send` process pushing a few thousand messages is SIGKILLed at random
@@ -22,10 +22,7 @@ let mock: MockServer;
 let tmp: ReturnType<typeof tempDir>;
 
 beforeAll(async () => {
-  // CLI tests run the built package (npm test builds first); refuse a stale one.
-  const built = statSync(cli, { throwIfNoEntry: false });
-  const newest = Math.max(...['src/sender', 'src/cli'].flatMap((d) => readdirSync(join(repo, d)).map((f) => statSync(join(repo, d, f)).mtimeMs)));
-  if (!built || built.mtimeMs < newest) throw new Error('dist/ is missing or older than src/: run `npx tsc -p tsconfig.build.json` (npm test does)');
+  assertBuilt(repo);
   mock = await startMockServer({ token: TOKEN });
   tmp = tempDir();
 });

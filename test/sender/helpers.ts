@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,4 +34,19 @@ export const HOUR = 3_600_000;
 export function clock(start = Date.parse('2026-01-01T00:00:00Z')): { now: () => number; set: (t: number) => void; advance: (ms: number) => void } {
   let t = start;
   return { now: () => t, set: (x) => (t = x), advance: (ms) => (t += ms) };
+}
+
+/**
+ * CLI tests run the built package (npm test builds first). Each TypeScript source they
+ * run must have its compiled twin in dist/, no older than the source.
+ */
+export function assertBuilt(repo: string): void {
+  const stale: string[] = [];
+  for (const dir of ['sender', 'cli']) {
+    for (const f of readdirSync(join(repo, 'src', dir)).filter((n) => n.endsWith('.ts'))) {
+      const built = statSync(join(repo, 'dist', dir, f.replace(/\.ts$/, '.js')), { throwIfNoEntry: false });
+      if (!built || built.mtimeMs < statSync(join(repo, 'src', dir, f)).mtimeMs) stale.push(`src/${dir}/${f}`);
+    }
+  }
+  if (stale.length) throw new Error(`dist/ is missing or older than ${stale.join(', ')}: run \`npx tsc -p tsconfig.build.json\` (npm test does)`);
 }
