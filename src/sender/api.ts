@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decodeDataString } from '../payload/data.js';
 import { parseJsonExact } from '../payload/json.js';
 import { kindOf, WeiboApiError } from './errors.js';
 import type { OutboxRecord } from './schemas.js';
@@ -13,7 +14,14 @@ export const ReplySuccessSchema = z
     sender_id: IdSchema.optional(),
     receiver_id: IdSchema.optional(),
     type: z.string().optional(),
-    data: z.string().optional(),
+    /** Weibo echoes `data` URL-encoded; decoded here, kept as sent when it does not decode. */
+    data: z
+      .string()
+      .transform((d): unknown => {
+        const decoded = decodeDataString(d);
+        return decoded.ok ? decoded.value : d;
+      })
+      .optional(),
   })
   .loose();
 export type ReplySuccess = z.infer<typeof ReplySuccessSchema>;

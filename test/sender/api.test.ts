@@ -25,7 +25,7 @@ describe('encodeReply', () => {
 describe('decodeAnswer', () => {
   it('reads a success body, keeping bare int64 ids exact', () => {
     const d = decodeAnswer(200, `{"result":true,"sender_id":123,"receiver_id":${BIG},"type":"position","data":"%7B%22longitude%22%3A%22344.3344%22%7D"}`, null);
-    expect(d).toMatchObject({ ok: true, reply: { sender_id: '123', receiver_id: BIG, type: 'position' } });
+    expect(d).toMatchObject({ ok: true, reply: { sender_id: '123', receiver_id: BIG, type: 'position', data: { longitude: '344.3344' } } });
   });
   it('reads error bodies with string and numeric codes, on any status', () => {
     for (const [status, code] of [
