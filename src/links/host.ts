@@ -58,6 +58,17 @@ const WEAK_TLDS: ReadonlySet<string> = new Set([
   'com', 'net', 'org', 'cn', 'info', 'biz', 'top', 'xyz', 'vip', 'cc', 'club', 'online', 'io', 'co', 'tv', 'wang', 'ltd', 'icu', 'hk', 'tw', 'us', 'uk',
 ]);
 
+/**
+ * TLDs a `。`-joined host may end in besides two-letter country codes: the weak-join
+ * list and the cheap gTLDs spam registers. `。` is the Chinese full stop, so a TLD
+ * that is a capitalised word (`Apple`) is read as the next sentence anyway.
+ */
+const ALTDOT_TLDS: ReadonlySet<string> = new Set([
+  ...WEAK_TLDS,
+  'shop', 'site', 'store', 'fun', 'live', 'link', 'work', 'pro', 'asia', 'mobi', 'win', 'ren', 'kim', 'ink', 'art', 'love', 'life', 'tech',
+  'app', 'dev', 'xin', 'group', 'cloud', 'space', 'website', 'press', 'host', 'bid', 'loan', 'men', 'date', 'party', 'trade', 'cyou', 'buzz', 'sbs', 'cfd', 'bond',
+]);
+
 /** Words that, before ` dot com`, make ordinary English (`the dot com bubble`), not a host. */
 const DOT_STOPWORDS: ReadonlySet<string> = new Set([
   'a', 'an', 'the', 'this', 'that', 'these', 'those', 'my', 'your', 'his', 'her', 'its', 'our', 'their', 'of', 'in', 'on', 'at',
@@ -282,9 +293,9 @@ function isTitleCase(s: string): boolean {
   return true;
 }
 
-/** TLDs that a disguised dot joining plain words may end in: two-letter country codes and the weak-join list. */
+/** TLDs that a `。` joining plain words may end in: two-letter country codes and the `。` list. */
 function disguiseTld(t: string): boolean {
-  return (t.length === 2 && isKnownTld(t)) || WEAK_TLDS.has(t);
+  return (t.length === 2 && isKnownTld(t)) || (ALTDOT_TLDS.has(t) && isKnownTld(t));
 }
 
 /** Whether labels[0..m) (m >= 2) end in a TLD the join before it allows. */

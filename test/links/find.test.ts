@@ -123,6 +123,9 @@ describe('folding what a reader sees as a dot', () => {
     const l = one('https://example。com/a');
     expect([l.form, l.host, l.folded]).toEqual(['obfuscated', 'example.com', ['fullwidth-dot']]);
   });
+  it('finds a full-width dot before the cheap TLDs spam uses', () => {
+    expect(hosts('加微信看example。shop 或 example。xyz')).toEqual(['example.shop', 'example.xyz']);
+  });
   it('takes the Chinese full stop as a sentence end, not a dot', () => {
     expect(findLinks('我买了iPhone。Apple发布了新品')).toEqual([]);
     expect(hosts('访问example.com。谢谢')).toEqual(['example.com']);
