@@ -374,10 +374,11 @@ export function createSender(options: SenderOptions): Sender {
       const finished = done.splice(0);
       const settles = finished.map((c) => ({ id: c.rec.id, attemptId: c.attemptId, outcome: settle(c.rec, c.answer) }));
       finished.forEach((c, i) => {
-        const o = settles[i]!.outcome;
+        const outcome = settles[i]!.outcome;
         busy.delete(c.key);
         // Order per receiver: the lane's next message waits until this one is settled.
-        advance(c.key, c.lane, o.kind === 'retry' || (o.kind === 'unknown' && o.policy === 'resend') ? o : null);
+        const stays = outcome.kind === 'retry' || (outcome.kind === 'unknown' && outcome.policy === 'resend');
+        advance(c.key, c.lane, stays ? outcome : null);
       });
       const t = now();
       let nextReady = Infinity;
