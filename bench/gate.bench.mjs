@@ -166,12 +166,32 @@ export default async function () {
   const gateRate = measured.gate;
   const ratio = gateRate / baseline;
 
+  // Linear in the input: a reply of 1 Mi and 2 Mi characters (realistic text repeated, links and all).
+  const big = (chars) => {
+    let text = '';
+    for (let i = 0; text.length < chars; i++) text += messages[i % messages.length].type === 'text' ? messages[i % messages.length].data.text : '加我微信 abc123。';
+    return { type: 'text', data: { text: text.slice(0, chars) }, receiver_id: '1' };
+  };
+  const timeOf = (m) => {
+    let best = Infinity;
+    for (let r = 0; r < 3; r++) {
+      const start = performance.now();
+      gate.check(m);
+      best = Math.min(best, performance.now() - start);
+    }
+    return best;
+  };
+  const oneMi = timeOf(big(1 << 20));
+  const twoMi = timeOf(big(2 << 20));
+
   const lines = messages.map((m) => `${JSON.stringify(m)}\n`);
   const small = await streamedPeak(Math.round(STREAMED / 10), lines);
   const large = await streamedPeak(STREAMED, lines);
   const memRatio = large.peak / small.peak;
 
   const rows = [
+    ['gate.check, one 1 Mi-char reply (ms)', oneMi.toFixed(0), '—', '—', '< 1000', oneMi < 1000],
+    ['gate.check, one 2 Mi-char reply (ms)', twoMi.toFixed(0), `${oneMi.toFixed(0)} (1 Mi)`, (twoMi / oneMi).toFixed(2), '≤ 2.5 (linear = 2)', twoMi / oneMi <= 2.5],
     ['gate.check, messages/s (1 core)', Math.round(gateRate), `linkify-it ${Math.round(baseline)}`, ratio.toFixed(2), '> 1.00', ratio > 1],
     ['gate.check, messages/s (absolute)', Math.round(gateRate), '—', '—', '≥ 50,000', gateRate >= 50_000],
     [

@@ -138,7 +138,8 @@ function lineFinding(rule: string, lineNo: number, en: string, zh: string): Verd
 
 export function judgeLine(gate: Gate, line: string, lineNo: number, context: ContextInput | undefined): Verdict {
   if (line.trim() === '') return lineFinding('payload/invalid-json', lineNo, 'empty line, expected a message', '空行，应为一条消息');
-  const parsed = parseJsonExact(line);
+  // A byte-order mark (first line of a file saved on Windows) is not part of the JSON.
+  const parsed = parseJsonExact(lineNo === 1 && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line);
   if (!parsed.ok) return lineFinding('payload/invalid-json', lineNo, `not valid JSON: ${parsed.message}`, `不是有效的 JSON：${parsed.message}`);
   const value = parsed.value;
   // {"message": …, "context": {…}} wraps a message; a bare message has a type.

@@ -27,7 +27,9 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * A message arrives as parsed JS, as raw JSON text (int64 digits kept exactly), or as
  * the `application/x-www-form-urlencoded` body the API itself takes.
  */
-export function messageFromText(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+export function messageFromText(raw: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  // A byte-order mark from a Windows editor is not part of the JSON.
+  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   if (text.trimStart().startsWith('{')) return parseJsonExact(text);
   if (/^[\w%.+-]+=/.test(text)) return { ok: true, value: Object.fromEntries(new URLSearchParams(text.trim())) };
   return { ok: false, message: 'is neither a JSON object nor a form body (type=…&data=…)' };

@@ -93,8 +93,10 @@ describe('weibo-guard check --jsonl', () => {
     expect(verdicts[1].findings[0].message.en).toMatch(/^line 2: not valid JSON/);
     expect(verdicts[4].findings[0].message.en).toBe('line 5: empty line, expected a message');
   });
-  test('exit 0 when every line is allowed; CRLF input works', () => {
+  test('exit 0 when every line is allowed; CRLF input and a BOM work', () => {
     expect(run(['check', '--jsonl'], `${ok}\r\n${ok}\r\n`).code).toBe(0);
+    expect(run(['check', '--jsonl'], `\ufeff${ok}\n`).code).toBe(0);
+    expect(run(['check'], `\ufeff${ok}`).code).toBe(0);
     expect(run(['check', '--jsonl'], '').code).toBe(0);
   });
   test('a per-line context overrides the flags', () => {
