@@ -90,23 +90,33 @@ export function compileCompetitorChecker(competitors: CompiledCompetitors, optio
     const n = text.length;
     let node = 0;
     let prevCjk = 0;
+    // While nothing was dropped, folded unit k came from text[k]: a hit can be checked for whole words here.
+    let oneToOne = true;
     for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
       const fl = flags[c]!;
       const f = fold[c]!;
-      if (f === DROP) continue;
+      if (f === DROP) {
+        oneToOne = false;
+        continue;
+      }
       if (f === COMPLEX) return true;
       if ((prevCjk & fl) !== 0) {
         let j = i + 1;
         while (j < n && (flags[text.charCodeAt(j)]! & FILLER || fold[text.charCodeAt(j)] === DROP)) j++;
         if (j < n && flags[text.charCodeAt(j)]! & CJK) {
+          oneToOne = false;
           i = j - 1;
           continue;
         }
       }
       node = matcher.step(node, f);
-      if (namesEnd[node]) return true;
       prevCjk = (fl & CJK) >> 1;
+      if (!namesEnd[node]) continue;
+      if (!oneToOne) return true;
+      for (const [length, value] of matcher.outputs(node)) {
+        if ((value.kind === 'name' || value.kind === 'id') && onWordBoundary(text, { start: i - length + 1, end: i + 1, value })) return true;
+      }
     }
     return false;
   };

@@ -89,6 +89,15 @@ describe('the quick first passes never hide a name the folded text contains', ()
       { numRuns: 3000 },
     );
   });
+  test('whenever the folded text has WeChat as a whole word, there is a finding', () => {
+    const alphabet = fc.constantFrom('wechat', 'ＷｅＣｈａｔ', 'we\u200bchat', 'a', 'x', '1', ' ', '微', '信', '·', '\u200b', 'have');
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 8 }).map((a) => a.join('')), (text) => {
+        if (/(^|[^a-z0-9])wechat([^a-z0-9]|$)/.test(normalizeForMatch(text).text)) expect(checker.check(text, 'text', 'reply').length).toBeGreaterThan(0);
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });
 
 describe('normalizeForMatch keeps a map to the original offsets', () => {
