@@ -3,7 +3,7 @@ import type { ContextInput } from '../context.js';
 import type { Finding } from '../findings.js';
 import { addSenderFlags, addWorkerFlags, eventPrinter, readInput, readRecords, senderFromFlags, type SenderFlags } from '../sender/cli-support.js';
 import { OutboxBusyError, type EnqueueOptions } from '../sender/sender.js';
-import { exitCodes } from './errors.js';
+import { exitCodes, UsageError } from './errors.js';
 
 interface SendFlags extends SenderFlags {
   dryRun?: boolean;
@@ -36,7 +36,8 @@ export function register(program: Command): void {
     .option('--lang <lang>', 'language of reasons: en or zh', 'en');
   addWorkerFlags(addSenderFlags(cmd)).action(async (file: string | undefined, flags: SendFlags) => {
     const out = (s: string) => process.stdout.write(s);
-    const lang = flags.lang === 'zh' ? 'zh' : 'en';
+    if (flags.lang !== 'en' && flags.lang !== 'zh') throw new UsageError(`--lang must be en or zh, got ${JSON.stringify(flags.lang)}`);
+    const lang = flags.lang;
     const input = await readInput(file);
     const records = readRecords(input);
     const sender = senderFromFlags(flags, { onEvent: eventPrinter((s) => process.stderr.write(s), flags.quiet ?? false) });

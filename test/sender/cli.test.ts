@@ -93,6 +93,8 @@ describe('weibo-guard inbound / send / outbox', { timeout: 90_000 }, () => {
     expect(r.stdout).toContain('would send 2, blocked 2\n');
     expect(r.code).toBe(1);
     expect(mock.stats.requests).toBe(requests);
+    const zh = await run(['send', 'batch.jsonl', '--dry-run', '--lang', 'zh']);
+    expect(zh.stdout).toContain('blocked\tbatch.jsonl:3\twindow/expired at receiver_id: 没有打开的会话窗口');
     const list = await run(['outbox', 'list', '--state', 'all', '--json']);
     expect(list.stdout).toBe('');
   });
@@ -169,6 +171,7 @@ describe('weibo-guard inbound / send / outbox', { timeout: 90_000 }, () => {
       [['send', 'batch.jsonl', '--on-unknown', 'maybe'], /--on-unknown must be resend or hold/],
       [['outbox', 'list', '--state', 'lost'], /--state: unknown state "lost"/],
       [['send', 'batch.jsonl', '--token-file', 'nope.txt'], /cannot read token file nope\.txt: ENOENT/],
+      [['send', 'batch.jsonl', '--lang', 'fr'], /--lang must be en or zh, got "fr"/],
       [['outbox', 'list', '--store', 'batch.jsonl'], /cannot open outbox .*batch\.jsonl: file is not a database/],
     ];
     for (const [args, message] of cases) {
