@@ -10,8 +10,9 @@ import { CJK, COMPLEX, DROP, FILLER, foldBuffer, foldInto, foldTable, normalizeT
  * promote or guide the user to any service that competes with Weibo": a competing
  * service joined to a call to action (加微信, 扫码关注公众号, add me on WeChat) or an
  * account ID (微信号：abc123, VX: abc) blocks; a name on its own (微信支付暂不支持)
- * is only a warning. Linear: one pass that folds and feeds an Aho–Corasick automaton
- * (offsets stay those of the original text), then a scan over the few matches.
+ * is only a warning. Linear: a buffer-free first look over the text rules out most
+ * replies; otherwise one pass folds (src/checks/normalize.ts) and feeds an Aho–Corasick
+ * DFA, offsets staying those of the original text, then a scan over the few matches.
  * Distances are counted in original UTF-16 units.
  */
 
@@ -27,11 +28,11 @@ type Term =
  * policy data, so it lives here rather than in rules/.
  */
 const NEGATIONS = ['勿', '切勿', '请勿', '不要', '别', '禁止', '严禁', '不能', '不可', '谨防', "don't", 'do not', 'never'];
-/** How far (normalized characters) a negation may sit before the call to action: 请勿 + 随意 + 添加 is still negated. */
+/** How far (UTF-16 units) a negation may sit before the call to action: 请勿 + 随意 + 添加 is still negated. */
 const NEGATION_REACH = 3;
 
 export interface CompetitorOptions {
-  /** How many characters (after normalization) a call to action may sit from the name, in the same clause. */
+  /** How many characters (UTF-16 units) a call to action may sit from the name, in the same clause. */
   window?: number;
   /** Shortest account ID after `微信号：`. */
   minIdLength?: number;
