@@ -19,54 +19,88 @@ export function ruleFor(finding: Pick<Finding, 'rule'>): RuleName {
 
 export type Judged = { kind: 'text' | 'url'; site: StringSite } | { kind: 'payload'; site: PayloadSite };
 
-/**
- * Findings per (node, gate, context): with all three rules on, each string is still
- * judged once, because every rule asks for the same node's findings and keeps its own
- * share. Keyed weakly on the node, so the cache lives exactly as long as the file's AST.
- */
-const byNode = new WeakMap<object, Map<string, Finding[]>>();
-
-/**
- * Findings per string across files: template repos repeat their phrases, footers and
- * links, and the gate is a pure function of (policy, string, context). Bounded (oldest
- * out first) and only for strings of ordinary length, so memory stays small; keyed
- * weakly on the gate, so a reloaded policy starts afresh. Findings are shared plain
- * data: nothing downstream mutates them.
- */
-const byString = new WeakMap<Gate, Map<string, Finding[]>>();
-const MAX_STRINGS = 20_000;
-const MAX_STRING_LENGTH = 2_048;
-
-function judgeString(gate: Gate, kind: 'text' | 'url', value: string, ctxKey: string, ctx: ContextInput): Finding[] {
-  const cacheable = value.length <= MAX_STRING_LENGTH;
-  let strings = byString.get(gate);
-  if (!strings) byString.set(gate, (strings = new Map()));
-  const key = cacheable ? `${ctxKey}\0${kind}\0${value}` : '';
-  const hit = cacheable ? strings.get(key) : undefined;
-  if (hit) return hit;
-  const findings = kind === 'url' ? gate.checkUrl(value, ctx) : gate.checkText(value, ctx);
-  if (cacheable) {
-    if (strings.size >= MAX_STRINGS) strings.delete(strings.keys().next().value!);
-    strings.set(key, findings);
+/** A bounded map: oldest entry out first, so a long run keeps its memory flat. */
+class Bounded<K, V> extends Map<K, V> {
+  constructor(private readonly max: number) {
+    super();
   }
-  return findings;
+  override set(key: K, value: V): this {
+    if (this.size >= this.max && !this.has(key)) this.delete(this.keys().next().value as K);
+    return super.set(key, value);
+  }
 }
 
-export function judge(gate: Gate, gateId: string, context: Pick<ContextInput, 'account' | 'channel'>, target: Judged): Finding[] {
-  const ctxKey = `${gateId}\0${context.account ?? ''}\0${context.channel ?? ''}`;
-  const key = `${ctxKey}\0${target.kind}`;
-  let perNode = byNode.get(target.site.node);
-  if (!perNode) byNode.set(target.site.node, (perNode = new Map()));
-  let findings = perNode.get(key);
-  if (!findings) {
-    // Only what the rule was told; the gate fills the rest from the project config.
-    const ctx: ContextInput = {};
-    if (context.account) ctx.account = context.account;
-    if (context.channel) ctx.channel = context.channel;
-    findings = target.kind === 'payload' ? judgePayload(gate, target.site, ctx, ctxKey) : judgeString(gate, target.kind, target.site.value, ctxKey, ctx);
-    perNode.set(key, findings);
-  }
-  return findings;
+/** Everything judged under one (gate, account, channel), per node and per distinct value. */
+interface Judgments {
+  /**
+   * Per node: with all three rules on, each string is still judged once, because every
+   * rule asks for the same node's findings and keeps its own share. Weak, so it lives
+   * exactly as long as the file's AST.
+   */
+  readonly byNode: WeakMap<object, Finding[]>;
+  /**
+   * Per value, across files: template repos repeat their phrases, footers, links and
+   * payloads, and the gate is a pure function of (policy, value, context). Bounded and
+   * only for values of ordinary length. Findings are shared plain data: nothing
+   * downstream mutates them.
+   */
+  readonly text: Bounded<string, Finding[]>;
+  readonly url: Bounded<string, Finding[]>;
+  readonly payload: Bounded<string, Finding[]>;
+}
+
+/** 10,000 values of at most 1 KiB (payloads 4 KiB serialized) per map: tens of MB at worst. */
+const MAX_VALUES = 10_000;
+const MAX_TEXT_LENGTH = 1_024;
+const MAX_PAYLOAD_LENGTH = 4_096;
+
+/** Keyed weakly on the gate, so a reloaded policy starts afresh. */
+const judgments = new WeakMap<Gate, Map<string, Judgments>>();
+
+export type Judge = (target: Judged) => Finding[];
+
+/**
+ * The judge for one rule on one file: caches are looked up here, once, and each string
+ * then costs one weak-map look-up when another rule has judged it already.
+ */
+export function judgeWith(gate: Gate, context: Pick<ContextInput, 'account' | 'channel'>): Judge {
+  const ctxKey = `${context.account ?? ''}\0${context.channel ?? ''}`;
+  let perGate = judgments.get(gate);
+  if (!perGate) judgments.set(gate, (perGate = new Map()));
+  let j = perGate.get(ctxKey);
+  if (!j) perGate.set(ctxKey, (j = { byNode: new WeakMap(), text: new Bounded(MAX_VALUES), url: new Bounded(MAX_VALUES), payload: new Bounded(MAX_VALUES) }));
+  const cache = j;
+  // Only what the rule was told; the gate fills the rest from the project config.
+  const ctx: ContextInput = {};
+  if (context.account) ctx.account = context.account;
+  if (context.channel) ctx.channel = context.channel;
+
+  const byValue = (values: Bounded<string, Finding[]>, key: string | null, max: number, compute: () => Finding[]): Finding[] => {
+    if (key === null || key.length > max) return compute();
+    let findings = values.get(key);
+    if (!findings) values.set(key, (findings = compute()));
+    return findings;
+  };
+  return (target) => {
+    let findings = cache.byNode.get(target.site.node);
+    if (!findings) {
+      if (target.kind === 'payload') {
+        const site = target.site;
+        findings = byValue(cache.payload, payloadKey(site), MAX_PAYLOAD_LENGTH, () => judgePayload(gate, site, ctx));
+      } else {
+        const value = target.site.value;
+        findings = byValue(cache[target.kind], value, MAX_TEXT_LENGTH, () => (target.kind === 'url' ? gate.checkUrl(value, ctx) : gate.checkText(value, ctx)));
+      }
+      cache.byNode.set(target.site.node, findings);
+    }
+    return findings;
+  };
+}
+
+/** The same value with the same unknown parts gives the same findings. */
+function payloadKey(site: PayloadSite): string | null {
+  const text = serialize(site.value);
+  return text === null ? null : `${[...site.unknown].join('\0')}\0${text}`;
 }
 
 /**
@@ -74,20 +108,14 @@ export function judge(gate: Gate, gateId: string, context: Pick<ContextInput, 'a
  * is not a finding here: a stand-in is added and its path treated as unknown — the
  * same reading the audit gives a payload literal, so both report the same findings.
  */
-function judgePayload(gate: Gate, site: PayloadSite, ctx: ContextInput, ctxKey: string): Finding[] {
-  // Payload templates repeat too; the same value and unknown parts give the same findings.
-  const text = serialize(site.value);
-  const key = text !== null && text.length <= MAX_STRING_LENGTH * 4 ? `${ctxKey}\0payload\0${[...site.unknown].join('\0')}\0${text}` : null;
-  let strings = byString.get(gate);
-  if (!strings) byString.set(gate, (strings = new Map()));
-  const hit = key === null ? undefined : strings.get(key);
-  if (hit) return hit;
-  const findings = judgePayloadValue(gate, site, ctx);
-  if (key !== null) {
-    if (strings.size >= MAX_STRINGS) strings.delete(strings.keys().next().value!);
-    strings.set(key, findings);
+function judgePayload(gate: Gate, site: PayloadSite, ctx: ContextInput): Finding[] {
+  let value = site.value;
+  let unknown = site.unknown;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && !('receiver_id' in value)) {
+    value = { receiver_id: '1', ...value };
+    unknown = new Set([...unknown, 'receiver_id']);
   }
-  return findings;
+  return gate.check(value, ctx).findings.filter((f) => !underUnknown(f.path, unknown));
 }
 
 /** A payload literal's value as a cache key: JSON, with bigints (receiver ids) kept apart from strings. */
@@ -97,16 +125,6 @@ function serialize(value: unknown): string | null {
   } catch {
     return null;
   }
-}
-
-function judgePayloadValue(gate: Gate, site: PayloadSite, ctx: ContextInput): Finding[] {
-  let value = site.value;
-  let unknown = site.unknown;
-  if (typeof value === 'object' && value !== null && !Array.isArray(value) && !('receiver_id' in value)) {
-    value = { receiver_id: '1', ...value };
-    unknown = new Set([...unknown, 'receiver_id']);
-  }
-  return gate.check(value, ctx).findings.filter((f) => !underUnknown(f.path, unknown));
 }
 
 /** True when `path` is an unknown path or lies under one: one set look-up per ancestor, not per unknown. */

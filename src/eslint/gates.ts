@@ -14,8 +14,7 @@ export function gateKey(cwd: string, config: string | undefined): string {
 }
 
 /** The shared gate, or the load error (a PolicyError names `file:line: what`). */
-export function gateFor(cwd: string, config: string | undefined): { gate: Gate } | { error: Error } {
-  const key = gateKey(cwd, config);
+export function gateFor(cwd: string, config: string | undefined, key = gateKey(cwd, config)): { gate: Gate } | { error: Error } {
   let entry = gates.get(key);
   if (!entry) {
     try {

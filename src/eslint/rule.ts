@@ -2,7 +2,7 @@ import type { Rule } from 'eslint';
 import { dirname, resolve } from 'node:path';
 import type { Finding } from '../findings.js';
 import { looksLikePayload, type Gate } from '../gate.js';
-import { judge, ruleFor, type RuleName } from './engine.js';
+import { judgeWith, ruleFor, type RuleName } from './engine.js';
 import { gateFor, gateKey } from './gates.js';
 import { fileFilter, type FileFilter } from './suppress.js';
 import { isCovered, type Sink, type SourceLike } from './languages/shared.js';
@@ -10,7 +10,7 @@ import { jsVisitors } from './languages/js.js';
 import { jsonVisitors } from './languages/json.js';
 import { markdownVisitors } from './languages/markdown.js';
 import { yamlVisitors } from './languages/yaml.js';
-import { defaultRuleOptions, readRuleOptions, ruleOptionsJsonSchema } from './options.js';
+import { defaultRuleOptions, readRuleOptions, ruleOptionsJsonSchema, type RuleOptions } from './options.js';
 import { payloadRange, spanRange, type Range } from './sites.js';
 
 /** Rule docs live in the README, one section per rule (`### Rule: weibo-guard/links`). */
@@ -48,6 +48,31 @@ function filterFor(context: Rule.RuleContext, gate: Gate, gateId: string, root: 
   return filter;
 }
 
+interface Setup {
+  options: RuleOptions;
+  gateId: string;
+  /** Ignore patterns are relative to the project: the config file's folder, else ESLint's cwd. */
+  root: string;
+}
+
+/** Options read and paths resolved once per (cwd, options), not once per file and rule. */
+const setups = new Map<string, Setup>();
+
+function setupFor(cwd: string, raw: readonly unknown[]): Setup {
+  const key = `${cwd}\0${JSON.stringify(raw)}`;
+  let setup = setups.get(key);
+  if (!setup) {
+    const options = readRuleOptions(raw);
+    setup = {
+      options,
+      gateId: gateKey(cwd, options.config),
+      root: options.config === undefined ? cwd : dirname(resolve(cwd, options.config)),
+    };
+    setups.set(key, setup);
+  }
+  return setup;
+}
+
 /** JS and TS (espree, typescript-eslint) parse to an ESTree Program; YAML's Program says it is YAML. */
 function isScript(sourceCode: unknown): boolean {
   const sc = sourceCode as { ast?: { type?: string }; parserServices?: { isYAML?: boolean } };
@@ -64,20 +89,19 @@ export function createRule(name: RuleName, description: string): Rule.RuleModule
       defaultOptions: defaultRuleOptions,
     },
     create(context) {
-      const options = readRuleOptions(context.options);
+      const setup = setupFor(context.cwd, context.options);
+      const { options } = setup;
       const source = context.sourceCode as unknown as SourceLike;
       const report = (range: Range, messageId: keyof typeof messages, data: Record<string, string>) =>
         context.report({ loc: { start: source.getLocFromIndex(range[0]), end: source.getLocFromIndex(range[1]) }, messageId, data });
 
-      const loaded = gateFor(context.cwd, options.config);
+      const { gateId, root } = setup;
+      const loaded = gateFor(context.cwd, options.config, gateId);
       if ('error' in loaded) {
         report([0, 0], 'policy', { error: loaded.error.message });
         return {};
       }
       const { gate } = loaded;
-      const gateId = gateKey(context.cwd, options.config);
-      // Ignore patterns are relative to the project: the config file's folder, else ESLint's cwd.
-      const root = options.config === undefined ? context.cwd : dirname(resolve(context.cwd, options.config));
       const filter = filterFor(context, gate, gateId, root, source.text);
       if (filter.skip) return {};
       // The same finding on the same characters once, however many sites led to it.
@@ -94,14 +118,15 @@ export function createRule(name: RuleName, description: string): Rule.RuleModule
           report(range, f.severity === 'error' ? 'blocked' : 'advisory', { en: f.message.en, zh: f.message.zh, finding: f.rule });
         }
       };
+      const judge = judgeWith(gate, options);
       const sink: Sink = {
         covered: isCovered,
         isPayload: looksLikePayload,
         string(site, kind) {
-          emit(judge(gate, gateId, options, { kind, site }), (f) => spanRange(site, f.span));
+          emit(judge({ kind, site }), (f) => spanRange(site, f.span));
         },
         payload(site) {
-          emit(judge(gate, gateId, options, { kind: 'payload', site }), (f) => payloadRange(site, f));
+          emit(judge({ kind: 'payload', site }), (f) => payloadRange(site, f));
         },
       };
       return visitorsFor(context.sourceCode, source, sink);

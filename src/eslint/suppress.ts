@@ -57,12 +57,16 @@ function isToolingFile(filename: string): boolean {
  * `script` whether the file is JS/TS source (the only place directives are read).
  */
 export function fileFilter(gate: Gate, root: string, filename: string, text: string, script: boolean): FileFilter {
-  const rel = relative(root, filename).split(sep).join('/');
-  // `ignore` only takes paths inside the root; files outside it match no pattern.
-  const inside = rel !== '' && !rel.startsWith('../') && !isAbsolute(rel);
-  const { files, byRule } = ignoresOf(gate);
-  if (isToolingFile(filename) || (inside && files.ignores(rel))) return { skip: true, silenced: () => true };
-  const dropped = new Set(inside ? byRule.filter((i) => i.match.ignores(rel)).map((i) => i.rule) : []);
+  if (isToolingFile(filename)) return { skip: true, silenced: () => true };
+  const dropped = new Set<string>();
+  if (gate.policy.config.ignore.length > 0) {
+    const rel = relative(root, filename).split(sep).join('/');
+    // `ignore` only takes paths inside the root; files outside it match no pattern.
+    const inside = rel !== '' && !rel.startsWith('../') && !isAbsolute(rel);
+    const { files, byRule } = ignoresOf(gate);
+    if (inside && files.ignores(rel)) return { skip: true, silenced: () => true };
+    if (inside) for (const i of byRule) if (i.match.ignores(rel)) dropped.add(i.rule);
+  }
 
   const silencedAt = new Map<number, Array<{ rules: string[] }>>();
   let lineOf: ((offset: number) => number) | null = null;
