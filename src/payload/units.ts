@@ -31,15 +31,22 @@ export function isWide(codePoint: number): boolean {
  */
 const NEEDS_SEGMENTER = /[\p{M}\p{Cf}\r\u0d4e\u0e33\u0eb3\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff\u{10000}-\u{10ffff}]/u;
 
-/** An emoji grapheme counts as one unit whatever the width of its first code point. */
+/**
+ * An emoji grapheme counts as one unit whatever the width of its first code point:
+ * emoji presentation, an emoji variation selector or keycap, or a pictograph from
+ * U+2000 on even in text presentation (☺, ✈), as twitter-text's weighted count does.
+ * ©, ® and ™-like signs below U+2000 stay half-width text.
+ */
 const EMOJI = /[\p{Emoji_Presentation}\ufe0f\u20e3]/u;
+const PICTOGRAPH = /^\p{Extended_Pictographic}/u;
+const isEmoji = (grapheme: string) => EMOJI.test(grapheme) || (grapheme.codePointAt(0)! >= 0x2000 && PICTOGRAPH.test(grapheme));
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /** Half-units of one grapheme in `weibo` mode. */
 function graphemeHalfUnits(grapheme: string): number {
   if (isWide(grapheme.codePointAt(0)!)) return 2;
-  return EMOJI.test(grapheme) ? 2 : 1;
+  return isEmoji(grapheme) ? 2 : 1;
 }
 
 /** Per BMP code unit: 1 half-width, 2 full-width, 0 may join a grapheme (then the segmenter decides). Built once. */
@@ -49,7 +56,7 @@ function halfUnitsOf(): Uint8Array {
   const t = new Uint8Array(0x10000);
   for (let c = 0; c < 0x10000; c++) {
     const surrogate = c >= 0xd800 && c <= 0xdfff;
-    t[c] = surrogate || NEEDS_SEGMENTER.test(String.fromCharCode(c)) ? 0 : isWide(c) ? 2 : 1;
+    t[c] = surrogate || NEEDS_SEGMENTER.test(String.fromCharCode(c)) ? 0 : isWide(c) || isEmoji(String.fromCharCode(c)) ? 2 : 1;
   }
   halfUnitTable = t;
   return t;

@@ -15,6 +15,8 @@ describe('text units (weibo: full-width 1, half-width ½, emoji 1)', () => {
     expect(textUnits('🇨🇳')).toBe(1);
     expect(textUnits('❤️')).toBe(1);
     expect(textUnits('1️⃣')).toBe(1);
+    expect(textUnits('☺')).toBe(1);
+    expect(textUnits('©')).toBe(0.5);
   });
   test('combining sequences are one grapheme', () => {
     expect(textUnits('e\u0301')).toBe(0.5);
@@ -36,7 +38,7 @@ describe('text units (weibo: full-width 1, half-width ½, emoji 1)', () => {
     expect(isWide(0x10ffff)).toBe(false);
   });
   test('the fast path agrees with the segmenter on any text', () => {
-    const alphabet = fc.constantFrom(...'aZ 9\r\n中ｂ、é\u0301\u200d\ufe0f👍🏽🇨🇳각\u1100\u1161\u11a8\u0e33ก'.split(''), '👨‍👩‍👧', '\ud83d');
+    const alphabet = fc.constantFrom(...'aZ 9\r\n中ｂ、é\u0301\u200d\ufe0f👍🏽🇨🇳각\u1100\u1161\u11a8\u0e33ก☺©✈'.split(''), '👨‍👩‍👧', '\ud83d');
     fc.assert(
       fc.property(fc.array(alphabet, { maxLength: 30 }).map((a) => a.join('')), (s) => {
         expect(textHalfUnits(s)).toBe(textHalfUnitsSegmented(s));
