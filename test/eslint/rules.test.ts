@@ -142,8 +142,11 @@ describe('weibo-guard/competitor', () => {
   // Nothing is read across an interpolation: line 1 holds no phrase the linter can see.
   const tsCode = 'const t = `加我${"微"}信`;\nconst u = `加我微信 ${id}`;';
   testers.ts.run('competitor', rule, {
-    valid: [{ code: "enum E { A = '加我微信' }", filename: file('ts') }],
-    invalid: [{ code: tsCode, filename: file('ts'), errors: [{ message: blocked('competitor/promotion'), ...at(tsCode, '加我微信') }] }],
+    valid: [{ code: "enum E { '加我微信' = 1 }", filename: file('ts') }],
+    invalid: [
+      { code: tsCode, filename: file('ts'), errors: [{ message: blocked('competitor/promotion'), ...at(tsCode, '加我微信') }] },
+      { code: "enum Reply { Handoff = '请加我微信 abc' }", filename: file('ts'), errors: [{ message: blocked('competitor/promotion'), ...at("enum Reply { Handoff = '请加我微信 abc' }", '加我微信') }] },
+    ],
   });
   const json = String.raw`{"greeting": "\u52a0\u6211\u5fae\u4fe1 abc"}`;
   testers.json.run('competitor', rule, {

@@ -38,6 +38,8 @@ function isNameLiteral(node: JsNode): boolean {
     case 'MethodDefinition':
     case 'TSPropertySignature':
       return parent['key'] === node && parent['computed'] !== true;
+    case 'TSEnumMember':
+      return parent['id'] === node;
     case 'ImportDeclaration':
     case 'ExportAllDeclaration':
     case 'ExportNamedDeclaration':
@@ -50,7 +52,6 @@ function isNameLiteral(node: JsNode): boolean {
     case 'ExportSpecifier':
     case 'ImportAttribute':
     case 'TSLiteralType':
-    case 'TSEnumMember':
       return true;
     case 'ExpressionStatement':
       return typeof parent['directive'] === 'string';
