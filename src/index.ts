@@ -27,3 +27,19 @@ export {
 export { parseMessage, messageFromText, type ParsedMessage } from './payload/parse.js';
 export { parseJsonExact } from './payload/json.js';
 export { textUnits, textHalfUnits, type TextUnit } from './payload/units.js';
+// The sender: better-sqlite3 loads only when a store is created, so importing the
+// gate alone never pulls in the native module.
+export {
+  createSender,
+  createSqliteStore,
+  startMockServer,
+  OutboxBusyError,
+  SenderInputError,
+  WeiboApiError,
+  type Sender,
+  type SenderOptions,
+  type EnqueueResult,
+  type DrainReport,
+  type OutboxStore,
+  type InboundEventInput,
+} from './sender/index.js';
