@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import ignore from 'ignore';
 import type { ContextInput } from '../context.js';
 import type { Finding } from '../findings.js';
+import { templatePayloadFindings } from '../checks/templates.js';
 import type { Gate } from '../gate.js';
 import { dataTargets, type DataNode } from './extract/data.js';
 import { JsonSyntaxError, parseJsonc } from './extract/json.js';
@@ -172,30 +173,10 @@ function extract(
 
 function judge(t: Target, judgeString: (as: 'text' | 'url', text: string) => Finding[], opts: AuditOptions): Placed[] {
   if (t.as !== 'payload') return judgeString(t.as, t.text).map((f) => placeString(f, t.map));
-  // A template has no receiver yet: the sender fills it at run time, so its absence is not a finding here.
-  let value = t.value;
-  let unknown = t.unknown;
-  if (typeof value === 'object' && value !== null && !Array.isArray(value) && !('receiver_id' in value)) {
-    value = { receiver_id: '1', ...value };
-    unknown = new Set([...unknown, 'receiver_id']);
-  }
-  const verdict = opts.engine.check(value, opts.context);
-  const out: Placed[] = [];
-  for (const f of verdict.findings) {
-    if (underUnknown(f.path, unknown)) continue;
+  return templatePayloadFindings((v) => opts.engine.check(v, opts.context), t.value, t.unknown).map((f) => {
     const loc = t.locate(f.path);
-    out.push(place(f, loc.map ? rangeOf(loc.map, f.span) : loc.range));
-  }
-  return out;
-}
-
-/** A finding about a value the audit could not know statically (a parameter, a spread) is not real. */
-function underUnknown(path: string, unknown: ReadonlySet<string>): boolean {
-  if (unknown.size === 0) return false;
-  for (const u of unknown) {
-    if (u === '' || path === u || path.startsWith(`${u}.`) || path.startsWith(`${u}[`)) return true;
-  }
-  return false;
+    return place(f, loc.map ? rangeOf(loc.map, f.span) : loc.range);
+  });
 }
 
 /** The same rule on the same characters once (a string judged both as a constant and where it is used). */

@@ -1,6 +1,7 @@
 import type { ContextInput } from '../context.js';
 import type { Finding } from '../findings.js';
 import type { Gate } from '../gate.js';
+import { templatePayloadFindings } from '../checks/templates.js';
 import type { PayloadSite, StringSite } from './sites.js';
 
 /** The three rules, and which engine findings each one reports. */
@@ -103,19 +104,9 @@ function payloadKey(site: PayloadSite): string | null {
   return text === null ? null : `${[...site.unknown].join('\0')}\0${text}`;
 }
 
-/**
- * A template has no receiver yet (the sender fills it in at send time), so its absence
- * is not a finding here: a stand-in is added and its path treated as unknown — the
- * same reading the audit gives a payload literal, so both report the same findings.
- */
+/** A template is judged as the audit judges it: a stand-in receiver, nothing reported under unknown parts. */
 function judgePayload(gate: Gate, site: PayloadSite, ctx: ContextInput): Finding[] {
-  let value = site.value;
-  let unknown = site.unknown;
-  if (typeof value === 'object' && value !== null && !Array.isArray(value) && !('receiver_id' in value)) {
-    value = { receiver_id: '1', ...value };
-    unknown = new Set([...unknown, 'receiver_id']);
-  }
-  return gate.check(value, ctx).findings.filter((f) => !underUnknown(f.path, unknown));
+  return templatePayloadFindings((message) => gate.check(message, ctx), site.value, site.unknown);
 }
 
 /** A payload literal's value as a cache key: JSON, with bigints (receiver ids) kept apart from strings. */
@@ -125,15 +116,4 @@ function serialize(value: unknown): string | null {
   } catch {
     return null;
   }
-}
-
-/** True when `path` is an unknown path or lies under one: one set look-up per ancestor, not per unknown. */
-function underUnknown(path: string, unknown: ReadonlySet<string>): boolean {
-  if (unknown.size === 0) return false;
-  if (unknown.has('') || unknown.has(path)) return true;
-  for (let i = 0; i < path.length; i++) {
-    const c = path[i];
-    if ((c === '.' || c === '[') && unknown.has(path.slice(0, i))) return true;
-  }
-  return false;
 }

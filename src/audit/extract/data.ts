@@ -1,4 +1,5 @@
 import { childPath } from '../../checks/finding.js';
+import { kindForKey } from '../../checks/templates.js';
 import type { Range, StringMap, Target } from '../targets.js';
 
 /** A JSON or YAML value with its place in the file: the common ground of both readers. */
@@ -8,9 +9,6 @@ export type DataNode =
   | { kind: 'str'; range: Range; value: string; map: StringMap }
   /** Numbers, booleans, null; `opaque` for what the reader does not expand (a YAML alias). */
   | { kind: 'scalar'; range: Range; value: unknown; opaque?: true };
-
-/** Keys whose string value is meant as a link target. */
-const URL_KEYS = new Set(['url', 'href', 'link']);
 
 /**
  * Every string value becomes a target (a link field as a URL, the rest as text),
@@ -23,7 +21,7 @@ export function dataTargets(root: DataNode, looksLikePayload: (v: unknown) => bo
   while (stack.length > 0) {
     const { node, key } = stack.pop()!;
     if (node.kind === 'str') {
-      if (node.value.trim() !== '') targets.push({ as: URL_KEYS.has(key.toLowerCase()) ? 'url' : 'text', text: node.value, map: node.map });
+      if (node.value.trim() !== '') targets.push({ as: kindForKey(key), text: node.value, map: node.map });
     } else if (node.kind === 'seq') {
       for (let i = node.items.length - 1; i >= 0; i--) stack.push({ node: node.items[i]!, key });
     } else if (node.kind === 'map') {

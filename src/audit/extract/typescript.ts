@@ -1,6 +1,7 @@
 import { dirname, resolve as resolvePath } from 'node:path';
 import { ts } from 'ts-morph';
 import { childPath } from '../../checks/finding.js';
+import { kindForKey, UNKNOWN_VALUE } from '../../checks/templates.js';
 import { parentPath } from './data.js';
 import { concatMaps, literalMap, own, uniformMap, type Placed, type Range, type StringMap, type Target } from '../targets.js';
 
@@ -370,12 +371,9 @@ export interface TsExtractOptions {
   looksLikePayload(value: unknown): boolean;
 }
 
-/** Property names whose string value is meant as a link target. */
-const URL_KEYS = new Set(['url', 'href', 'link']);
 /** Callee names whose argument is a whole reply payload (the package's gate and sender). */
 const PAYLOAD_CALLEE = /gate|sender/i;
 const PAYLOAD_METHODS = new Set(['check', 'send', 'reply', 'enqueue', 'judge']);
-const PLACEHOLDER = '\u2026';
 
 export function extractTs(prog: TsProgram, mod: TsModule, opts: TsExtractOptions): { targets: Target[]; own: Placed[] } {
   const targets: Target[] = [];
@@ -467,7 +465,7 @@ export function extractTs(prog: TsProgram, mod: TsModule, opts: TsExtractOptions
       locs.set(path, { range: r });
       if (depth > 32) {
         unknown.add(path);
-        return PLACEHOLDER;
+        return UNKNOWN_VALUE;
       }
       if (ts.isObjectLiteralExpression(u)) {
         const obj: Record<string, unknown> = {};
@@ -511,11 +509,11 @@ export function extractTs(prog: TsProgram, mod: TsModule, opts: TsExtractOptions
       if (typeof v === 'number' || typeof v === 'boolean' || v === null) return v;
       if (v === UNKNOWN || v.t === 'ns' || v.t === 'partial' || depth > 32) {
         unknown.add(path);
-        return PLACEHOLDER;
+        return UNKNOWN_VALUE;
       }
       if (v.t === 'arr') {
         return v.node.elements.map((el, i) =>
-          ts.isSpreadElement(el) || ts.isOmittedExpression(el) ? (unknown.add(path), PLACEHOLDER) : plain(prog.evaluate(v.mod, el), childPath(path, i), r, depth + 1),
+          ts.isSpreadElement(el) || ts.isOmittedExpression(el) ? (unknown.add(path), UNKNOWN_VALUE) : plain(prog.evaluate(v.mod, el), childPath(path, i), r, depth + 1),
         );
       }
       const obj: Record<string, unknown> = {};
@@ -565,7 +563,7 @@ export function extractTs(prog: TsProgram, mod: TsModule, opts: TsExtractOptions
       for (const p of node.properties) {
         if (ts.isPropertyAssignment(p)) {
           const key = propName(p.name);
-          if (key !== undefined && URL_KEYS.has(key.toLowerCase()) && isStringSite(p.initializer)) {
+          if (key !== undefined && kindForKey(key) === 'url' && isStringSite(p.initializer)) {
             judgeString(compose(p.initializer, scope, range(p.initializer)), range(p.initializer), 'url');
             continue;
           }
@@ -576,7 +574,7 @@ export function extractTs(prog: TsProgram, mod: TsModule, opts: TsExtractOptions
       return;
     }
     if (ts.isJsxAttribute(node) && node.initializer && ts.isStringLiteral(node.initializer)) {
-      const as = URL_KEYS.has(node.name.getText(sf).toLowerCase()) ? 'url' : 'text';
+      const as = kindForKey(node.name.getText(sf));
       judgeString([literal(node.initializer)], range(node.initializer), as);
       return;
     }

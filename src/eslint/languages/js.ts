@@ -1,5 +1,6 @@
 import { literalSite, type PayloadSite, type Range, type StringSite } from '../sites.js';
-import { evaluatePayload, isBlank, kindForKey, memo, memoWith, namesTypeAndData, NOT_STATIC, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
+import { kindForKey } from '../../checks/templates.js';
+import { evaluatePayload, isBlank, memo, memoWith, namesTypeAndData, NOT_STATIC, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
 
 /** The ESTree shapes read here (espree and typescript-eslint agree on them). */
 interface JsNode {

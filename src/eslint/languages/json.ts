@@ -1,5 +1,6 @@
 import { literalSite, type PayloadSite, type Range, type StringSite } from '../sites.js';
-import { evaluatePayload, isBlank, kindForKey, memo, namesTypeAndData, NOT_STATIC, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
+import { kindForKey } from '../../checks/templates.js';
+import { evaluatePayload, isBlank, memo, namesTypeAndData, NOT_STATIC, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
 
 /** The @eslint/json (momoa) shapes read here. */
 interface JsonNode {

@@ -1,4 +1,6 @@
 import { childPath } from '../../checks/finding.js';
+// What cannot be known is the audit's placeholder too, so both judge the same payload.
+import { UNKNOWN_VALUE } from '../../checks/templates.js';
 import type { PayloadSite, Range, StringSite } from '../sites.js';
 
 /** What the rules need from any language's SourceCode (JS, JSON, YAML and Markdown all have it). */
@@ -20,17 +22,6 @@ export interface Sink {
 }
 
 export type Visitors = Record<string, (node: never) => void>;
-
-/**
- * A string under one of these keys (`url: '…'`, `href="…"`) is meant as a link
- * target and judged as one URL, as the audit does (src/audit/extract/data.ts keeps
- * the same set), so both front doors report the same finding for it.
- */
-const URL_KEYS = new Set(['url', 'href', 'link']);
-
-export function kindForKey(key: string | null | undefined): 'text' | 'url' {
-  return key !== null && key !== undefined && URL_KEYS.has(key.toLowerCase()) ? 'url' : 'text';
-}
 
 /** Blank strings hold nothing to judge. */
 export function isBlank(value: string): boolean {
@@ -81,8 +72,6 @@ export interface TreeReader<N extends object> {
 
 export const NOT_STATIC: unique symbol = Symbol('not static');
 
-/** What stands for a value the linter cannot know: the audit's placeholder, so both judge the same payload. */
-export const UNKNOWN_VALUE = '\u2026';
 
 /**
  * Cheap test before any evaluation: a reply payload names both `type` and `data`.

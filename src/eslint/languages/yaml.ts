@@ -1,6 +1,7 @@
 import { decodeLiteral, type LiteralKind } from '../../audit/locate.js';
 import { literalSite, once, type PayloadSite, type Range, type StringSite } from '../sites.js';
-import { evaluatePayload, isBlank, kindForKey, memo, namesTypeAndData, NOT_STATIC, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
+import { kindForKey } from '../../checks/templates.js';
+import { evaluatePayload, isBlank, memo, namesTypeAndData, NOT_STATIC, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
 
 /** The yaml-eslint-parser shapes read here. */
 interface YamlNode {
