@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateRepo } from './gen-repo.mjs';
+import { row, table } from './lib.mjs';
 
 const FILES = Number(process.env.WG_BENCH_FILES ?? 10_000);
 const ROUNDS = Number(process.env.WG_BENCH_ROUNDS ?? 2);
@@ -78,21 +79,17 @@ export default async function () {
 
     const vsEslint = audit.ms / eslint.ms;
     const scaling = audit2.ms / audit.ms;
-    const okSpeed = vsEslint <= 1;
-    const okScale = scaling <= 2;
     const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
     const mb = (kb) => `${Math.round(kb / 1024)} MB`;
-    const row = (...cells) => `| ${cells.join(' | ')} |`;
-    console.log(`${audit.files} files (${FILES} generated, seed 42), best of ${ROUNDS} fresh processes each, Node ${process.versions.node}, ${new Date().toISOString().slice(0, 10)}\n`);
-    console.log(row('what', 'figure', 'baseline', 'ratio', 'target', 'result'));
-    console.log(row('---', '---', '---', '---', '---', '---'));
-    console.log(row('ESLint + weibo-guard plugin, wall time', `${s(eslint.ms)} (${eslint.problems} problems)`, '—', '1.00', '—', '—'));
-    console.log(row('weibo-guard audit, wall time', `${s(audit.ms)} (${audit.problems} findings)`, s(eslint.ms), vsEslint.toFixed(2), '≤ 1.00', okSpeed ? 'pass' : 'FAIL'));
-    console.log(row(`audit of ${FILES * 2} files, wall time`, s(audit2.ms), s(audit.ms), scaling.toFixed(2), '≤ 2.00', okScale ? 'pass' : 'FAIL'));
-    console.log(row('ESLint peak memory (max RSS)', mb(eslint.rss), '—', '1.00', '—', '—'));
-    console.log(row('audit peak memory (max RSS)', mb(audit.rss), mb(eslint.rss), (audit.rss / eslint.rss).toFixed(2), '—', '—'));
-    console.log(row(`audit of ${FILES * 2} files, peak memory`, mb(audit2.rss), mb(audit.rss), (audit2.rss / audit.rss).toFixed(2), '—', '—'));
-    return okSpeed && okScale;
+      console.log(`${audit.files} files (${FILES} generated, seed 42), best of ${ROUNDS} fresh processes each, Node ${process.versions.node}, ${new Date().toISOString().slice(0, 10)}\n`);
+    return table([
+      row('ESLint + weibo-guard plugin, wall time', `${s(eslint.ms)} (${eslint.problems} problems)`, '—', '1.00', '—', null),
+      row('weibo-guard audit, wall time', `${s(audit.ms)} (${audit.problems} findings)`, s(eslint.ms), vsEslint.toFixed(2), '≤ 1.00', vsEslint <= 1),
+      row(`audit of ${FILES * 2} files, wall time`, s(audit2.ms), s(audit.ms), scaling.toFixed(2), '≤ 2.00', scaling <= 2),
+      row('ESLint peak memory (max RSS)', mb(eslint.rss), '—', '1.00', '—', null),
+      row('audit peak memory (max RSS)', mb(audit.rss), mb(eslint.rss), (audit.rss / eslint.rss).toFixed(2), '—', null),
+      row(`audit of ${FILES * 2} files, peak memory`, mb(audit2.rss), mb(audit.rss), (audit2.rss / audit.rss).toFixed(2), '—', null),
+    ]);
   } finally {
     rmSync(small, { recursive: true, force: true });
     rmSync(large, { recursive: true, force: true });

@@ -5,18 +5,7 @@
 // with about one string in ten breaking a rule. Deterministic for a given seed.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-
-/** mulberry32: small, fast, and the same sequence on every machine. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from './lib.mjs';
 
 const GOOD_HOSTS = ['https://www.people.com.cn', 'https://www.xinhuanet.com', 'https://www.gov.cn', 'https://www.apple.com.cn', 'https://www.mi.com', 'https://news.cctv.com'];
 const BAD_HOSTS = ['https://cheap-deals-shop.com', 'https://dwz.cn/Ab12', 'http://198.51.100.7', 'https://promo-partner.net'];
@@ -37,7 +26,7 @@ const BAD_PHRASES = ['售后请加我微信 kefu_2026 处理', '更多优惠请�
  * the relative paths written. Same (fileCount, seed) → same bytes.
  */
 export function generateRepo(dir, fileCount, seed = 1) {
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   const pick = (list) => list[Math.floor(rand() * list.length)];
   const chance = (p) => rand() < p;
   const written = [];

@@ -2,8 +2,8 @@
 // each, against linkify-it (fuzzyLink on, default schemas) on the same texts in the
 // same run; then the scan rate at 1 MB and 2 MB, which must stay flat (linear).
 import { LinkifyIt } from 'linkify-it';
-import { cpus } from 'node:os';
 import { findLinks } from '../dist/links/index.js';
+import { alternate, fastest, fmt, machine, median, msOnce, nsPerCall, table } from './lib.mjs';
 
 const pad = (s, n = 280) => {
   // Fill with ordinary reply text to about n characters, links kept where written.
@@ -27,29 +27,6 @@ export const REPLIES = [
   pad('您好，新品介绍在 https://www.example.com/products/new 页面，售后政策请看 https://help.example.com/policy 谢谢。'),
 ];
 
-/** Median ns per call over `rounds` rounds of `fn` applied to every input. */
-function nsPerCall(fn, inputs, rounds = 21) {
-  const times = [];
-  let sink = 0;
-  for (let r = 0; r < rounds; r++) {
-    const t = process.hrtime.bigint();
-    for (const x of inputs) sink += fn(x);
-    times.push(Number(process.hrtime.bigint() - t) / inputs.length);
-  }
-  if (sink < 0) console.log(sink);
-  return times.sort((a, b) => a - b)[Math.floor(rounds / 2)];
-}
-
-function msOf(fn, rounds = 5) {
-  const times = [];
-  for (let r = 0; r < rounds; r++) {
-    const t = process.hrtime.bigint();
-    fn();
-    times.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(rounds / 2)];
-}
-
 /** Realistic bulk text: replies back to back until `bytes` characters. */
 function bulk(chars) {
   let out = '';
@@ -59,7 +36,10 @@ function bulk(chars) {
 
 export default async function () {
   const rows = [];
-  const row = (what, figure, baseline, baseLabel, target, pass) => rows.push({ what, figure, baseline, baseLabel, target, pass });
+  const row = (what, figure, baseline, baseLabel, target, pass) => {
+    const ratio = Number.isNaN(baseline) || baseline === 0 ? '—' : `${(figure / baseline).toFixed(2)}×`;
+    rows.push({ what, figure: fmt(figure), baseline: `${fmt(baseline)} (${baseLabel})`, ratio, target, pass });
+  };
 
   const linkify = new LinkifyIt(); // defaults: fuzzyLink true, default schemas
   const ours = (t) => findLinks(t).length;
@@ -73,15 +53,9 @@ export default async function () {
   // adds time: the fastest round of each is the figure compared; medians are shown.
   nsPerCall(ours, inputs, 60);
   nsPerCall(theirs, inputs, 60);
-  const oursRounds = [];
-  const theirsRounds = [];
-  for (let r = 0; r < 31; r++) {
-    oursRounds.push(nsPerCall(ours, inputs, 1));
-    theirsRounds.push(nsPerCall(theirs, inputs, 1));
-  }
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const nsOurs = Math.min(...oursRounds);
-  const nsTheirs = Math.min(...theirsRounds);
+  const { ours: oursRounds, theirs: theirsRounds } = await alternate({ ours: () => nsPerCall(ours, inputs, 1), theirs: () => nsPerCall(theirs, inputs, 1) }, 31);
+  const nsOurs = fastest(oursRounds);
+  const nsTheirs = fastest(theirsRounds);
   const medians = `medians ${(median(oursRounds) / 1000).toFixed(2)} vs ${(median(theirsRounds) / 1000).toFixed(2)}`;
   row(`findLinks, ~280-char reply with 2 links (µs/reply, fastest of 31 alternating rounds; ${medians})`, nsOurs / 1000, nsTheirs / 1000, 'linkify-it 6, fuzzyLink', '≤ 0.33× (3× faster)', nsOurs * 3 <= nsTheirs);
 
@@ -107,27 +81,15 @@ export default async function () {
     findLinks(one);
     findLinks(two);
     // Alternating, fastest of 7 each: load on the machine only ever adds time.
-    const r1 = [];
-    const r2 = [];
-    for (let r = 0; r < 7; r++) {
-      r1.push(msOf(() => findLinks(one), 1));
-      r2.push(msOf(() => findLinks(two), 1));
-    }
-    const ms1 = Math.min(...r1);
-    const ms2 = Math.min(...r2);
+    const { r1, r2 } = await alternate({ r1: () => msOnce(() => findLinks(one)), r2: () => msOnce(() => findLinks(two)) }, 7);
+    const ms1 = fastest(r1);
+    const ms2 = fastest(r2);
     const rate1 = 1 / (ms1 / 1000);
     const rate2 = 2 / (ms2 / 1000);
     row(`scan rate, 1 Mi chars of ${label} (Mi chars/s; ${ms1.toFixed(0)} ms)`, rate1, NaN, '—', '1 Mi chars < 1000 ms', ms1 < 1000);
     row(`scan rate, 2 Mi chars of ${label} (Mi chars/s; ${ms2.toFixed(0)} ms)`, rate2, rate1, '1 Mi rate', '≥ 0.6× (linear = 1×)', rate2 >= 0.6 * rate1);
   }
 
-  const fmt = (n) => (Number.isNaN(n) ? '—' : n >= 100 ? n.toFixed(0) : n.toFixed(2));
-  console.log(`Node ${process.version}, ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}\n`);
-  console.log('| what | figure | baseline | ratio | target | result |');
-  console.log('|---|---|---|---|---|---|');
-  for (const r of rows) {
-    const ratio = Number.isNaN(r.baseline) || r.baseline === 0 ? '—' : `${(r.figure / r.baseline).toFixed(2)}×`;
-    console.log(`| ${r.what} | ${fmt(r.figure)} | ${fmt(r.baseline)} (${r.baseLabel}) | ${ratio} | ${r.target} | ${r.pass ? 'pass' : 'FAIL'} |`);
-  }
-  return rows.every((r) => r.pass);
+  console.log(`${machine()}\n`);
+  return table(rows);
 }

@@ -5,33 +5,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HostMatcher, classifyLink, loadPolicy } from '../dist/policy/index.js';
+import { fmt, machine, msOf, nsPerCall, table } from './lib.mjs';
 
 const entry = (domain, i) => ({ domain, kind: i % 2 ? 'deny' : 'allow', category: 'companies', file: 'bench', line: i + 1, suffix: false });
 const generated = (n) => Array.from({ length: n }, (_, i) => entry(`site${i}.zone${i % 1000}.example`, i));
-
-/** Median ns per call over `rounds` rounds of `fn` applied to every input. */
-function nsPerCall(fn, inputs, rounds = 15) {
-  const times = [];
-  let sink = 0;
-  for (let r = 0; r < rounds; r++) {
-    const t = process.hrtime.bigint();
-    for (const x of inputs) if (fn(x)) sink++;
-    times.push(Number(process.hrtime.bigint() - t) / inputs.length);
-  }
-  if (sink < 0) console.log(sink);
-  return times.sort((a, b) => a - b)[Math.floor(rounds / 2)];
-}
-
-/** Median ms of `fn()` over `rounds` runs. */
-function msOf(fn, rounds = 5) {
-  const times = [];
-  for (let r = 0; r < rounds; r++) {
-    const t = process.hrtime.bigint();
-    fn();
-    times.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(rounds / 2)];
-}
 
 function link(href) {
   const u = new URL(href);
@@ -48,7 +25,10 @@ function configWith(n) {
 
 export default async function () {
   const rows = [];
-  const row = (what, figure, baseline, target, pass) => rows.push({ what, figure, baseline, ratio: figure.value / baseline.value, target, pass });
+  const row = (what, figure, baseline, target, pass) => {
+    const ratio = figure.value / baseline.value;
+    rows.push({ what, figure: fmt(figure.value), baseline: baseline.label === '—' ? '—' : `${fmt(baseline.value)} (${baseline.label})`, ratio: Number.isNaN(ratio) ? '—' : `${ratio.toFixed(2)}×`, target, pass });
+  };
 
   // 1. Lookup cost: 10 entries vs 100,000, same hosts (hits, subdomain hits, misses).
   const hosts = [];
@@ -89,12 +69,8 @@ export default async function () {
   row('loadPolicy, 100,000 config entries (ms)', { value: ms100k }, { value: msParse, label: 'JSON.parse of the file' }, 'informational', true);
   const empty = mkdtempSync(join(tmpdir(), 'wg-bench-'));
   const msShipped = msOf(() => loadPolicy({ cwd: empty }), 5);
-  rows.push({ what: 'loadPolicy, shipped data only (ms)', figure: { value: msShipped }, baseline: { value: NaN, label: '—' }, ratio: NaN, target: 'informational', pass: true });
+  row('loadPolicy, shipped data only (ms)', { value: msShipped }, { value: NaN, label: '—' }, 'informational', true);
 
-  const fmt = (n) => (Number.isNaN(n) ? '—' : n >= 100 ? n.toFixed(0) : n.toFixed(2));
-  console.log(`Node ${process.version}, ${(await import('node:os')).cpus().length} cores, ${new Date().toISOString().slice(0, 10)}\n`);
-  console.log('| what | figure | baseline | ratio | target | result |');
-  console.log('|---|---|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.what} | ${fmt(r.figure.value)} | ${fmt(r.baseline.value)} (${r.baseline.label}) | ${Number.isNaN(r.ratio) ? '—' : `${r.ratio.toFixed(2)}×`} | ${r.target} | ${r.pass ? 'pass' : 'FAIL'} |`);
-  return rows.every((r) => r.pass);
+  console.log(`${machine()}\n`);
+  return table(rows);
 }

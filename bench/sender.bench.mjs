@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSender } from '../dist/sender/index.js';
 import { createGate } from '../dist/gate.js';
+import { alternate, machine, median, table } from './lib.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const TOKEN = 'bench-token-0123456789';
@@ -25,18 +26,20 @@ function startMock() {
 
 const message = (i, tag) => ({ type: 'text', data: { text: `${tag} 回复 #${i}` }, receiver_id: String(6_000_000_000_000_000_000n + BigInt(i % RECEIVERS)) });
 
+/** One reply posted as the sender posts it: what both bare loops repeat. */
+async function post(url, m) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+    body: new URLSearchParams({ access_token: TOKEN, type: m.type, data: JSON.stringify(m.data), receiver_id: m.receiver_id, save_sender_box: '1' }).toString(),
+  });
+  if (res.status !== 200) throw new Error(`bare loop: HTTP ${res.status}`);
+  await res.text();
+}
+
 async function bare(url) {
   const t = performance.now();
-  for (let i = 0; i < N; i++) {
-    const m = message(i, 'bare');
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-      body: new URLSearchParams({ access_token: TOKEN, type: m.type, data: JSON.stringify(m.data), receiver_id: m.receiver_id, save_sender_box: '1' }).toString(),
-    });
-    if (res.status !== 200) throw new Error(`bare loop: HTTP ${res.status}`);
-    await res.text();
-  }
+  for (let i = 0; i < N; i++) await post(url, message(i, 'bare'));
   return (N / (performance.now() - t)) * 1000;
 }
 
@@ -45,16 +48,7 @@ async function bareConcurrent(url, width) {
   const t = performance.now();
   let next = 0;
   const lane = async () => {
-    while (next < N) {
-      const m = message(next++, 'barec');
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-        body: new URLSearchParams({ access_token: TOKEN, type: m.type, data: JSON.stringify(m.data), receiver_id: m.receiver_id, save_sender_box: '1' }).toString(),
-      });
-      if (res.status !== 200) throw new Error(`bare loop: HTTP ${res.status}`);
-      await res.text();
-    }
+    while (next < N) await post(url, message(next++, 'barec'));
   };
   await Promise.all(Array.from({ length: width }, lane));
   return (N / (performance.now() - t)) * 1000;
@@ -95,26 +89,23 @@ export default async function () {
       { what: 'enqueue → outbox → worker → mock, synchronous=NORMAL, concurrency 32', run: () => durable(mock.url, gate, 'NORMAL', 32), target: null },
       { what: 'bare fetch, 32 in flight (no gate, no outbox)', run: () => bareConcurrent(mock.url, 32), target: null },
     ];
-    const bases = [];
-    const samples = configs.map(() => []);
-    for (let round = 0; round < 3; round++) {
-      bases.push(await bare(mock.url));
-      for (const [i, c] of configs.entries()) samples[i].push(await c.run());
-    }
-    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const samples = await alternate({ base: () => bare(mock.url), ...Object.fromEntries(configs.map((c, i) => [`c${i}`, c.run])) }, 3);
+    const bases = samples.base;
     const base = median(bases);
-    const rows = configs.map((c, i) => ({ ...c, rate: median(samples[i]), all: samples[i] }));
-    console.log(`${N} text messages to ${RECEIVERS} receivers; Node ${process.versions.node}, ${(await import('node:os')).cpus().length} cores.\n`);
-    console.log('| what | msg/s, median (rounds) | baseline: sequential bare fetch loop, msg/s | ratio | target | result |');
-    console.log('|---|---|---|---|---|---|');
-    let ok = true;
-    for (const r of rows) {
-      const ratio = r.rate / base;
-      const pass = r.target === null ? 'info' : ratio >= r.target ? 'pass' : 'FAIL';
-      if (pass === 'FAIL') ok = false;
-      console.log(`| ${r.what} | ${r.rate.toFixed(0)} (${r.all.map((x) => x.toFixed(0)).join(', ')}) | ${base.toFixed(0)} (${bases.map((x) => x.toFixed(0)).join(', ')}) | ${ratio.toFixed(2)} | ${r.target === null ? '—' : `≥ ${r.target}`} | ${pass} |`);
-    }
-    return ok;
+    console.log(`${N} text messages to ${RECEIVERS} receivers; ${machine()}.\n`);
+    const rows = configs.map((c, i) => {
+      const rate = median(samples[`c${i}`]);
+      const ratio = rate / base;
+      return {
+        what: c.what,
+        figure: `${rate.toFixed(0)} (${samples[`c${i}`].map((x) => x.toFixed(0)).join(', ')})`,
+        baseline: `${base.toFixed(0)} (${bases.map((x) => x.toFixed(0)).join(', ')})`,
+        ratio: ratio.toFixed(2),
+        target: c.target === null ? '—' : `≥ ${c.target}`,
+        pass: c.target === null ? null : ratio >= c.target,
+      };
+    });
+    return table(rows, ['what', 'msg/s, median (rounds)', 'baseline: sequential bare fetch loop, msg/s', 'ratio', 'target', 'result']);
   } finally {
     mock.stop();
   }

@@ -282,8 +282,12 @@ function lowerBound(a: number[], x: number): number {
   return lo;
 }
 
-/** Small seeded PRNG (public domain, Tommy Ettinger): repeatable fault draws. */
-function mulberry32(seed: number): () => number {
+/**
+ * Small seeded PRNG (mulberry32, public domain, Tommy Ettinger): repeatable fault
+ * draws here, and the benchmarks' generated data (bench/lib.mjs), so one seed names
+ * one sequence everywhere.
+ */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
