@@ -24,14 +24,42 @@ export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv =
   return stream.isTTY === true && env.TERM !== 'dumb';
 }
 
-const columns = (s: string) => {
+/** Terminal columns `s` takes: CJK and other wide characters are drawn two columns wide. */
+export function columns(s: string): number {
   let n = 0;
   for (const ch of s) n += isWide(ch.codePointAt(0)!) ? 2 : 1;
   return n;
-};
+}
 
 /** Control characters and newlines would break the underline's alignment: show them as symbols. */
 const visible = (s: string) => s.replace(/[\n\r\t\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '⏎' : c === '\t' ? '⇥' : '·'));
+
+/** A span of text marked for a terminal: the text before, in and after it, and the caret line under it. */
+export interface MarkedSpan {
+  before: string;
+  marked: string;
+  after: string;
+  /** Spaces up to the span, then one caret per column of it (at least one). */
+  carets: string;
+}
+
+/**
+ * `source` around `span`, made safe for a terminal and cut to about `context`
+ * characters either side (the whole text by default), with a long span cut in the
+ * middle so the line stays readable. The one place the underline is computed: the
+ * check/explain output and the audit's stylish report both draw with it.
+ */
+export function markSpan(source: string, span: Span, context = Infinity): MarkedSpan {
+  const start = Math.max(0, Math.min(span.start, source.length));
+  const end = Math.max(start, Math.min(span.end, source.length));
+  const from = Math.max(0, start - context);
+  const to = Math.min(source.length, end + context);
+  const inner = end - start > context * 2 ? `${source.slice(start, start + context)}…${source.slice(end - context, end)}` : source.slice(start, end);
+  const before = (from > 0 ? '…' : '') + visible(source.slice(from, start));
+  const marked = visible(inner);
+  const after = visible(source.slice(end, to)) + (to < source.length ? '…' : '');
+  return { before, marked, after, carets: ' '.repeat(columns(before)) + '^'.repeat(Math.max(1, columns(marked))) };
+}
 
 /**
  * One line of `source` around `span` and a caret line under the span, both cut to
@@ -39,16 +67,8 @@ const visible = (s: string) => s.replace(/[\n\r\t\u0000-\u001f\u007f]/g, (c) => 
  * applied to the caret line (the caller colours it).
  */
 export function excerpt(source: string, span: Span, context = 30): { line: string; carets: string } {
-  const start = Math.max(0, Math.min(span.start, source.length));
-  const end = Math.max(start, Math.min(span.end, source.length));
-  const from = Math.max(0, start - context);
-  const to = Math.min(source.length, end + context);
-  // Long spans are cut in the middle so the line stays readable.
-  const inner = end - start > context * 2 ? `${source.slice(start, start + context)}…${source.slice(end - context, end)}` : source.slice(start, end);
-  const before = (from > 0 ? '…' : '') + visible(source.slice(from, start));
-  const marked = visible(inner);
-  const after = visible(source.slice(end, to)) + (to < source.length ? '…' : '');
-  return { line: before + marked + after, carets: ' '.repeat(columns(before)) + '^'.repeat(Math.max(1, columns(marked))) };
+  const m = markSpan(source, span, context);
+  return { line: m.before + m.marked + m.after, carets: m.carets };
 }
 
 export function formatFinding(f: Finding, source: string | undefined, options: FormatOptions = {}): string {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AuditResult, ContextLine, ReportFinding } from '../model.js';
 import { ruleDoc } from '../rules.js';
+import { groupBy } from './group.js';
 
 export interface HtmlOptions {
   /** Shown in the title: what was audited. */
@@ -21,11 +22,11 @@ export function formatHtml(result: AuditResult, opts: HtmlOptions = {}): string 
   const errors = result.findings.filter((f) => f.severity === 'error').length;
   const warnings = result.findings.length - errors;
   const rules = [...new Set(result.findings.map((f) => f.rule))].sort();
-  const files = group(result.findings, (f) => f.file);
+  const files = groupBy(result.findings, (f) => f.file);
 
   const body = [...files]
     .map(([file, list]) => {
-      const byRule = [...group(list, (f) => f.rule)];
+      const byRule = [...groupBy(list, (f) => f.rule)];
       return `<section class="file" data-file="${esc(file)}">
 <h2><span class="path">${esc(file)}</span> <span class="count">${list.length}</span></h2>
 ${byRule
@@ -98,17 +99,6 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 /** Escapes text for element content and quoted attributes alike. */
 export function esc(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
-}
-
-function group<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const it of items) {
-    const k = key(it);
-    const list = m.get(k);
-    if (list) list.push(it);
-    else m.set(k, [it]);
-  }
-  return m;
 }
 
 const CSS = `

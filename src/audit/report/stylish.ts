@@ -1,6 +1,7 @@
 import { createColors } from 'picocolors';
-import { isWide } from '../../payload/units.js';
+import { markSpan } from '../../cli/format.js';
 import type { AuditResult, ReportFinding } from '../model.js';
+import { groupBy } from './group.js';
 
 export interface StylishOptions {
   color: boolean;
@@ -47,38 +48,11 @@ function frame(f: ReportFinding, c: ReturnType<typeof createColors>): string[] {
   const out: string[] = [];
   // The first line is enough to find the spot; say how much more there is.
   for (const l of marked.slice(0, 1)) {
-    const [s, e] = l.mark!;
-    const text = printable(l.text);
-    out.push(`    ${c.dim(`${String(l.line).padStart(gutter)} |`)} ${text.slice(0, s)}${c.red(text.slice(s, e))}${text.slice(e)}`);
-    out.push(`    ${' '.repeat(gutter)} ${c.dim('|')} ${' '.repeat(width(text.slice(0, s)))}${c.red('^'.repeat(Math.max(1, width(text.slice(s, e)))))}`);
+    const [start, end] = l.mark!;
+    const m = markSpan(l.text, { start, end });
+    out.push(`    ${c.dim(`${String(l.line).padStart(gutter)} |`)} ${m.before}${c.red(m.marked)}${m.after}`);
+    out.push(`    ${' '.repeat(gutter)} ${c.dim('|')} ${c.red(m.carets)}`);
   }
   if (f.endLine > f.line) out.push(`    ${' '.repeat(gutter)} ${c.dim(`| … to line ${f.endLine}`)}`);
   return out;
-}
-
-/** Tabs and control characters would shift the underline; show them as one visible cell each. */
-function printable(s: string): string {
-  let out = '';
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    out += cp < 32 || cp === 127 ? ' ' : ch;
-  }
-  return out;
-}
-
-function width(s: string): number {
-  let w = 0;
-  for (const ch of s) w += isWide(ch.codePointAt(0)!) ? 2 : 1;
-  return w;
-}
-
-function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const it of items) {
-    const k = key(it);
-    const list = m.get(k);
-    if (list) list.push(it);
-    else m.set(k, [it]);
-  }
-  return m;
 }
