@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
-import { commandModules } from './commands.js';
+import { modulesFor } from './commands.js';
 import { UsageError, exitCodes } from './errors.js';
 
 const require = createRequire(import.meta.url);
@@ -13,7 +13,7 @@ async function main(argv: string[]): Promise<number> {
     .version(version)
     .exitOverride()
     .showHelpAfterError();
-  for (const load of commandModules) (await load()).register(program);
+  for (const load of modulesFor(argv)) (await load()).register(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
