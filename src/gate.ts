@@ -109,15 +109,48 @@ function contextResolver(policy: Policy): (input: ContextInput | undefined) => C
   if (channel !== undefined) defaults.channel = channel;
   if (paidLinks !== undefined) defaults.paidLinks = paidLinks;
   const base = Object.freeze(ContextSchema.parse(defaults));
+  // Template linters (ESLint, the audit) pass the same few fields with every one of
+  // thousands of strings; validating them with zod each time was a third of the cost
+  // of judging a typical template string. A context of plain account/channel/paidLinks
+  // values is validated once and remembered; only valid ones are kept, so the memo
+  // holds at most a few dozen entries. Anything else (a window) is validated each time.
+  const plain = new Map<string, Context>();
   return (input) => {
     if (input === undefined) return base;
-    const merged: Record<string, unknown> = { ...defaults };
-    for (const [k, v] of Object.entries(input)) if (v !== undefined) merged[k] = v;
-    const r = ContextSchema.safeParse(merged);
-    if (r.success) return r.data;
-    const issue = r.error.issues[0]!;
-    throw new ContextError(`context.${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    const key = plainKey(input);
+    if (key === '') return base;
+    if (key !== null) {
+      let known = plain.get(key);
+      if (!known) plain.set(key, (known = Object.freeze(parseContext(defaults, input))));
+      return known;
+    }
+    return parseContext(defaults, input);
   };
+}
+
+/**
+ * A key for a context of plain account/channel/paidLinks values (`''` when nothing is
+ * set), or null when it has anything else. The type is part of the key, so a string
+ * `'true'` never hits the entry of a boolean `true`.
+ */
+function plainKey(input: ContextInput): string | null {
+  let key = '';
+  for (const k of Object.keys(input)) {
+    const v = (input as Record<string, unknown>)[k];
+    if (v === undefined) continue;
+    if ((k !== 'account' && k !== 'channel' && k !== 'paidLinks') || (typeof v !== 'string' && typeof v !== 'boolean')) return null;
+    key += `${k}=${typeof v}:${String(v)}\0`;
+  }
+  return key;
+}
+
+function parseContext(defaults: ContextInput, input: ContextInput): Context {
+  const merged: Record<string, unknown> = { ...defaults };
+  for (const [k, v] of Object.entries(input)) if (v !== undefined) merged[k] = v;
+  const r = ContextSchema.safeParse(merged);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  throw new ContextError(`context.${issue.path.join('.') || '(root)'}: ${issue.message}`);
 }
 
 /** True when a value is shaped like a reply payload ({type: 'text'|'articles'|'position', data: …}) — the audit and ESLint use it to judge object literals as payloads. */
