@@ -81,4 +81,23 @@ describe('policy and findings are shared', () => {
     await eslint.lintFiles(['**/*.js']);
     expect(counts.gates).toBe(2);
   });
+
+  it('rules with different options on one file each judge and report their own share', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'wg-eslint-groups-'));
+    writeFileSync(join(cwd, 'a.js'), "export const a = '微信支付暂不支持，详见 https://evil.cn';\n");
+    const lint = async (competitor: unknown) => {
+      const eslint = new ESLint({
+        cwd,
+        overrideConfigFile: true,
+        overrideConfig: [{ files: ['**/*.js'], plugins: { 'weibo-guard': plugin }, rules: { 'weibo-guard/links': 'error', 'weibo-guard/competitor': competitor as 'error' } }],
+      });
+      const [r] = await eslint.lintFiles(['a.js']);
+      return r!.messages.map((m) => `${m.ruleId}:${m.messageId}`).sort();
+    };
+    // Same options: one traversal for both rules, each reports its own finding.
+    expect(await lint('error')).toEqual(['weibo-guard/competitor:advisory', 'weibo-guard/links:blocked']);
+    // Different options: each rule listens for itself and keeps its own options.
+    expect(await lint(['error', { advisories: false }])).toEqual(['weibo-guard/links:blocked']);
+    expect(await lint(['warn', { advisories: true }])).toEqual(['weibo-guard/competitor:advisory', 'weibo-guard/links:blocked']);
+  });
 });
