@@ -88,9 +88,7 @@ function isTrailingPunct(c: number): boolean {
  * closing bracket ends it (`详情见weibo.com/u/1谢谢`, `(see http://x.com/a)`).
  */
 export function scanPath(text: string, i: number): number {
-  let paren = 0;
-  let square = 0;
-  let brace = 0;
+  depth.fill(0);
   let j = i;
   while (j < text.length) {
     const c = text.charCodeAt(j);
@@ -100,22 +98,28 @@ export function scanPath(text: string, i: number): number {
       j += widthAt(text, j);
       continue;
     }
-    if (c === 0x28) paren++;
-    else if (c === 0x29) {
-      if (paren === 0) break;
-      paren--;
-    } else if (c === 0x5b) square++;
-    else if (c === 0x5d) {
-      if (square === 0) break;
-      square--;
-    } else if (c === 0x7b) brace++;
-    else if (c === 0x7d) {
-      if (brace === 0) break;
-      brace--;
-    }
+    if (!countBracket(c)) break;
     j++;
   }
   return j;
+}
+
+/** Open-bracket depths `(`, `[`, `{` of the URL part being scanned; one scratch array, reset by each scan (scans never nest). */
+const depth = new Int32Array(3);
+
+/**
+ * Counts `c` if it is a bracket. False for a closer without its opener: it closes
+ * text around the link (`(see http://x.com/a)`), so the URL part ends there.
+ */
+function countBracket(c: number): boolean {
+  // `(` `)` are 0x28-0x29, `[` `]` 0x5b/0x5d, `{` `}` 0x7b/0x7d: the high bits pick the pair.
+  if (c === 0x28 || c === 0x5b || c === 0x7b) depth[(c >> 5) - 1]!++;
+  else if (c === 0x29 || c === 0x5d || c === 0x7d) {
+    const b = (c >> 5) - 1;
+    if (depth[b] === 0) return false;
+    depth[b]!--;
+  }
+  return true;
 }
 
 /**
@@ -164,8 +168,7 @@ function readScheme(text: string, i: number): { colon: number; floor: number } {
 function scanAuthority(text: string, a: number): { end: number; at: number } | null {
   let j = a;
   let at = -1;
-  let paren = 0;
-  let square = 0;
+  depth.fill(0);
   const limit = Math.min(text.length, a + MAX_AUTHORITY + 1);
   while (j < limit) {
     const c = text.charCodeAt(j);
@@ -181,15 +184,8 @@ function scanAuthority(text: string, a: number): { end: number; at: number } | n
       j += widthAt(text, j);
       continue;
     }
-    if (c === 0x28) paren++;
-    else if (c === 0x29) {
-      if (paren === 0) break;
-      paren--;
-    } else if (c === 0x5b) square++;
-    else if (c === 0x5d) {
-      if (square === 0) break;
-      square--;
-    } else if (c === 0x40) at = j;
+    if (c === 0x40) at = j;
+    else if (!countBracket(c)) break;
     j++;
   }
   if (j - a > MAX_AUTHORITY) return null;
