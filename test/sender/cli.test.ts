@@ -1,64 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startMockServer, type MockServer } from '../../src/sender/index.js';
-import { assertBuilt, tempDir, TOKEN } from './helpers.js';
+import { cliSuite, runCli, TOKEN, type CliRun } from './helpers.js';
 
-const repo = fileURLToPath(new URL('../..', import.meta.url));
-const cli = join(repo, 'dist/cli/main.js');
 const BIG = '9223372036854775807';
 
-let mock: MockServer;
-let tmp: ReturnType<typeof tempDir>;
+const suite = cliSuite();
 /** Every byte any command printed, checked for the token at the end. */
 const transcript: string[] = [];
 
-beforeAll(async () => {
-  assertBuilt(repo);
-  mock = await startMockServer({ token: TOKEN });
-  tmp = tempDir();
-});
-afterAll(async () => {
-  await mock?.close();
-  tmp?.cleanup();
-});
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
+function run(args: string[], o: { stdin?: string; env?: Record<string, string>; until?: (out: string) => boolean } = {}): Promise<CliRun & { kill: () => void }> {
+  return runCli(args, { ...o, cwd: suite.dir, stdin: o.stdin ?? '', guardMs: 20_000, onExit: (r) => transcript.push(r.stdout, r.stderr) });
 }
 
-function run(args: string[], o: { stdin?: string; env?: Record<string, string>; until?: (out: string) => boolean } = {}): Promise<Run & { kill: () => void }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: tmp.dir, env: { ...process.env, WEIBO_GUARD_TOKEN: TOKEN, ...o.env } });
-    let stdout = '';
-    let stderr = '';
-    const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    const kill = () => child.kill('SIGTERM');
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      if (o.until?.(stdout)) resolve({ code: null, stdout, stderr, kill });
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdin.end(o.stdin ?? '');
-    child.on('exit', (code) => {
-      clearTimeout(guard);
-      transcript.push(stdout, stderr);
-      resolve({ code, stdout, stderr, kill });
-    });
-  });
-}
-
-const write = (name: string, text: string) => writeFileSync(join(tmp.dir, name), text);
+const write = (name: string, text: string) => writeFileSync(join(suite.dir, name), text);
 
 describe('weibo-guard inbound / send / outbox', { timeout: 90_000 }, () => {
   it('records inbound events, de-duplicates re-pushes, names bad lines', async () => {
     const at = new Date().toISOString();
-    mock.inbound({ from: BIG, kind: 'message', at });
-    mock.inbound({ from: '1001', kind: 'mention', at });
+    suite.mock.inbound({ from: BIG, kind: 'message', at });
+    suite.mock.inbound({ from: '1001', kind: 'mention', at });
     write(
       'events.jsonl',
       [
@@ -84,15 +45,15 @@ describe('weibo-guard inbound / send / outbox', { timeout: 90_000 }, () => {
         `${JSON.stringify({ type: 'text', data: { text: 'no window' }, receiver_id: '2002' })}\n` +
         `{"type":"text",\n`,
     );
-    const requests = mock.stats.requests;
-    const r = await run(['send', 'batch.jsonl', '--dry-run', '--endpoint', mock.url]);
+    const requests = suite.mock.stats.requests;
+    const r = await run(['send', 'batch.jsonl', '--dry-run', '--endpoint', suite.mock.url]);
     expect(r.stdout).toContain(`would send\tbatch.jsonl:1\treceiver_id=${BIG}\ttype=text\tdata={"text":"您好，已收到"}`);
     expect(r.stdout).toContain(`would send\tbatch.jsonl:2\treceiver_id=${BIG}`);
     expect(r.stdout).toContain('blocked\tbatch.jsonl:3\twindow/expired at receiver_id');
     expect(r.stdout).toContain('blocked\tbatch.jsonl:4\tinput/invalid-json');
     expect(r.stdout).toContain('would send 2, blocked 2\n');
     expect(r.code).toBe(1);
-    expect(mock.stats.requests).toBe(requests);
+    expect(suite.mock.stats.requests).toBe(requests);
     const zh = await run(['send', 'batch.jsonl', '--dry-run', '--lang', 'zh']);
     expect(zh.stdout).toContain('blocked\tbatch.jsonl:3\twindow/expired at receiver_id: 没有打开的会话窗口');
     const list = await run(['outbox', 'list', '--state', 'all', '--json']);
@@ -100,21 +61,21 @@ describe('weibo-guard inbound / send / outbox', { timeout: 90_000 }, () => {
   });
 
   it('send enqueues and drains, prints the summary; a re-run stores nothing twice', async () => {
-    const before = mock.deliveries.length;
-    const r = await run(['send', 'batch.jsonl', '--endpoint', mock.url]);
+    const before = suite.mock.deliveries.length;
+    const r = await run(['send', 'batch.jsonl', '--endpoint', suite.mock.url]);
     expect(r.stdout).toMatch(/sent 2, failed 0, blocked 2, queued 0\n$/);
     expect(r.code).toBe(1);
-    expect(mock.deliveries.slice(before).map((d) => d.receiverId)).toEqual([BIG, BIG]);
+    expect(suite.mock.deliveries.slice(before).map((d) => d.receiverId)).toEqual([BIG, BIG]);
     // Line 1 has a key: sending the file again stores it no more; line 2 has none.
-    const again = await run(['send', 'batch.jsonl', '--endpoint', mock.url, '--json']);
+    const again = await run(['send', 'batch.jsonl', '--endpoint', suite.mock.url, '--json']);
     const summary = JSON.parse(again.stdout) as { sent: number; blocked: number };
     expect(summary).toMatchObject({ sent: 1, blocked: 2 });
   });
 
   it('reads stdin with -, and reports a Weibo refusal as failed with the reason', async () => {
-    const r = await run(['send', '-', '--endpoint', mock.url], { stdin: JSON.stringify({ type: 'text', data: { text: 'thanks' }, receiver_id: '1001' }) });
+    const r = await run(['send', '-', '--endpoint', suite.mock.url], { stdin: JSON.stringify({ type: 'text', data: { text: 'thanks' }, receiver_id: '1001' }) });
     expect(r.stdout).toBe('sent 1, failed 0, blocked 0, queued 0\n');
-    const twice = await run(['send', '-', '--endpoint', mock.url], { stdin: JSON.stringify({ type: 'text', data: { text: 'again' }, receiver_id: '1001' }) });
+    const twice = await run(['send', '-', '--endpoint', suite.mock.url], { stdin: JSON.stringify({ type: 'text', data: { text: 'again' }, receiver_id: '1001' }) });
     expect(twice.stdout).toContain('blocked\tstdin:1\twindow/mention-once');
   });
 
@@ -123,7 +84,7 @@ describe('weibo-guard inbound / send / outbox', { timeout: 90_000 }, () => {
     write('ev2.jsonl', JSON.stringify({ from: '3003', kind: 'follow', at: Date.now() }));
     await run(['inbound', 'ev2.jsonl']);
     write('m2.jsonl', ['a', 'b'].map((t) => JSON.stringify({ type: 'text', data: { text: t }, receiver_id: '3003' })).join('\n'));
-    const sent = await run(['send', 'm2.jsonl', '--endpoint', mock.url]);
+    const sent = await run(['send', 'm2.jsonl', '--endpoint', suite.mock.url]);
     expect(sent.stdout).toMatch(/failed\t\S+\tWeibo error 20302/);
     const list = await run(['outbox', 'list', '--state', 'failed', '--json']);
     const failed = list.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; receiverId: string; state: string });
@@ -133,10 +94,10 @@ describe('weibo-guard inbound / send / outbox', { timeout: 90_000 }, () => {
     ]);
     const drop = await run(['outbox', 'drop', failed[0]!.id, '--reason', 'not needed']);
     expect(drop.stdout).toBe(`dropped\t${failed[0]!.id}\n`);
-    mock.inbound({ from: '3003', kind: 'follow', at: Date.now() });
+    suite.mock.inbound({ from: '3003', kind: 'follow', at: Date.now() });
     const retry = await run(['outbox', 'retry', '--failed']);
     expect(retry.stdout).toBe(`queued\t${failed[1]!.id}\n`);
-    const drain = await run(['send', '-', '--endpoint', mock.url]);
+    const drain = await run(['send', '-', '--endpoint', suite.mock.url]);
     expect(drain.stdout).toBe('sent 1, failed 0, blocked 0, queued 0\n');
     const human = await run(['outbox', 'list', '--state', 'dropped']);
     expect(human.stdout).toContain(`${failed[0]!.id}\tdropped\tdefault\treceiver 3003`);
@@ -148,18 +109,18 @@ describe('weibo-guard inbound / send / outbox', { timeout: 90_000 }, () => {
 
   it('an expired token stops the account loudly and keeps the messages queued', async () => {
     write('ev3.jsonl', JSON.stringify({ from: '4004', kind: 'message', at: Date.now() }));
-    mock.inbound({ from: '4004', kind: 'message', at: Date.now() });
+    suite.mock.inbound({ from: '4004', kind: 'message', at: Date.now() });
     await run(['inbound', 'ev3.jsonl']);
-    mock.setFaults({ expiredToken: true });
+    suite.mock.setFaults({ expiredToken: true });
     try {
-      const r = await run(['send', '-', '--endpoint', mock.url], { stdin: JSON.stringify({ type: 'text', data: { text: 'x' }, receiver_id: '4004' }) });
+      const r = await run(['send', '-', '--endpoint', suite.mock.url], { stdin: JSON.stringify({ type: 'text', data: { text: 'x' }, receiver_id: '4004' }) });
       expect(r.stderr).toMatch(/ACCOUNT default STOPPED — Weibo error 21327 \(expired_token\).*1 message\(s\) stay queued/);
       expect(r.stdout).toMatch(/sent 0, failed 0, blocked 0, queued 1\n$/);
       expect(r.code).toBe(1);
     } finally {
-      mock.setFaults({});
+      suite.mock.setFaults({});
     }
-    const resumed = await run(['send', '-', '--endpoint', mock.url]);
+    const resumed = await run(['send', '-', '--endpoint', suite.mock.url]);
     expect(resumed.stdout).toBe('sent 1, failed 0, blocked 0, queued 0\n');
   });
 
@@ -185,7 +146,7 @@ describe('weibo-guard inbound / send / outbox', { timeout: 90_000 }, () => {
   it('keeps the token out of the outbox file and every output', () => {
     expect(transcript.length).toBeGreaterThan(20);
     for (const out of transcript) expect(out).not.toContain(TOKEN);
-    const files = readdirSync(join(tmp.dir, '.weibo-guard')).map((f) => readFileSync(join(tmp.dir, '.weibo-guard', f)).toString('latin1'));
+    const files = readdirSync(join(suite.dir, '.weibo-guard')).map((f) => readFileSync(join(suite.dir, '.weibo-guard', f)).toString('latin1'));
     expect(files.length).toBeGreaterThan(0);
     for (const f of files) expect(f).not.toContain(TOKEN);
   });
@@ -193,7 +154,7 @@ describe('weibo-guard inbound / send / outbox', { timeout: 90_000 }, () => {
 
 describe('weibo-guard mock-server', { timeout: 60_000 }, () => {
   it('serves the reply API on loopback, logs deliveries as JSONL, injects faults by flag', async () => {
-    const log = join(tmp.dir, 'deliveries.jsonl');
+    const log = join(suite.dir, 'deliveries.jsonl');
     const server = await run(['mock-server', '--port', '0', '--log', log, '--open-windows', '--fail-5xx', '1'], { until: (out) => out.includes('\n') });
     try {
       const url = server.stdout.trim();

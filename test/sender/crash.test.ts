@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createSqliteStore, startMockServer, type MockServer } from '../../src/sender/index.js';
-import { assertBuilt, tempDir, TOKEN } from './helpers.js';
+import { createSqliteStore } from '../../src/sender/index.js';
+import { cliSuite, runCli } from './helpers.js';
 
 /**
  * A `weibo-guard send` process pushing a few thousand messages is SIGKILLed at random
@@ -12,68 +10,39 @@ import { assertBuilt, tempDir, TOKEN } from './helpers.js';
  * have been delivered, and any message delivered more than once must have had an
  * unknown-outcome attempt recorded (the only case at-least-once may duplicate).
  */
-const repo = fileURLToPath(new URL('../..', import.meta.url));
-const cli = join(repo, 'dist/cli/main.js');
 const N = 3000;
 const RECEIVERS = 40;
 const KILLS = 4;
 
-let mock: MockServer;
-let tmp: ReturnType<typeof tempDir>;
+const suite = cliSuite();
 
-beforeAll(async () => {
-  assertBuilt(repo);
-  mock = await startMockServer({ token: TOKEN });
-  tmp = tempDir();
-});
-afterAll(async () => {
-  await mock?.close();
-  tmp?.cleanup();
-});
-
-/** Runs the CLI; kills it with SIGKILL as soon as `killWhen` holds (polled every 2 ms). */
-function run(args: string[], killWhen?: () => boolean): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: tmp.dir, env: { ...process.env, WEIBO_GUARD_TOKEN: TOKEN } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = killWhen === undefined ? undefined : setInterval(() => killWhen() && child.kill('SIGKILL'), 2);
-    // Bounded: no run may hang the suite.
-    const guard = setTimeout(() => child.kill('SIGKILL'), 40_000);
-    child.on('exit', (code, signal) => {
-      clearInterval(timer);
-      clearTimeout(guard);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
+/** Runs the CLI; kills it with SIGKILL as soon as `killWhen` holds. */
+const run = (args: string[], killWhen?: () => boolean) => runCli(args, { cwd: suite.dir, killWhen, guardMs: 40_000 });
 
 it('survives SIGKILL at random points: nothing lost, duplicates only where the outcome was unknown', { timeout: 120_000 }, async () => {
   const t0 = Date.now();
   const receivers = Array.from({ length: RECEIVERS }, (_, i) => String(5_000_000_000_000_000_000n + BigInt(i)));
   const events = receivers.map((from, i) => JSON.stringify({ from, kind: 'message', at: t0, eventId: `open-${i}` })).join('\n');
-  writeFileSync(join(tmp.dir, 'events.jsonl'), events);
-  for (const from of receivers) mock.inbound({ from, kind: 'message', at: t0 });
+  writeFileSync(join(suite.dir, 'events.jsonl'), events);
+  for (const from of receivers) suite.mock.inbound({ from, kind: 'message', at: t0 });
   const lines = Array.from({ length: N }, (_, i) => JSON.stringify({ key: `m${i}`, message: { type: 'text', data: { text: `回复 #${i}` }, receiver_id: receivers[i % RECEIVERS] } }));
-  writeFileSync(join(tmp.dir, 'batch.jsonl'), `${lines.join('\n')}\n`);
+  writeFileSync(join(suite.dir, 'batch.jsonl'), `${lines.join('\n')}\n`);
 
   const inbound = await run(['inbound', 'events.jsonl']);
   expect(inbound.stdout).toContain(`recorded ${RECEIVERS}`);
 
-  const args = ['send', 'batch.jsonl', '--endpoint', mock.url, '--quiet', '--json', '--concurrency', '8'];
+  const args = ['send', 'batch.jsonl', '--endpoint', suite.mock.url, '--quiet', '--json', '--concurrency', '8'];
   const kills: string[] = [];
   // First kill at a random time (start-up or enqueueing); the others after a random
   // number of new deliveries, so they land mid-drain with requests in flight.
   for (let k = 0; k < KILLS; k++) {
     const start = Date.now();
-    const before = mock.deliveries.length;
+    const before = suite.mock.deliveries.length;
     const afterMs = 200 + Math.floor(Math.random() * 600);
     const afterDeliveries = 50 + Math.floor(Math.random() * 400);
-    const when = k === 0 ? () => Date.now() - start >= afterMs : () => mock.deliveries.length - before >= afterDeliveries;
+    const when = k === 0 ? () => Date.now() - start >= afterMs : () => suite.mock.deliveries.length - before >= afterDeliveries;
     const r = await run(args, when);
-    if (r.signal === 'SIGKILL') kills.push(k === 0 ? `${afterMs} ms` : `${mock.deliveries.length - before} deliveries`);
+    if (r.signal === 'SIGKILL') kills.push(k === 0 ? `${afterMs} ms` : `${suite.mock.deliveries.length - before} deliveries`);
   }
   const final = await run(args);
   expect(final.stderr).toBe('');
@@ -82,14 +51,14 @@ it('survives SIGKILL at random points: nothing lost, duplicates only where the o
   expect(summary).toMatchObject({ queued: 0, failed: 0, blocked: 0 });
   expect(kills.length).toBeGreaterThanOrEqual(3);
 
-  const store = createSqliteStore({ path: join(tmp.dir, '.weibo-guard/outbox.db') });
+  const store = createSqliteStore({ path: join(suite.dir, '.weibo-guard/outbox.db') });
   const rows = await store.list();
   store.close();
   expect(rows).toHaveLength(N);
   expect(rows.every((m) => m.state === 'sent')).toBe(true);
 
   const delivered = new Map<string, number>();
-  for (const d of mock.deliveries) {
+  for (const d of suite.mock.deliveries) {
     const text = (JSON.parse(d.data) as { text: string }).text;
     delivered.set(text, (delivered.get(text) ?? 0) + 1);
   }
@@ -97,7 +66,7 @@ it('survives SIGKILL at random points: nothing lost, duplicates only where the o
   expect(delivered.size).toBe(N);
   // A message delivered k times had at least k-1 unknown outcomes recorded.
   const unknownByText = new Map(rows.map((m) => [(JSON.parse(m.data) as { text: string }).text, m.unknownOutcomes]));
-  const duplicates = mock.deliveries.length - N;
+  const duplicates = suite.mock.deliveries.length - N;
   for (const [text, times] of delivered) expect(times - 1).toBeLessThanOrEqual(unknownByText.get(text)!);
   const unknown = rows.reduce((n, m) => n + m.unknownOutcomes, 0);
   expect(duplicates).toBeLessThanOrEqual(unknown);
@@ -105,7 +74,7 @@ it('survives SIGKILL at random points: nothing lost, duplicates only where the o
   for (const rid of receivers) {
     const firsts: number[] = [];
     const seen = new Set<string>();
-    for (const d of mock.deliveries) {
+    for (const d of suite.mock.deliveries) {
       if (d.receiverId !== rid) continue;
       const text = (JSON.parse(d.data) as { text: string }).text;
       if (!seen.has(text)) firsts.push(Number(text.slice(text.indexOf('#') + 1)));
@@ -113,5 +82,5 @@ it('survives SIGKILL at random points: nothing lost, duplicates only where the o
     }
     expect(firsts).toEqual([...firsts].sort((a, b) => a - b));
   }
-  console.log(`crash test: ${N} messages, ${kills.length} SIGKILLs (after ${kills.join(', ')}), ${mock.deliveries.length} deliveries, ${duplicates} duplicates, ${unknown} unknown outcomes`);
+  console.log(`crash test: ${N} messages, ${kills.length} SIGKILLs (after ${kills.join(', ')}), ${suite.mock.deliveries.length} deliveries, ${duplicates} duplicates, ${unknown} unknown outcomes`);
 });

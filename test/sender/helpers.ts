@@ -1,9 +1,12 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WindowLimits } from '../../src/checks/window.js';
 import { createGate, type Gate } from '../../src/gate.js';
+import { startMockServer, type MockServer } from '../../src/sender/index.js';
+import { afterAll, beforeAll } from 'vitest';
 
 export const TOKEN = '2.00SeCrEtToKeN_abc123xyz';
 
@@ -49,4 +52,80 @@ export function assertBuilt(repo: string): void {
     }
   }
   if (stale.length) throw new Error(`dist/ is missing or older than ${stale.join(', ')}: run \`npx tsc -p tsconfig.build.json\` (npm test does)`);
+}
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const CLI = join(REPO, 'dist/cli/main.js');
+
+/**
+ * What the CLI test files share: the built CLI, a mock Weibo and a temp working
+ * directory, set up before the file's tests and torn down after.
+ */
+export function cliSuite(): { readonly mock: MockServer; readonly dir: string } {
+  let mock: MockServer | undefined;
+  let tmp: ReturnType<typeof tempDir> | undefined;
+  beforeAll(async () => {
+    assertBuilt(REPO);
+    mock = await startMockServer({ token: TOKEN });
+    tmp = tempDir();
+  });
+  afterAll(async () => {
+    await mock?.close();
+    tmp?.cleanup();
+  });
+  return {
+    get mock() {
+      return mock!;
+    },
+    get dir() {
+      return tmp!.dir;
+    },
+  };
+}
+
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliRunOptions {
+  cwd: string;
+  /** Written to stdin, which is then closed; left open when not given. */
+  stdin?: string;
+  env?: Record<string, string>;
+  /** Bounded: no run may hang the suite. */
+  guardMs: number;
+  /** Resolve early (code and signal null) once stdout satisfies this; the process keeps running. */
+  until?: (stdout: string) => boolean;
+  /** SIGKILL the process as soon as this holds (polled every 2 ms). */
+  killWhen?: () => boolean;
+  /** Called with everything the process printed once it has exited. */
+  onExit?: (run: CliRun) => void;
+}
+
+/** Runs the built CLI with the test token in the environment. */
+export function runCli(args: string[], o: CliRunOptions): Promise<CliRun & { kill: () => void }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: o.cwd, env: { ...process.env, WEIBO_GUARD_TOKEN: TOKEN, ...o.env } });
+    const kill = () => child.kill('SIGTERM');
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (o.until?.(stdout)) resolve({ code: null, signal: null, stdout, stderr, kill });
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    if (o.stdin !== undefined) child.stdin.end(o.stdin);
+    const killWhen = o.killWhen;
+    const poll = killWhen === undefined ? undefined : setInterval(() => killWhen() && child.kill('SIGKILL'), 2);
+    const guard = setTimeout(() => child.kill('SIGKILL'), o.guardMs);
+    child.on('exit', (code, signal) => {
+      clearInterval(poll);
+      clearTimeout(guard);
+      o.onExit?.({ code, signal, stdout, stderr });
+      resolve({ code, signal, stdout, stderr, kill });
+    });
+  });
 }
