@@ -11,11 +11,9 @@ const NOT_ENGINE = ['audit/', 'eslint/', 'checks/catalog.ts'];
 // A classification outcome (src/policy/classify.ts) that never becomes a finding.
 const NOT_FINDINGS = new Set(['link/allowed']);
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
-}
-
-const engineFiles = sourceFiles(SRC).filter((f) => !NOT_ENGINE.some((p) => relative(SRC, f).startsWith(p)));
+const engineFiles = readdirSync(SRC, { recursive: true, encoding: 'utf8' })
+  .filter((f) => f.endsWith('.ts') && !NOT_ENGINE.some((p) => f.startsWith(p)))
+  .map((f) => join(SRC, f));
 const idPattern = new RegExp(`['"\`]((?:${ENGINE_FAMILIES.join('|')})/[a-z0-9-]+)['"\`]`, 'g');
 
 describe('rule catalogue', () => {
