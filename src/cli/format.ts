@@ -24,6 +24,9 @@ export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv =
   return stream.isTTY === true && env.TERM !== 'dumb';
 }
 
+/** `1 error`, `2 errors`: every summary line counts this way. */
+export const counted = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /** Terminal columns `s` takes: CJK and other wide characters are drawn two columns wide. */
 export function columns(s: string): number {
   let n = 0;
@@ -100,7 +103,7 @@ export function formatVerdict(verdict: Verdict, sourceOf: (path: string) => stri
   const blocks = verdict.findings.map((f) => formatFinding(f, sourceOf(f.path), options));
   const errors = verdict.findings.filter((f) => f.severity === 'error').length;
   const warnings = verdict.findings.length - errors;
-  const counts = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+  const counts = `${counted(errors, 'error')}, ${counted(warnings, 'warning')}`;
   const summary = verdict.allowed ? c.green(`✔ allowed (${counts})`) : c.red(c.bold(`✖ blocked (${counts})`));
   return [...blocks, summary].join('\n\n');
 }

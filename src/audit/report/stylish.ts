@@ -1,5 +1,5 @@
 import { createColors } from 'picocolors';
-import { markSpan } from '../../cli/format.js';
+import { counted, markSpan } from '../../cli/format.js';
 import type { AuditResult, ReportFinding } from '../model.js';
 import { groupBy } from './group.js';
 
@@ -27,9 +27,9 @@ export function formatStylish(result: AuditResult, opts: StylishOptions): string
   const errors = result.findings.filter((f) => f.severity === 'error').length;
   const warnings = result.findings.length - errors;
   out.push('');
-  if (result.findings.length === 0) out.push(c.green(`✔ ${result.files} file${result.files === 1 ? '' : 's'} checked, no problems`));
+  if (result.findings.length === 0) out.push(c.green(`✔ ${counted(result.files, 'file')} checked, no problems`));
   else {
-    const total = `${result.findings.length} problem${result.findings.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}) in ${byFile.size} of ${result.files} files`;
+    const total = `${counted(result.findings.length, 'problem')} (${counted(errors, 'error')}, ${counted(warnings, 'warning')}) in ${byFile.size} of ${result.files} files`;
     out.push((errors > 0 ? c.red : c.yellow)(c.bold(`✖ ${total}`)));
     const byRule = [...groupBy(result.findings, (f) => f.rule)].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
     const width = Math.max(...byRule.map(([r]) => r.length));
