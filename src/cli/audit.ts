@@ -10,10 +10,9 @@ import { formatJson } from '../audit/report/json.js';
 import { formatSarif } from '../audit/report/sarif.js';
 import { formatStylish } from '../audit/report/stylish.js';
 import { runAudit } from '../audit/run.js';
-import { AccountSchema, ChannelSchema } from '../context.js';
 import { createGate, looksLikePayload, type Gate } from '../gate.js';
 import { PolicyError } from '../policy/index.js';
-import { contextFrom } from './check.js';
+import { addContextOptions, contextFrom } from './check.js';
 import { UsageError, exitCodes } from './errors.js';
 import { wantsColor } from './format.js';
 
@@ -37,7 +36,7 @@ export interface AuditCommandOptions {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('audit')
     .description('Audit a repo of reply templates (TS/JS, JSON, YAML, Markdown, text) across files. Exit 0 clean, 1 findings, 2 usage or config error.')
     .argument('[paths...]', 'files or folders to audit (default: the root)')
@@ -49,11 +48,9 @@ export function register(program: Command): void {
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this (default: warnings never fail)')
     .option('--max-file-bytes <n>', 'refuse (with a finding) files larger than this; default 4194304')
     .option('--config <file>', 'project config (default: weibo-guard.config.{json,yaml,yml} in the root)')
-    .addOption(new Option('--lang <lang>', 'language of messages in json/sarif/stylish').choices(['en', 'zh']).default('en'))
-    .addOption(new Option('--account <account>', 'sending account').choices(AccountSchema.options))
-    .addOption(new Option('--channel <channel>', 'where the templates are sent').choices(ChannelSchema.options))
-    .option('--paid-links', 'a personal account that pays for links')
-    .option('--no-progress', 'no progress bar on a terminal')
+    .addOption(new Option('--lang <lang>', 'language of messages in json/sarif/stylish').choices(['en', 'zh']).default('en'));
+  addContextOptions(cmd, 'each template');
+  cmd.option('--no-progress', 'no progress bar on a terminal')
     .action((paths: string[], options: AuditCommandOptions) => {
       process.exitCode = runAuditCommand(paths, options, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
     });

@@ -23,16 +23,14 @@ export interface CheckCommandOptions {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('check')
     .description('Judge one reply message (JSON as the API takes it), or one per line with --jsonl. Exit 0 allowed, 1 blocked, 2 usage error.')
     .argument('[file]', 'message file; "-" or nothing reads stdin')
     .option('--jsonl', 'one message per line (a message, or {"message": …, "context": {…}}); prints one verdict per line')
     .addOption(new Option('--format <format>', 'output for a single message (default: text on a terminal, else json)').choices(['text', 'json']))
-    .addOption(new Option('--account <account>', 'sending account').choices(AccountSchema.options))
-    .addOption(new Option('--channel <channel>', 'where the message goes').choices(ChannelSchema.options))
-    .option('--paid-links', 'a personal account that pays for links')
-    .option('--config <file>', 'project config (default: weibo-guard.config.{json,yaml,yml} in the current folder)')
+  addContextOptions(cmd, 'the message');
+  cmd.option('--config <file>', 'project config (default: weibo-guard.config.{json,yaml,yml} in the current folder)')
     .action(async (file: string | undefined, options: CheckCommandOptions) => {
       process.exitCode = await runCheck(file, options, { stdin: process.stdin, stdout: process.stdout });
     });
@@ -51,6 +49,14 @@ export function gateFor(config: string | undefined): Gate {
     if (err instanceof PolicyError) throw new UsageError(`policy is invalid:\n${err.message}`);
     throw err;
   }
+}
+
+/** The context flags every judging command takes; `what` says what is being sent. */
+export function addContextOptions(command: Command, what: string): Command {
+  return command
+    .addOption(new Option('--account <account>', 'sending account').choices(AccountSchema.options))
+    .addOption(new Option('--channel <channel>', `where ${what} goes`).choices(ChannelSchema.options))
+    .option('--paid-links', 'a personal account that pays for links');
 }
 
 export function contextFrom(options: Pick<CheckCommandOptions, 'account' | 'channel' | 'paidLinks'>): ContextInput | undefined {

@@ -1,24 +1,21 @@
 import { Option, type Command } from 'commander';
 import pc from 'picocolors';
-import { AccountSchema, ChannelSchema } from '../context.js';
 import { verdictOf } from '../findings.js';
 import { canonicalize } from '../links/index.js';
 import { classifyLink, describeEntry, type LinkDecision } from '../policy/index.js';
 import type { FoundLink } from '../links/types.js';
-import { contextFrom, gateFor, type CheckCommandOptions, type Io } from './check.js';
+import { addContextOptions, contextFrom, gateFor, type CheckCommandOptions, type Io } from './check.js';
 import { exitCodes } from './errors.js';
 import { formatFinding, wantsColor } from './format.js';
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('explain')
     .description('Show how a URL is canonicalized and which whitelist entry or rule decides it. Exit 0 allowed, 1 blocked.')
     .argument('<url>', 'the link as written (quote it for the shell)')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .addOption(new Option('--account <account>', 'sending account').choices(AccountSchema.options))
-    .addOption(new Option('--channel <channel>', 'where the link goes').choices(ChannelSchema.options))
-    .option('--paid-links', 'a personal account that pays for links')
-    .option('--config <file>', 'project config (default: weibo-guard.config.{json,yaml,yml} in the current folder)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'));
+  addContextOptions(cmd, 'the link');
+  cmd.option('--config <file>', 'project config (default: weibo-guard.config.{json,yaml,yml} in the current folder)')
     .action((url: string, options: CheckCommandOptions) => {
       process.exitCode = runExplain(url, options, { stdin: process.stdin, stdout: process.stdout });
     });
