@@ -112,8 +112,14 @@ function judgePayload(gate: Gate, site: PayloadSite, ctx: ContextInput): Finding
 /** A payload literal's value as a cache key: JSON, with bigints (receiver ids) kept apart from strings. */
 function serialize(value: unknown): string | null {
   try {
-    return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? { $bigint: v.toString() } : v));
+    // Without a replacer first: a replacer is called for every key of every payload,
+    // and only the rare bigint literal needs one (JSON.stringify throws on it).
+    return JSON.stringify(value);
   } catch {
-    return null;
+    try {
+      return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? { $bigint: v.toString() } : v));
+    } catch {
+      return null;
+    }
   }
 }
