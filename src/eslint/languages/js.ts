@@ -1,6 +1,6 @@
-import { literalSite, type PayloadSite, type Range, type StringSite } from '../sites.js';
+import { literalSite, type Range, type StringSite } from '../sites.js';
 import { kindForKey } from '../../checks/templates.js';
-import { evaluatePayload, isBlank, memo, memoWith, namesTypeAndData, NOT_STATIC, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
+import { fileReaders, isBlank, memo, memoWith, NOT_STATIC, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
 
 /** The ESTree shapes read here (espree and typescript-eslint agree on them). */
 interface JsNode {
@@ -148,24 +148,9 @@ function makeReader(source: SourceLike): TreeReader<JsNode> {
   };
 }
 
-const readers = new WeakMap<SourceLike, { reader: TreeReader<JsNode>; payloadOf: (node: JsNode) => PayloadSite | null }>();
-
-function readerFor(source: SourceLike, isPayload: (value: unknown) => boolean): { reader: TreeReader<JsNode>; payloadOf: (node: JsNode) => PayloadSite | null } {
-  let r = readers.get(source);
-  if (!r) {
-    const reader = makeReader(source);
-    r = {
-      reader,
-      payloadOf: memo((node: JsNode) => {
-        const props = node['properties'] as Property[];
-        const keys = props.map((p) => (p.type === 'Property' ? propertyKey(p) ?? '' : ''));
-        return namesTypeAndData(keys) ? evaluatePayload(reader, node, isPayload) : null;
-      }),
-    };
-    readers.set(source, r);
-  }
-  return r;
-}
+const readerFor = fileReaders(makeReader, (node: JsNode) =>
+  (node['properties'] as Property[]).map((p) => (p.type === 'Property' ? propertyKey(p) ?? '' : '')),
+);
 
 const templateOf = memoWith(templateParts);
 // JSX text is written as is: its value is its source.

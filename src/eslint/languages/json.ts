@@ -1,6 +1,6 @@
-import { literalSite, type PayloadSite, type Range, type StringSite } from '../sites.js';
+import { literalSite, type Range, type StringSite } from '../sites.js';
 import { kindForKey } from '../../checks/templates.js';
-import { evaluatePayload, isBlank, memo, namesTypeAndData, NOT_STATIC, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
+import { fileReaders, isBlank, memo, NOT_STATIC, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
 
 /** The @eslint/json (momoa) shapes read here. */
 interface JsonNode {
@@ -49,22 +49,7 @@ function makeReader(source: SourceLike): TreeReader<JsonNode> {
   };
 }
 
-const readers = new WeakMap<SourceLike, { reader: TreeReader<JsonNode>; payloadOf: (node: JsonNode) => PayloadSite | null }>();
-
-function readerFor(source: SourceLike, isPayload: (value: unknown) => boolean): { reader: TreeReader<JsonNode>; payloadOf: (node: JsonNode) => PayloadSite | null } {
-  let r = readers.get(source);
-  if (!r) {
-    const reader = makeReader(source);
-    r = {
-      reader,
-      payloadOf: memo((node: JsonNode) =>
-        namesTypeAndData((node['members'] as Member[]).map((m) => memberKey(m) ?? '')) ? evaluatePayload(reader, node, isPayload) : null,
-      ),
-    };
-    readers.set(source, r);
-  }
-  return r;
-}
+const readerFor = fileReaders(makeReader, (node: JsonNode) => (node['members'] as Member[]).map((m) => memberKey(m) ?? ''));
 
 /** JSON, JSONC and JSON5 via @eslint/json: string values (not keys) and payload-shaped objects. */
 export function jsonVisitors(source: SourceLike, sink: Sink): Visitors {

@@ -143,3 +143,29 @@ export function evaluatePayload<N extends object>(reader: TreeReader<N>, root: N
   for (const n of nodes) coveredNodes.add(n);
   return { node: root, value, range: reader.range(root), parts, unknown };
 }
+
+/** A file's tree reader and its memoized payload evaluation. */
+export interface FileReader<N extends object> {
+  reader: TreeReader<N>;
+  payloadOf: (node: N) => PayloadSite | null;
+}
+
+/**
+ * One reader per file (weakly keyed on its SourceCode) for a language: `keysOf` lists
+ * an object node's keys, so only nodes naming `type` and `data` are evaluated.
+ */
+export function fileReaders<N extends object>(
+  makeReader: (source: SourceLike) => TreeReader<N>,
+  keysOf: (node: N) => string[],
+): (source: SourceLike, isPayload: (value: unknown) => boolean) => FileReader<N> {
+  const readers = new WeakMap<SourceLike, FileReader<N>>();
+  return (source, isPayload) => {
+    let r = readers.get(source);
+    if (!r) {
+      const reader = makeReader(source);
+      r = { reader, payloadOf: memo((node: N) => (namesTypeAndData(keysOf(node)) ? evaluatePayload(reader, node, isPayload) : null)) };
+      readers.set(source, r);
+    }
+    return r;
+  };
+}

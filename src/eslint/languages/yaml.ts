@@ -1,7 +1,7 @@
 import { decodeLiteral, type LiteralKind } from '../../audit/locate.js';
-import { literalSite, once, type PayloadSite, type Range, type StringSite } from '../sites.js';
+import { literalSite, once, type Range, type StringSite } from '../sites.js';
 import { kindForKey } from '../../checks/templates.js';
-import { evaluatePayload, isBlank, memo, namesTypeAndData, NOT_STATIC, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
+import { fileReaders, isBlank, memo, NOT_STATIC, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
 
 /** The yaml-eslint-parser shapes read here. */
 interface YamlNode {
@@ -91,22 +91,7 @@ function makeReader(source: SourceLike): TreeReader<YamlNode> {
   };
 }
 
-const readers = new WeakMap<SourceLike, { reader: TreeReader<YamlNode>; payloadOf: (node: YamlNode) => PayloadSite | null }>();
-
-function readerFor(source: SourceLike, isPayload: (value: unknown) => boolean): { reader: TreeReader<YamlNode>; payloadOf: (node: YamlNode) => PayloadSite | null } {
-  let r = readers.get(source);
-  if (!r) {
-    const reader = makeReader(source);
-    r = {
-      reader,
-      payloadOf: memo((node: YamlNode) =>
-        namesTypeAndData((node['pairs'] as Pair[]).map((p) => pairKey(p) ?? '')) ? evaluatePayload(reader, node, isPayload) : null,
-      ),
-    };
-    readers.set(source, r);
-  }
-  return r;
-}
+const readerFor = fileReaders(makeReader, (node: YamlNode) => (node['pairs'] as Pair[]).map((p) => pairKey(p) ?? ''));
 
 /** YAML via eslint-plugin-yml: string scalars (not keys) and payload-shaped mappings. */
 export function yamlVisitors(source: SourceLike, sink: Sink): Visitors {
