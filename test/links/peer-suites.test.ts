@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { findLinks } from '../../src/links/index.js';
+import { peerPath } from '../peer.js';
 
 /**
  * Peer suites run through findLinks, case by case. Where the project deliberately
  * differs, the case is listed below with what we return and why; every other case
  * must agree. Suites are read from ../shared/peer-suites (never copied here).
  */
-const peer = (p: string): string => fileURLToPath(new URL(`../../../shared/peer-suites/${p}`, import.meta.url));
+const peer = peerPath;
 
 const WHY = {
   anyHost:

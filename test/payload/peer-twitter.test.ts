@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, test } from 'vitest';
 import { isWide, textHalfUnits } from '../../src/payload/units.js';
+import { readPeer } from '../peer.js';
 
 /**
  * twitter-text's weighted length (config v3, emoji parsing on) counts like Weibo does,
@@ -15,10 +15,10 @@ interface Case {
   text: string;
   expected: { weightedLength: number };
 }
-const suite = parse(readFileSync(new URL('../../../shared/peer-suites/twitter-text/validate.yml', import.meta.url), 'utf8')) as {
+const suite = parse(readPeer('twitter-text/validate.yml')) as {
   tests: { WeightedTweetsWithDiscountedEmojiCounterTest: Case[] };
 };
-const config = JSON.parse(readFileSync(new URL('../../../shared/peer-suites/twitter-text/config-v3.json', import.meta.url), 'utf8')) as {
+const config = JSON.parse(readPeer('twitter-text/config-v3.json')) as {
   ranges: Array<{ start: number; end: number; weight: number }>;
 };
 const twitterNarrow = (cp: number) => config.ranges.some((r) => cp >= r.start && cp <= r.end && r.weight === 100);
