@@ -39,7 +39,7 @@ export function parseMessage(message: unknown): ParsedMessage {
   let value = message;
   if (typeof message === 'string') {
     const read = messageFromText(message);
-    if (!read.ok) return failed(finding('payload/invalid-json', 'error', { en: `Message ${read.message}`, zh: `消息无法解析：${read.message}` }, ''));
+    if (!read.ok) return failed(finding('payload/invalid-json', 'error', { en: `Message is not valid JSON: ${read.message}`, zh: `消息无法解析：${read.message}` }, ''));
     value = read.value;
   }
   if (!isRecord(value)) {
