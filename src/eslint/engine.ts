@@ -20,37 +20,51 @@ export function ruleFor(finding: Pick<Finding, 'rule'>): RuleName {
 
 export type Judged = { kind: 'text' | 'url'; site: StringSite } | { kind: 'payload'; site: PayloadSite };
 
-/** A bounded map: oldest entry out first, so a long run keeps its memory flat. */
-class Bounded<K, V> extends Map<K, V> {
-  constructor(private readonly max: number) {
-    super();
+/**
+ * At most `2 × max` entries in two generations: when the young one fills, the old one is
+ * dropped whole and a value still in use moves up on its next hit. O(1) a call. Evicting
+ * one oldest entry at a time from a single Map is not: V8 leaves the deleted slots at the
+ * front of the table, and `keys().next()` walks them (measured on Node 20: 4.4 µs a set
+ * at 10,000 entries, 0.34 µs at 1,000).
+ */
+export class Generations<V> {
+  private young = new Map<string, V>();
+  private old = new Map<string, V>();
+  constructor(private readonly max: number) {}
+  /** Entries held, both generations. */
+  get size(): number {
+    return this.young.size + this.old.size;
   }
-  override set(key: K, value: V): this {
-    if (this.size >= this.max && !this.has(key)) this.delete(this.keys().next().value as K);
-    return super.set(key, value);
+  get(key: string): V | undefined {
+    const hit = this.young.get(key);
+    if (hit !== undefined) return hit;
+    const aging = this.old.get(key);
+    if (aging !== undefined) this.set(key, aging);
+    return aging;
+  }
+  set(key: string, value: V): void {
+    if (this.young.size >= this.max) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+    this.young.set(key, value);
   }
 }
 
-/** Everything judged under one (gate, account, channel), per node and per distinct value. */
+/**
+ * Everything judged under one (gate, account, channel), per distinct value, across
+ * files: template repos repeat their phrases, footers, links and payloads, and the gate
+ * is a pure function of (policy, value, context). Bounded and only for values of
+ * ordinary length. Findings are shared plain data: nothing downstream mutates them.
+ * (Each string of a file is judged once anyway: one listener per file feeds all three rules.)
+ */
 interface Judgments {
-  /**
-   * Per node: with all three rules on, each string is still judged once, because every
-   * rule asks for the same node's findings and keeps its own share. Weak, so it lives
-   * exactly as long as the file's AST.
-   */
-  readonly byNode: WeakMap<object, Finding[]>;
-  /**
-   * Per value, across files: template repos repeat their phrases, footers, links and
-   * payloads, and the gate is a pure function of (policy, value, context). Bounded and
-   * only for values of ordinary length. Findings are shared plain data: nothing
-   * downstream mutates them.
-   */
-  readonly text: Bounded<string, Finding[]>;
-  readonly url: Bounded<string, Finding[]>;
-  readonly payload: Bounded<string, Finding[]>;
+  readonly text: Generations<Finding[]>;
+  readonly url: Generations<Finding[]>;
+  readonly payload: Generations<Finding[]>;
 }
 
-/** 10,000 values of at most 1 KiB (payloads 4 KiB serialized) per map: tens of MB at worst. */
+/** 2 × 10,000 values of at most 1 KiB (payloads 4 KiB serialized) per kind: tens of MB at worst. */
 const MAX_VALUES = 10_000;
 const MAX_TEXT_LENGTH = 1_024;
 const MAX_PAYLOAD_LENGTH = 4_096;
@@ -60,41 +74,32 @@ const judgments = new WeakMap<Gate, Map<string, Judgments>>();
 
 export type Judge = (target: Judged) => Finding[];
 
-/**
- * The judge for one rule on one file: caches are looked up here, once, and each string
- * then costs one weak-map look-up when another rule has judged it already.
- */
+/** The judge for the rules of one file: its caches are looked up here, once per file. */
 export function judgeWith(gate: Gate, context: Pick<ContextInput, 'account' | 'channel'>): Judge {
   const ctxKey = `${context.account ?? ''}\0${context.channel ?? ''}`;
   let perGate = judgments.get(gate);
   if (!perGate) judgments.set(gate, (perGate = new Map()));
   let j = perGate.get(ctxKey);
-  if (!j) perGate.set(ctxKey, (j = { byNode: new WeakMap(), text: new Bounded(MAX_VALUES), url: new Bounded(MAX_VALUES), payload: new Bounded(MAX_VALUES) }));
+  if (!j) perGate.set(ctxKey, (j = { text: new Generations(MAX_VALUES), url: new Generations(MAX_VALUES), payload: new Generations(MAX_VALUES) }));
   const cache = j;
   // Only what the rule was told; the gate fills the rest from the project config.
   const ctx: ContextInput = {};
   if (context.account) ctx.account = context.account;
   if (context.channel) ctx.channel = context.channel;
 
-  const byValue = (values: Bounded<string, Finding[]>, key: string | null, max: number, compute: () => Finding[]): Finding[] => {
+  const byValue = (values: Generations<Finding[]>, key: string | null, max: number, compute: () => Finding[]): Finding[] => {
     if (key === null || key.length > max) return compute();
     let findings = values.get(key);
     if (!findings) values.set(key, (findings = compute()));
     return findings;
   };
   return (target) => {
-    let findings = cache.byNode.get(target.site.node);
-    if (!findings) {
-      if (target.kind === 'payload') {
-        const site = target.site;
-        findings = byValue(cache.payload, payloadKey(site), MAX_PAYLOAD_LENGTH, () => judgePayload(gate, site, ctx));
-      } else {
-        const value = target.site.value;
-        findings = byValue(cache[target.kind], value, MAX_TEXT_LENGTH, () => (target.kind === 'url' ? gate.checkUrl(value, ctx) : gate.checkText(value, ctx)));
-      }
-      cache.byNode.set(target.site.node, findings);
+    if (target.kind === 'payload') {
+      const site = target.site;
+      return byValue(cache.payload, payloadKey(site), MAX_PAYLOAD_LENGTH, () => judgePayload(gate, site, ctx));
     }
-    return findings;
+    const value = target.site.value;
+    return byValue(cache[target.kind], value, MAX_TEXT_LENGTH, () => (target.kind === 'url' ? gate.checkUrl(value, ctx) : gate.checkText(value, ctx)));
   };
 }
 

@@ -5,7 +5,7 @@ import { looksLikePayload, type Gate } from '../gate.js';
 import { judgeWith, ruleFor, type RuleName } from './engine.js';
 import { gateFor, gateKey } from './gates.js';
 import { fileFilter, type FileFilter } from './suppress.js';
-import { isCovered, type Sink, type SourceLike } from './languages/shared.js';
+import type { Sink, SourceLike } from './languages/shared.js';
 import { jsVisitors } from './languages/js.js';
 import { jsonVisitors } from './languages/json.js';
 import { markdownVisitors } from './languages/markdown.js';
@@ -158,7 +158,6 @@ export function createRule(name: RuleName, description: string): Rule.RuleModule
         for (const m of members) m(findings, where);
       };
       const sink: Sink = {
-        covered: isCovered,
         isPayload: looksLikePayload,
         string(site, kind) {
           all(judge({ kind, site }), (f) => spanRange(site, f.span));

@@ -7,7 +7,6 @@ import { jsVisitors } from '../../src/eslint/languages/js.js';
 import { jsonVisitors } from '../../src/eslint/languages/json.js';
 import { markdownVisitors } from '../../src/eslint/languages/markdown.js';
 import type { Sink, SourceLike, Visitors } from '../../src/eslint/languages/shared.js';
-import { isCovered } from '../../src/eslint/languages/shared.js';
 import { yamlVisitors } from '../../src/eslint/languages/yaml.js';
 import type { PayloadSite, StringSite } from '../../src/eslint/sites.js';
 
@@ -40,7 +39,6 @@ export interface Seen {
 export function extract(lang: Lang, code: string): Seen {
   const seen: Seen = { strings: [], payloads: [], source: undefined as unknown as SourceLike };
   const sink: Sink = {
-    covered: isCovered,
     isPayload: (v) => typeof v === 'object' && v !== null && ['text', 'articles', 'position'].includes((v as { type?: unknown }).type as string) && 'data' in v,
     string: (site, kind) => seen.strings.push({ site, kind }),
     payload: (site) => seen.payloads.push(site),

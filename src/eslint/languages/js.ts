@@ -1,6 +1,6 @@
 import { literalSite, type Range, type StringSite } from '../sites.js';
 import { kindForKey } from '../../checks/templates.js';
-import { fileReaders, isBlank, memo, memoWith, NOT_STATIC, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
+import { isBlank, NOT_STATIC, payloadsOf, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
 
 /** The ESTree shapes read here (espree and typescript-eslint agree on them). */
 interface JsNode {
@@ -102,12 +102,6 @@ function propertyKey(p: Property): string | null {
 }
 
 function makeReader(source: SourceLike): TreeReader<JsNode> {
-  const stringOf = memo((node: JsNode): StringSite | null => {
-    const n = unwrap(node);
-    if (n.type === 'Literal') return literalString(source, n as Literal);
-    if (n.type === 'TemplateLiteral' && (n as TemplateLiteral).expressions.length === 0) return templateParts(source, n as TemplateLiteral)[0] ?? null;
-    return null;
-  });
   return {
     entries(node) {
       const n = unwrap(node);
@@ -129,7 +123,12 @@ function makeReader(source: SourceLike): TreeReader<JsNode> {
       const items = elements.filter((e): e is JsNode => e !== null && e.type !== 'SpreadElement');
       return { items, partial: items.length !== elements.length };
     },
-    string: stringOf,
+    string(node) {
+      const n = unwrap(node);
+      if (n.type === 'Literal') return literalString(source, n as Literal);
+      if (n.type === 'TemplateLiteral' && (n as TemplateLiteral).expressions.length === 0) return templateParts(source, n as TemplateLiteral)[0] ?? null;
+      return null;
+    },
     scalar(node) {
       const n = unwrap(node);
       if (n.type === 'Literal') {
@@ -148,13 +147,7 @@ function makeReader(source: SourceLike): TreeReader<JsNode> {
   };
 }
 
-const readerFor = fileReaders(makeReader, (node: JsNode) =>
-  (node['properties'] as Property[]).map((p) => (p.type === 'Property' ? propertyKey(p) ?? '' : '')),
-);
-
-const templateOf = memoWith(templateParts);
-// JSX text is written as is: its value is its source.
-const jsxTextOf = memoWith((source: SourceLike, node: Literal) => literalSite(node, source.text, node.range, node.value as string, 'plain'));
+const keysOf = (node: JsNode): string[] => (node['properties'] as Property[]).map((p) => (p.type === 'Property' ? propertyKey(p) ?? '' : ''));
 
 /** A string is a URL when it is the value of a `url`/`href`/`link` property or JSX attribute. */
 function kindOf(node: JsNode): 'text' | 'url' {
@@ -172,28 +165,25 @@ function kindOf(node: JsNode): 'text' | 'url' {
 
 /** JavaScript and TypeScript: string literals, template literals, payload-shaped object literals. */
 export function jsVisitors(source: SourceLike, sink: Sink): Visitors {
-  const { reader, payloadOf } = readerFor(source, sink.isPayload);
+  const reader = makeReader(source);
+  const payloads = payloadsOf(reader, keysOf, sink);
   return {
-    ObjectExpression(node: JsNode) {
-      if (sink.covered(node)) return;
-      const site = payloadOf(node);
-      if (site) sink.payload(site);
-    },
+    ObjectExpression: payloads.visit,
     Literal(node: Literal) {
-      if (typeof node.value !== 'string' || isBlank(node.value) || sink.covered(node) || isNameLiteral(node)) return;
+      if (typeof node.value !== 'string' || isBlank(node.value) || payloads.covered(node) || isNameLiteral(node)) return;
       const site = reader.string(node);
       if (site) sink.string(site, kindOf(node));
     },
     TemplateLiteral(node: TemplateLiteral) {
-      if (sink.covered(node)) return;
+      if (payloads.covered(node)) return;
       // A part between interpolations is not a whole URL (`${SHOP}/autumn`): read it as text.
       const kind = node.expressions.length === 0 ? kindOf(node) : 'text';
-      for (const site of templateOf(source, node)) sink.string(site, kind);
+      for (const site of templateParts(source, node)) sink.string(site, kind);
     },
     JSXText(node: Literal) {
       if (typeof node.value !== 'string' || isBlank(node.value)) return;
-      const site = jsxTextOf(source, node);
-      if (site) sink.string(site, 'text');
+      // JSX text is written as is: its value is its source.
+      sink.string(literalSite(node, source.text, node.range, node.value, 'plain'), 'text');
     },
   } as Visitors;
 }

@@ -1,6 +1,6 @@
 import { literalSite, type Range, type StringSite } from '../sites.js';
 import { kindForKey } from '../../checks/templates.js';
-import { fileReaders, isBlank, memo, NOT_STATIC, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
+import { isBlank, NOT_STATIC, payloadsOf, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
 
 /** The @eslint/json (momoa) shapes read here. */
 interface JsonNode {
@@ -37,9 +37,7 @@ function makeReader(source: SourceLike): TreeReader<JsonNode> {
       if (node.type !== 'Array') return null;
       return { items: (node['elements'] as Array<{ value: JsonNode }>).map((e) => e.value), partial: false };
     },
-    string: memo((node: JsonNode): StringSite | null =>
-      node.type === 'String' ? literalSite(node, source.text, node.range, node['value'] as string, 'json') : null,
-    ),
+    string: (node) => (node.type === 'String' ? literalSite(node, source.text, node.range, node['value'] as string, 'json') : null),
     scalar(node) {
       if (node.type === 'Number' || node.type === 'Boolean') return node['value'];
       if (node.type === 'Null') return null;
@@ -49,19 +47,16 @@ function makeReader(source: SourceLike): TreeReader<JsonNode> {
   };
 }
 
-const readerFor = fileReaders(makeReader, (node: JsonNode) => (node['members'] as Member[]).map((m) => memberKey(m) ?? ''));
+const keysOf = (node: JsonNode): string[] => (node['members'] as Member[]).map((m) => memberKey(m) ?? '');
 
 /** JSON, JSONC and JSON5 via @eslint/json: string values (not keys) and payload-shaped objects. */
 export function jsonVisitors(source: SourceLike, sink: Sink): Visitors {
-  const { reader, payloadOf } = readerFor(source, sink.isPayload);
+  const reader = makeReader(source);
+  const payloads = payloadsOf(reader, keysOf, sink);
   return {
-    Object(node: JsonNode) {
-      if (sink.covered(node)) return;
-      const site = payloadOf(node);
-      if (site) sink.payload(site);
-    },
+    Object: payloads.visit,
     String(node: JsonNode) {
-      if (isBlank(node['value'] as string) || sink.covered(node)) return;
+      if (isBlank(node['value'] as string) || payloads.covered(node)) return;
       const parent = source.getParent?.(node) as Member | undefined;
       if (parent?.type === 'Member' && parent.name === node) return;
       const site = reader.string(node);

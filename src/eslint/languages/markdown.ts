@@ -1,6 +1,6 @@
 import { alignMarkdown, decodeDestination } from '../markdown-text.js';
 import { once, shift, traced, type Range, type StringSite } from '../sites.js';
-import { memoWith, type Sink, type SourceLike, type Visitors } from './shared.js';
+import type { Sink, SourceLike, Visitors } from './shared.js';
 
 /** The mdast shapes read here (@eslint/markdown). */
 interface MdNode {
@@ -101,12 +101,6 @@ function textSite(source: SourceLike, node: MdNode): StringSite | null {
   return { node, value, range, trace };
 }
 
-const textOf = memoWith(textSite);
-const destinationOf = memoWith(destinationSite);
-
-/** Text that is its link's destination (`<https://…>`, a GFM bare URL) is judged once, as the URL. */
-const destinationText = new WeakSet<MdNode>();
-
 function isAutolink(text: string, node: MdNode): boolean {
   return node.type === 'link' && text.charCodeAt(node.position.start.offset) !== 91 /* [ */;
 }
@@ -126,26 +120,26 @@ function codeSite(source: SourceLike, node: MdNode): StringSite | null {
   return { node, value, range: [start, end], trace };
 }
 
-const codeOf = memoWith(codeSite);
-
 /**
  * Markdown via @eslint/markdown: link, image and definition destinations are judged as
  * URLs; everything a reader sees (text, link text, code, raw HTML) as free text — the
  * same split the audit makes.
  */
 export function markdownVisitors(source: SourceLike, sink: Sink): Visitors {
+  /** Text that is its link's destination (`<https://…>`, a GFM bare URL) is judged once, as the URL. */
+  const destinationText = new Set<MdNode>();
   const url = (node: MdNode) => {
     if (isAutolink(source.text, node)) for (const child of node.children ?? []) destinationText.add(child);
-    const site = destinationOf(source, node);
+    const site = destinationSite(source, node);
     if (site) sink.string(site, 'url');
   };
   const text = (node: MdNode) => {
     if (destinationText.has(node)) return;
-    const site = textOf(source, node);
+    const site = textSite(source, node);
     if (site && site.value.trim() !== '') sink.string(site, 'text');
   };
   const code = (node: MdNode) => {
-    const site = codeOf(source, node);
+    const site = codeSite(source, node);
     if (site) sink.string(site, 'text');
   };
   return { link: url, image: url, definition: url, text, html: text, inlineCode: text, code } as Visitors;

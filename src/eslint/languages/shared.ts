@@ -13,8 +13,6 @@ export interface SourceLike {
 
 /** Where a language's visitors hand what they found. */
 export interface Sink {
-  /** True when the node lies inside a payload literal already judged as a whole. */
-  covered(node: object): boolean;
   /** The engine's test for a reply payload (`looksLikePayload`), applied to a statically evaluated literal. */
   isPayload(value: unknown): boolean;
   string(site: StringSite, kind: 'text' | 'url'): void;
@@ -26,32 +24,6 @@ export type Visitors = Record<string, (node: never) => void>;
 /** Blank strings hold nothing to judge. */
 export function isBlank(value: string): boolean {
   return value.trim() === '';
-}
-
-/** Per-node memo: a site is built once per node however many rules ask for it. */
-export function memo<N extends object, T>(build: (node: N) => T): (node: N) => T {
-  const seen = new WeakMap<N, { v: T }>();
-  return (node) => {
-    let hit = seen.get(node);
-    if (!hit) seen.set(node, (hit = { v: build(node) }));
-    return hit.v;
-  };
-}
-
-/** Memo for builders that also need the file's source; the node alone is the key (it belongs to one file). */
-export function memoWith<N extends object, T>(build: (source: SourceLike, node: N) => T): (source: SourceLike, node: N) => T {
-  const seen = new WeakMap<N, { v: T }>();
-  return (source, node) => {
-    let hit = seen.get(node);
-    if (!hit) seen.set(node, (hit = { v: build(source, node) }));
-    return hit.v;
-  };
-}
-
-/** Nodes inside a payload literal: their strings are judged in the payload's context, not alone. */
-const coveredNodes = new WeakSet<object>();
-export function isCovered(node: object): boolean {
-  return coveredNodes.has(node);
 }
 
 /** How one language's tree reads as plain data. */
@@ -95,7 +67,7 @@ export function namesTypeAndData(keys: Iterable<string>): boolean {
  * still judged — as the audit does. Strings read into the payload are judged as part
  * of it, not again on their own; unknown parts stay with the string visitors.
  */
-export function evaluatePayload<N extends object>(reader: TreeReader<N>, root: N, isPayload: (value: unknown) => boolean): PayloadSite | null {
+function evaluatePayload<N extends object>(reader: TreeReader<N>, root: N, isPayload: (value: unknown) => boolean, covered: Set<object>): PayloadSite | null {
   const parts = new Map<string, StringSite | Range>();
   const unknown = new Set<string>();
   const nodes: object[] = [];
@@ -140,32 +112,33 @@ export function evaluatePayload<N extends object>(reader: TreeReader<N>, root: N
   };
   const value = walk(root, '', reader.range(root));
   if (!isPayload(value)) return null;
-  for (const n of nodes) coveredNodes.add(n);
+  for (const n of nodes) covered.add(n);
   return { node: root, value, range: reader.range(root), parts, unknown };
 }
 
-/** A file's tree reader and its memoized payload evaluation. */
-export interface FileReader<N extends object> {
-  reader: TreeReader<N>;
-  payloadOf: (node: N) => PayloadSite | null;
+/** One file's payload literals: each judged whole, and what lies inside it not again alone. */
+export interface Payloads<N extends object> {
+  /** The visitor for an object-like node: judges it when it is a reply payload. */
+  visit(node: N): void;
+  /** True when the node lies inside a payload literal already judged as a whole. */
+  covered(node: object): boolean;
 }
 
 /**
- * One reader per file (weakly keyed on its SourceCode) for a language: `keysOf` lists
- * an object node's keys, so only nodes naming `type` and `data` are evaluated.
+ * Per file, built by the one listener that traverses it, so every node is visited once
+ * and nothing needs remembering per node across files. The covered nodes are a plain
+ * Set dropped with the file: a process-wide WeakSet (and WeakMaps) keyed on nodes had
+ * every scavenge trace the ephemerons of nodes from all the files linted so far.
+ * `keysOf` lists an object node's keys, so only nodes naming `type` and `data` are evaluated.
  */
-export function fileReaders<N extends object>(
-  makeReader: (source: SourceLike) => TreeReader<N>,
-  keysOf: (node: N) => string[],
-): (source: SourceLike, isPayload: (value: unknown) => boolean) => FileReader<N> {
-  const readers = new WeakMap<SourceLike, FileReader<N>>();
-  return (source, isPayload) => {
-    let r = readers.get(source);
-    if (!r) {
-      const reader = makeReader(source);
-      r = { reader, payloadOf: memo((node: N) => (namesTypeAndData(keysOf(node)) ? evaluatePayload(reader, node, isPayload) : null)) };
-      readers.set(source, r);
-    }
-    return r;
+export function payloadsOf<N extends object>(reader: TreeReader<N>, keysOf: (node: N) => string[], sink: Sink): Payloads<N> {
+  const covered = new Set<object>();
+  return {
+    visit(node) {
+      if (covered.has(node) || !namesTypeAndData(keysOf(node))) return;
+      const site = evaluatePayload(reader, node, sink.isPayload, covered);
+      if (site) sink.payload(site);
+    },
+    covered: (node) => covered.has(node),
   };
 }

@@ -1,7 +1,7 @@
 import { decodeLiteral, type LiteralKind } from '../../audit/locate.js';
 import { literalSite, once, type Range, type StringSite } from '../sites.js';
 import { kindForKey } from '../../checks/templates.js';
-import { fileReaders, isBlank, memo, NOT_STATIC, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
+import { isBlank, NOT_STATIC, payloadsOf, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
 
 /** The yaml-eslint-parser shapes read here. */
 interface YamlNode {
@@ -76,12 +76,12 @@ function makeReader(source: SourceLike): TreeReader<YamlNode> {
       const n = unwrap(node);
       return n.type === 'YAMLSequence' ? { items: n['entries'] as Array<YamlNode | null>, partial: false } : null;
     },
-    string: memo((node: YamlNode): StringSite | null => {
+    string(node) {
       const n = unwrap(node);
       if (n.type !== 'YAMLScalar' || typeof n['value'] !== 'string') return null;
       const kind = KIND_OF_STYLE[n['style'] as string] ?? 'yaml-plain';
       return kind === 'yaml-block' ? blockSite(source.text, n, n['value']) : literalSite(n, source.text, n.range, n['value'], kind);
-    }),
+    },
     scalar(node) {
       const n = unwrap(node);
       // An alias points elsewhere in the document; the linter judges what it can see.
@@ -91,19 +91,16 @@ function makeReader(source: SourceLike): TreeReader<YamlNode> {
   };
 }
 
-const readerFor = fileReaders(makeReader, (node: YamlNode) => (node['pairs'] as Pair[]).map((p) => pairKey(p) ?? ''));
+const keysOf = (node: YamlNode): string[] => (node['pairs'] as Pair[]).map((p) => pairKey(p) ?? '');
 
 /** YAML via eslint-plugin-yml: string scalars (not keys) and payload-shaped mappings. */
 export function yamlVisitors(source: SourceLike, sink: Sink): Visitors {
-  const { reader, payloadOf } = readerFor(source, sink.isPayload);
+  const reader = makeReader(source);
+  const payloads = payloadsOf(reader, keysOf, sink);
   return {
-    YAMLMapping(node: YamlNode) {
-      if (sink.covered(node)) return;
-      const site = payloadOf(node);
-      if (site) sink.payload(site);
-    },
+    YAMLMapping: payloads.visit,
     YAMLScalar(node: YamlNode) {
-      if (typeof node['value'] !== 'string' || isBlank(node['value']) || sink.covered(node)) return;
+      if (typeof node['value'] !== 'string' || isBlank(node['value']) || payloads.covered(node)) return;
       const parent = node.parent?.type === 'YAMLWithMeta' ? node.parent.parent : node.parent;
       const pair = parent?.type === 'YAMLPair' ? (parent as Pair) : null;
       if (pair?.key && unwrap(pair.key) === node) return;
