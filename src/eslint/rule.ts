@@ -36,19 +36,8 @@ function visitorsFor(sourceCode: unknown, source: SourceLike, sink: Sink): Rule.
   return visitors(source, sink) as Rule.RuleListener;
 }
 
-/** Per file, what every rule would compute alike: whether and what to report at all. */
-const filters = new WeakMap<object, Map<string, FileFilter>>();
-
-function filterFor(context: Rule.RuleContext, gate: Gate, gateId: string, root: string, text: string): FileFilter {
-  let perFile = filters.get(context.sourceCode);
-  if (!perFile) filters.set(context.sourceCode, (perFile = new Map()));
-  const key = `${gateId}\0${root}`;
-  let filter = perFile.get(key);
-  if (!filter) perFile.set(key, (filter = fileFilter(gate, root, context.physicalFilename, text, isScript(context.sourceCode))));
-  return filter;
-}
-
 interface Setup {
+  cwd: string;
   /** Rules with equal keys (same cwd, same options) share one traversal of a file. */
   key: string;
   options: RuleOptions;
@@ -59,13 +48,21 @@ interface Setup {
 
 /** Options read and paths resolved once per (cwd, options), not once per file and rule. */
 const setups = new Map<string, Setup>();
+/**
+ * ESLint hands a rule configured without options the same `defaultOptions` array for
+ * every file: that case skips serializing the options to find the setup.
+ */
+const setupsByArray = new WeakMap<readonly unknown[], Setup>();
 
 function setupFor(cwd: string, raw: readonly unknown[]): Setup {
+  const known = setupsByArray.get(raw);
+  if (known?.cwd === cwd) return known;
   const key = `${cwd}\0${JSON.stringify(raw)}`;
   let setup = setups.get(key);
   if (!setup) {
     const options = readRuleOptions(raw);
     setup = {
+      cwd,
       key,
       options,
       gateId: gateKey(cwd, options.config),
@@ -73,6 +70,7 @@ function setupFor(cwd: string, raw: readonly unknown[]): Setup {
     };
     setups.set(key, setup);
   }
+  setupsByArray.set(raw, setup);
   return setup;
 }
 
@@ -94,20 +92,23 @@ type Emit = (findings: Finding[], where: (f: Finding) => Range) => void;
  * node (a no-op control measured +9% of the whole run); this way they cost one.
  */
 interface Group {
+  /** Whether and what to report at all in this file: the same for every member. */
+  readonly filter: FileFilter;
   readonly members: Emit[];
 }
 
 const groups = new WeakMap<object, Map<string, Group>>();
 
-/** The group for this file and options, and whether this rule is the one that listens. */
-function joinGroup(sourceCode: object, key: string, emit: Emit): { group: Group; leader: boolean } {
+/** The group for this file and setup, and whether this rule is the one that listens. */
+function groupFor(context: Rule.RuleContext, setup: Setup, gate: Gate): { group: Group; leader: boolean } {
+  const sourceCode = context.sourceCode;
   let perFile = groups.get(sourceCode);
   if (!perFile) groups.set(sourceCode, (perFile = new Map()));
-  let group = perFile.get(key);
-  const leader = !group;
-  if (!group) perFile.set(key, (group = { members: [] }));
-  group.members.push(emit);
-  return { group, leader };
+  const found = perFile.get(setup.key);
+  if (found) return { group: found, leader: false };
+  const group: Group = { filter: fileFilter(gate, setup.root, context.physicalFilename, sourceCode.text, isScript(sourceCode)), members: [] };
+  perFile.set(setup.key, group);
+  return { group, leader: true };
 }
 
 export function createRule(name: RuleName, description: string): Rule.RuleModule {
@@ -126,14 +127,14 @@ export function createRule(name: RuleName, description: string): Rule.RuleModule
       const report = (range: Range, messageId: keyof typeof messages, data: Record<string, string>) =>
         context.report({ loc: { start: source.getLocFromIndex(range[0]), end: source.getLocFromIndex(range[1]) }, messageId, data });
 
-      const { gateId, root } = setup;
-      const loaded = gateFor(context.cwd, options.config, gateId);
+      const loaded = gateFor(context.cwd, options.config, setup.gateId);
       if ('error' in loaded) {
         report([0, 0], 'policy', { error: loaded.error.message });
         return {};
       }
       const { gate } = loaded;
-      const filter = filterFor(context, gate, gateId, root, source.text);
+      const { group, leader } = groupFor(context, setup, gate);
+      const { filter, members } = group;
       if (filter.skip) return {};
       // The same finding on the same characters once, however many sites led to it.
       const reported = new Set<string>();
@@ -149,10 +150,9 @@ export function createRule(name: RuleName, description: string): Rule.RuleModule
           report(range, f.severity === 'error' ? 'blocked' : 'advisory', { en: f.message.en, zh: f.message.zh, finding: f.rule });
         }
       };
-      const { group, leader } = joinGroup(context.sourceCode, setup.key, emit);
+      members.push(emit);
       if (!leader) return {};
       const judge = judgeWith(gate, options);
-      const { members } = group;
       const all: Emit = (findings, where) => {
         if (findings.length === 0) return;
         for (const m of members) m(findings, where);
