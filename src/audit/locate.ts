@@ -93,7 +93,7 @@ export function lineStarts(text: string): Int32Array {
       starts.push(i + 1);
     }
   }
-  return Int32Array.from(starts);
+  return new Int32Array(starts);
 }
 
 /** The 1-based line/column of `offset`, given {@link lineStarts} of the same text. */
@@ -136,7 +136,7 @@ class Builder {
   }
   finish(end: number): Decoded {
     this.offs.push(end);
-    return { value: this.parts.join(''), offsets: Int32Array.from(this.offs) };
+    return { value: this.parts.join(''), offsets: new Int32Array(this.offs) };
   }
 }
 

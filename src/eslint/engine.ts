@@ -52,22 +52,23 @@ export class Generations<V> {
 }
 
 /**
- * Everything judged under one (gate, account, channel), per distinct value, across
- * files: template repos repeat their phrases, footers, links and payloads, and the gate
- * is a pure function of (policy, value, context). Bounded and only for values of
- * ordinary length. Findings are shared plain data: nothing downstream mutates them.
- * (Each string of a file is judged once anyway: one listener per file feeds all three rules.)
+ * Strings judged under one (gate, account, channel), per distinct value, across files:
+ * template repos repeat their phrases, footers and links, and the gate is a pure
+ * function of (policy, value, context). Bounded and only for values of ordinary length.
+ * Findings are shared plain data: nothing downstream mutates them. (Each string of a
+ * file is judged once anyway: one listener per file feeds all three rules.)
+ *
+ * Payload literals are not cached: on the 10,000-file bench repo 4% of them repeat, and
+ * serializing each one into a key and hashing it cost more than judging them all.
  */
 interface Judgments {
   readonly text: Generations<Finding[]>;
   readonly url: Generations<Finding[]>;
-  readonly payload: Generations<Finding[]>;
 }
 
-/** 2 × 10,000 values of at most 1 KiB (payloads 4 KiB serialized) per kind: tens of MB at worst. */
+/** 2 × 10,000 values of at most 1 KiB per kind: tens of MB at worst. */
 const MAX_VALUES = 10_000;
 const MAX_TEXT_LENGTH = 1_024;
-const MAX_PAYLOAD_LENGTH = 4_096;
 
 /** Keyed weakly on the gate, so a reloaded policy starts afresh. */
 const judgments = new WeakMap<Gate, Map<string, Judgments>>();
@@ -80,51 +81,26 @@ export function judgeWith(gate: Gate, context: Pick<ContextInput, 'account' | 'c
   let perGate = judgments.get(gate);
   if (!perGate) judgments.set(gate, (perGate = new Map()));
   let j = perGate.get(ctxKey);
-  if (!j) perGate.set(ctxKey, (j = { text: new Generations(MAX_VALUES), url: new Generations(MAX_VALUES), payload: new Generations(MAX_VALUES) }));
+  if (!j) perGate.set(ctxKey, (j = { text: new Generations(MAX_VALUES), url: new Generations(MAX_VALUES) }));
   const cache = j;
   // Only what the rule was told; the gate fills the rest from the project config.
   const ctx: ContextInput = {};
   if (context.account) ctx.account = context.account;
   if (context.channel) ctx.channel = context.channel;
 
-  const byValue = (values: Generations<Finding[]>, key: string | null, max: number, compute: () => Finding[]): Finding[] => {
-    if (key === null || key.length > max) return compute();
-    let findings = values.get(key);
-    if (!findings) values.set(key, (findings = compute()));
+  return (target) => {
+    if (target.kind === 'payload') return judgePayload(gate, target.site, ctx);
+    const value = target.site.value;
+    const judge = () => (target.kind === 'url' ? gate.checkUrl(value, ctx) : gate.checkText(value, ctx));
+    if (value.length > MAX_TEXT_LENGTH) return judge();
+    const values = cache[target.kind];
+    let findings = values.get(value);
+    if (!findings) values.set(value, (findings = judge()));
     return findings;
   };
-  return (target) => {
-    if (target.kind === 'payload') {
-      const site = target.site;
-      return byValue(cache.payload, payloadKey(site), MAX_PAYLOAD_LENGTH, () => judgePayload(gate, site, ctx));
-    }
-    const value = target.site.value;
-    return byValue(cache[target.kind], value, MAX_TEXT_LENGTH, () => (target.kind === 'url' ? gate.checkUrl(value, ctx) : gate.checkText(value, ctx)));
-  };
-}
-
-/** The same value with the same unknown parts gives the same findings. */
-function payloadKey(site: PayloadSite): string | null {
-  const text = serialize(site.value);
-  return text === null ? null : `${[...site.unknown].join('\0')}\0${text}`;
 }
 
 /** A template is judged as the audit judges it: a stand-in receiver, nothing reported under unknown parts. */
 function judgePayload(gate: Gate, site: PayloadSite, ctx: ContextInput): Finding[] {
   return templatePayloadFindings((message) => gate.check(message, ctx), site.value, site.unknown);
-}
-
-/** A payload literal's value as a cache key: JSON, with bigints (receiver ids) kept apart from strings. */
-function serialize(value: unknown): string | null {
-  try {
-    // Without a replacer first: a replacer is called for every key of every payload,
-    // and only the rare bigint literal needs one (JSON.stringify throws on it).
-    return JSON.stringify(value);
-  } catch {
-    try {
-      return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? { $bigint: v.toString() } : v));
-    } catch {
-      return null;
-    }
-  }
 }

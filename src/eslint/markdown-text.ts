@@ -112,5 +112,5 @@ export function decodeDestination(raw: string): { value: string; offsets: Int32A
     i++;
   }
   offs.push(raw.length);
-  return { value: parts.join(''), offsets: Int32Array.from(offs) };
+  return { value: parts.join(''), offsets: new Int32Array(offs) };
 }

@@ -37,7 +37,6 @@ function visitorsFor(sourceCode: unknown, source: SourceLike, sink: Sink): Rule.
 }
 
 interface Setup {
-  cwd: string;
   /** Rules with equal keys (same cwd, same options) share one traversal of a file. */
   key: string;
   options: RuleOptions;
@@ -49,20 +48,21 @@ interface Setup {
 /** Options read and paths resolved once per (cwd, options), not once per file and rule. */
 const setups = new Map<string, Setup>();
 /**
- * ESLint hands a rule configured without options the same `defaultOptions` array for
- * every file: that case skips serializing the options to find the setup.
+ * A rule configured without options gets a fresh array each file but holding our own
+ * `defaultOptions` object (ESLint merges defaults into a new array): that case finds its
+ * setup by cwd alone, without serializing the options.
  */
-const setupsByArray = new WeakMap<readonly unknown[], Setup>();
+const defaultSetups = new Map<string, Setup>();
 
 function setupFor(cwd: string, raw: readonly unknown[]): Setup {
-  const known = setupsByArray.get(raw);
-  if (known?.cwd === cwd) return known;
+  const defaults = raw.length === 0 || (raw.length === 1 && raw[0] === defaultRuleOptions[0]);
+  const known = defaults ? defaultSetups.get(cwd) : undefined;
+  if (known) return known;
   const key = `${cwd}\0${JSON.stringify(raw)}`;
   let setup = setups.get(key);
   if (!setup) {
     const options = readRuleOptions(raw);
     setup = {
-      cwd,
       key,
       options,
       gateId: gateKey(cwd, options.config),
@@ -70,7 +70,7 @@ function setupFor(cwd: string, raw: readonly unknown[]): Setup {
     };
     setups.set(key, setup);
   }
-  setupsByArray.set(raw, setup);
+  if (defaults) defaultSetups.set(cwd, setup);
   return setup;
 }
 

@@ -15,7 +15,7 @@ export interface StringSite {
   readonly node: object;
   readonly value: string;
   readonly range: Range;
-  readonly trace: () => Int32Array | null;
+  trace(): Int32Array | null;
 }
 
 /** The file range of a value span: exactly the characters written for it, escapes whole. */
@@ -38,17 +38,31 @@ export function shift(offsets: Int32Array, base: number): Int32Array {
 /**
  * A literal token's site. The parser's value is what the engine judges; our decoding
  * only supplies the positions, and is trusted only when it yields the same value.
+ * `token` is where the literal is written; `range`, what a report covers, defaults to it.
  */
-export function literalSite(node: object, text: string, range: Range, value: string, kind: LiteralKind): StringSite {
-  return {
-    node,
-    value,
-    range,
-    trace: once(() => {
-      const decoded = decodeLiteral(text.slice(range[0], range[1]), kind);
-      return decoded.value === value ? shift(decoded.offsets, range[0]) : null;
-    }),
-  };
+export function literalSite(node: object, text: string, token: Range, value: string, kind: LiteralKind, range: Range = token): StringSite {
+  return new LiteralSite(node, text, token, value, kind, range);
+}
+
+/** One object per string, its trace computed on first use: most strings have no finding, so never. */
+class LiteralSite implements StringSite {
+  private traced: Int32Array | null | undefined;
+  constructor(
+    readonly node: object,
+    private readonly text: string,
+    private readonly token: Range,
+    readonly value: string,
+    private readonly kind: LiteralKind,
+    readonly range: Range,
+  ) {}
+  trace(): Int32Array | null {
+    if (this.traced === undefined) {
+      const [start, end] = this.token;
+      const decoded = decodeLiteral(this.text.slice(start, end), this.kind);
+      this.traced = decoded.value === this.value ? shift(decoded.offsets, start) : null;
+    }
+    return this.traced;
+  }
 }
 
 /** A computation run at most once, on first use. */

@@ -1,6 +1,6 @@
 import { literalSite, type Range, type StringSite } from '../sites.js';
 import { kindForKey } from '../../checks/templates.js';
-import { isBlank, NOT_STATIC, payloadsOf, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
+import { isBlank, namesTypeAndData, NOT_STATIC, payloadsOf, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
 
 /** The ESTree shapes read here (espree and typescript-eslint agree on them). */
 interface JsNode {
@@ -78,8 +78,9 @@ function templateParts(source: SourceLike, node: TemplateLiteral): StringSite[] 
     const cooked = quasi.value.cooked;
     // An invalid escape in a tagged template has no cooked value: nothing to judge.
     if (cooked === null || isBlank(cooked)) continue;
-    const site = literalSite(node.quasis.length === 1 ? node : quasi, source.text, quasi.range, cooked, 'template');
-    sites.push(node.quasis.length === 1 ? { ...site, range: node.range } : site);
+    const whole = node.quasis.length === 1;
+    // A template without interpolations is one string: reports cover the whole literal.
+    sites.push(literalSite(whole ? node : quasi, source.text, quasi.range, cooked, 'template', whole ? node.range : quasi.range));
   }
   return sites;
 }
@@ -147,7 +148,7 @@ function makeReader(source: SourceLike): TreeReader<JsNode> {
   };
 }
 
-const keysOf = (node: JsNode): string[] => (node['properties'] as Property[]).map((p) => (p.type === 'Property' ? propertyKey(p) ?? '' : ''));
+const isPayloadShaped = (node: JsNode): boolean => namesTypeAndData(node['properties'] as Property[], (p) => (p.type === 'Property' ? propertyKey(p) : null));
 
 /** A string is a URL when it is the value of a `url`/`href`/`link` property or JSX attribute. */
 function kindOf(node: JsNode): 'text' | 'url' {
@@ -166,7 +167,7 @@ function kindOf(node: JsNode): 'text' | 'url' {
 /** JavaScript and TypeScript: string literals, template literals, payload-shaped object literals. */
 export function jsVisitors(source: SourceLike, sink: Sink): Visitors {
   const reader = makeReader(source);
-  const payloads = payloadsOf(reader, keysOf, sink);
+  const payloads = payloadsOf(reader, isPayloadShaped, sink);
   return {
     ObjectExpression: payloads.visit,
     Literal(node: Literal) {

@@ -1,6 +1,6 @@
 import { literalSite, type Range, type StringSite } from '../sites.js';
 import { kindForKey } from '../../checks/templates.js';
-import { isBlank, NOT_STATIC, payloadsOf, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
+import { isBlank, namesTypeAndData, NOT_STATIC, payloadsOf, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
 
 /** The @eslint/json (momoa) shapes read here. */
 interface JsonNode {
@@ -47,12 +47,12 @@ function makeReader(source: SourceLike): TreeReader<JsonNode> {
   };
 }
 
-const keysOf = (node: JsonNode): string[] => (node['members'] as Member[]).map((m) => memberKey(m) ?? '');
+const isPayloadShaped = (node: JsonNode): boolean => namesTypeAndData(node['members'] as Member[], memberKey);
 
 /** JSON, JSONC and JSON5 via @eslint/json: string values (not keys) and payload-shaped objects. */
 export function jsonVisitors(source: SourceLike, sink: Sink): Visitors {
   const reader = makeReader(source);
-  const payloads = payloadsOf(reader, keysOf, sink);
+  const payloads = payloadsOf(reader, isPayloadShaped, sink);
   return {
     Object: payloads.visit,
     String(node: JsonNode) {

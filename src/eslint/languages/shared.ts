@@ -21,8 +21,13 @@ export interface Sink {
 
 export type Visitors = Record<string, (node: never) => void>;
 
-/** Blank strings hold nothing to judge. */
+/**
+ * Blank strings hold nothing to judge. Most strings start with a printable ASCII
+ * character, which settles it without `trim()` copying the string.
+ */
 export function isBlank(value: string): boolean {
+  const c = value.charCodeAt(0);
+  if (c > 32 && c < 0x7f) return false;
   return value.trim() === '';
 }
 
@@ -47,12 +52,14 @@ export const NOT_STATIC: unique symbol = Symbol('not static');
 
 /**
  * Cheap test before any evaluation: a reply payload names both `type` and `data`.
- * Only such objects are evaluated, so nested ordinary objects cost nothing.
+ * Only such objects are evaluated, so nested ordinary objects cost nothing (no key
+ * list is built: this runs on every object literal of every file).
  */
-export function namesTypeAndData(keys: Iterable<string>): boolean {
+export function namesTypeAndData<M>(members: readonly M[], keyOf: (member: M) => string | null): boolean {
   let type = false;
   let data = false;
-  for (const k of keys) {
+  for (const m of members) {
+    const k = keyOf(m);
     if (k === 'type') type = true;
     else if (k === 'data') data = true;
   }
@@ -90,7 +97,9 @@ function evaluatePayload<N extends object>(reader: TreeReader<N>, root: N, isPay
       const out: Record<string, unknown> = {};
       for (const e of obj.entries) {
         const v = walk(e.node, childPath(path, e.key), e.range);
-        Object.defineProperty(out, e.key, { value: v, enumerable: true, writable: true, configurable: true });
+        // A `__proto__` key is data here, not the prototype (JSON.parse reads it the same way).
+        if (e.key === '__proto__') Object.defineProperty(out, e.key, { value: v, enumerable: true, writable: true, configurable: true });
+        else out[e.key] = v;
       }
       return out;
     }
@@ -129,13 +138,13 @@ export interface Payloads<N extends object> {
  * and nothing needs remembering per node across files. The covered nodes are a plain
  * Set dropped with the file: a process-wide WeakSet (and WeakMaps) keyed on nodes had
  * every scavenge trace the ephemerons of nodes from all the files linted so far.
- * `keysOf` lists an object node's keys, so only nodes naming `type` and `data` are evaluated.
+ * `namesTypeAndData(node)` is the language's {@link namesTypeAndData}: only such nodes are evaluated.
  */
-export function payloadsOf<N extends object>(reader: TreeReader<N>, keysOf: (node: N) => string[], sink: Sink): Payloads<N> {
+export function payloadsOf<N extends object>(reader: TreeReader<N>, namesTypeAndData: (node: N) => boolean, sink: Sink): Payloads<N> {
   const covered = new Set<object>();
   return {
     visit(node) {
-      if (covered.has(node) || !namesTypeAndData(keysOf(node))) return;
+      if (covered.has(node) || !namesTypeAndData(node)) return;
       const site = evaluatePayload(reader, node, sink.isPayload, covered);
       if (site) sink.payload(site);
     },

@@ -1,7 +1,7 @@
 import { decodeLiteral, type LiteralKind } from '../../audit/locate.js';
 import { literalSite, once, type Range, type StringSite } from '../sites.js';
 import { kindForKey } from '../../checks/templates.js';
-import { isBlank, NOT_STATIC, payloadsOf, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
+import { isBlank, namesTypeAndData, NOT_STATIC, payloadsOf, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
 
 /** The yaml-eslint-parser shapes read here. */
 interface YamlNode {
@@ -91,12 +91,12 @@ function makeReader(source: SourceLike): TreeReader<YamlNode> {
   };
 }
 
-const keysOf = (node: YamlNode): string[] => (node['pairs'] as Pair[]).map((p) => pairKey(p) ?? '');
+const isPayloadShaped = (node: YamlNode): boolean => namesTypeAndData(node['pairs'] as Pair[], pairKey);
 
 /** YAML via eslint-plugin-yml: string scalars (not keys) and payload-shaped mappings. */
 export function yamlVisitors(source: SourceLike, sink: Sink): Visitors {
   const reader = makeReader(source);
-  const payloads = payloadsOf(reader, keysOf, sink);
+  const payloads = payloadsOf(reader, isPayloadShaped, sink);
   return {
     YAMLMapping: payloads.visit,
     YAMLScalar(node: YamlNode) {
