@@ -31,7 +31,7 @@ const ROUNDS = Number(process.env.WG_BENCH_ROUNDS ?? 5);
 const TARGET = 1.25;
 
 /** Same files, same parsers in both variants; only the rules differ. */
-function baseConfig() {
+export function baseConfig() {
   return [
     { files: ['**/*.{js,mjs,cjs,jsx}'], ...js.configs.recommended },
     { files: ['**/*.{ts,mts,cts,tsx}'], ...js.configs.recommended, languageOptions: { parser: tseslint.parser } },
@@ -41,9 +41,10 @@ function baseConfig() {
   ];
 }
 
-function withPlugin() {
+/** The baseline plus the three weibo-guard rules (`weibo-guard/eslint-plugin`, or another build of it). */
+export function withPlugin(wg = plugin) {
   const rules = { 'weibo-guard/links': 'error', 'weibo-guard/competitor': 'error', 'weibo-guard/payload': 'error' };
-  return [...baseConfig(), { files: ['**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx,json,jsonc,yaml,yml,md}'], plugins: { 'weibo-guard': plugin }, rules }];
+  return [...baseConfig(), { files: ['**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx,json,jsonc,yaml,yml,md}'], plugins: { 'weibo-guard': wg }, rules }];
 }
 
 // A full collection before each run, so one run's garbage is not billed to the next.

