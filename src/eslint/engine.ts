@@ -96,11 +96,11 @@ export function judgeWith(gate: Gate, context: Pick<ContextInput, 'account' | 'c
   return (target) => {
     if (target.kind === 'payload') return judgePayload(gate, target.site, ctx);
     const value = target.site.value;
-    const judge = () => (target.kind === 'url' ? gate.checkUrl(value, ctx) : gate.checkText(value, ctx));
-    if (value.length > MAX_TEXT_LENGTH) return judge();
-    const values = cache[target.kind];
-    let findings = values.get(value);
-    if (!findings) values.set(value, (findings = judge()));
+    const values = value.length <= MAX_TEXT_LENGTH ? cache[target.kind] : null;
+    const known = values?.get(value);
+    if (known) return known;
+    const findings = target.kind === 'url' ? gate.checkUrl(value, ctx) : gate.checkText(value, ctx);
+    values?.set(value, findings);
     return findings;
   };
 }

@@ -46,7 +46,7 @@ export function literalSite(node: object, text: string, token: Range, value: str
 
 /** One object per string, its trace computed on first use: most strings have no finding, so never. */
 class LiteralSite implements StringSite {
-  private traced: Int32Array | null | undefined;
+  private offsets: Int32Array | null | undefined;
   constructor(
     readonly node: object,
     private readonly text: string,
@@ -56,12 +56,12 @@ class LiteralSite implements StringSite {
     readonly range: Range,
   ) {}
   trace(): Int32Array | null {
-    if (this.traced === undefined) {
+    if (this.offsets === undefined) {
       const [start, end] = this.token;
       const decoded = decodeLiteral(this.text.slice(start, end), this.kind);
-      this.traced = decoded.value === this.value ? shift(decoded.offsets, start) : null;
+      this.offsets = decoded.value === this.value ? shift(decoded.offsets, start) : null;
     }
-    return this.traced;
+    return this.offsets;
   }
 }
 

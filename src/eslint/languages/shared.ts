@@ -135,9 +135,8 @@ export interface Payloads<N extends object> {
 
 /**
  * Per file, built by the one listener that traverses it, so every node is visited once
- * and nothing needs remembering per node across files. The covered nodes are a plain
- * Set dropped with the file: a process-wide WeakSet (and WeakMaps) keyed on nodes had
- * every scavenge trace the ephemerons of nodes from all the files linted so far.
+ * and nothing needs remembering per node across files: the covered nodes are a plain
+ * Set dropped with the file.
  * `namesTypeAndData(node)` is the language's {@link namesTypeAndData}: only such nodes are evaluated.
  */
 export function payloadsOf<N extends object>(reader: TreeReader<N>, namesTypeAndData: (node: N) => boolean, sink: Sink): Payloads<N> {
