@@ -13,6 +13,7 @@ import { formatJson } from '../../src/audit/report/json.js';
 import { formatSarif, toSarif } from '../../src/audit/report/sarif.js';
 import { formatStylish } from '../../src/audit/report/stylish.js';
 import { audit, makeRepo } from './helpers.js';
+import { needsSystem } from '../system.js';
 
 // Both are CommonJS that also set `exports.default`; under NodeNext the default import is the module object.
 const Ajv04 = Ajv04Module.default;
@@ -106,8 +107,10 @@ describe('stylish', () => {
   });
 });
 
-describe('html in headless Chromium', () => {
-  const executablePath = '/usr/bin/chromium';
+const executablePath = '/usr/bin/chromium';
+const chromiumTest = needsSystem("Debian's chromium", executablePath, 'apt-get install chromium; .ci/run installs it');
+
+describe.skipIf(chromiumTest.missing)('html in headless Chromium', () => {
   let browser: Awaited<ReturnType<typeof chromium.launch>>;
   beforeAll(async () => {
     if (!existsSync(executablePath)) throw new Error(`Debian's chromium is required at ${executablePath} for the HTML report test (apt-get install chromium; .ci/run installs it)`);
