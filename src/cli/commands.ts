@@ -14,6 +14,7 @@ export const commandModules: Readonly<Record<string, () => Promise<{ register: R
   inbound: () => import('./inbound.js'),
   'mock-server': () => import('./mock-server.js'),
   audit: () => import('./audit.js'),
+  init: () => import('./init.js'),
 };
 
 /**

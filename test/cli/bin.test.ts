@@ -16,3 +16,20 @@ describe('the weibo-guard bin', () => {
     expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
   });
 });
+
+describe('the package', () => {
+  const full = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, unknown> & { files: string[]; license: string };
+
+  it('says where it lives, under which licence, and ships both files', () => {
+    expect(readFileSync(join(root, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n/);
+    expect(full.license).toBe('MIT');
+    for (const key of ['repository', 'homepage', 'bugs']) expect(full[key], key).toBeTruthy();
+    expect(full.files).toEqual(expect.arrayContaining(['dist', 'rules', 'whitelist', 'README.md', 'LICENSE', 'CHANGELOG.md']));
+  });
+
+  it('ships source maps that carry their sources (src/ is not in the package)', () => {
+    const map = JSON.parse(readFileSync(join(root, 'dist/gate.js.map'), 'utf8')) as { sources: string[]; sourcesContent?: string[] };
+    expect(map.sourcesContent?.length).toBe(map.sources.length);
+    expect(map.sourcesContent![0]).toContain('export function createGate');
+  });
+});
