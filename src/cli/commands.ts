@@ -15,6 +15,7 @@ export const commandModules: Readonly<Record<string, () => Promise<{ register: R
   'mock-server': () => import('./mock-server.js'),
   audit: () => import('./audit.js'),
   init: () => import('./init.js'),
+  policy: () => import('./policy.js'),
 };
 
 /**

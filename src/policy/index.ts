@@ -15,3 +15,4 @@ export {
 } from './competitors.js';
 export { formatIssue, type PolicyIssue, type PolicyWarning } from './source.js';
 export * from './schema.js';
+export { lintPolicy, LINT_KINDS, type LintKind, type LintProblem } from './lint.js';

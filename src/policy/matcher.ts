@@ -110,6 +110,13 @@ export class HostMatcher {
     }
   }
 
+  /** Every entry, once each, in no particular order (for `policy lint`). */
+  entries(): PolicyEntry[] {
+    const all = new Set<PolicyEntry>();
+    for (const bucket of this.#rows.values()) for (const row of bucket) all.add(row.entry);
+    return [...all];
+  }
+
   /** Every entry written for exactly this domain (for `explain` and tests). */
   entriesFor(domain: string): PolicyEntry[] {
     return [...new Set((this.#rows.get(domain) ?? []).map((r) => r.entry))];
