@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
@@ -17,6 +17,7 @@ import {
   type LimitsOverride,
   type Shortener,
 } from './schema.js';
+import { readTextFile, TextFileError } from '../text-file.js';
 import { formatIssue, locate, parseSource, validate, type PolicyIssue, type PolicyWarning, type Source } from './source.js';
 
 export interface LoadPolicyOptions {
@@ -83,6 +84,11 @@ export interface Policy {
   readonly sources: readonly string[];
 }
 
+/**
+ * Far above any real policy file (a config of 100,000 whitelist entries is ~8 MB, the
+ * shipped files a few KB), so a policy file is never read without end.
+ */
+const MAX_POLICY_FILE_BYTES = 64 << 20;
 const CONFIG_NAMES = ['weibo-guard.config.json', 'weibo-guard.config.yaml', 'weibo-guard.config.yml'];
 const DAY = 86_400_000;
 
@@ -106,10 +112,10 @@ class Loader {
   read(path: string, display: string): Source | undefined {
     let text: string;
     try {
-      text = readFileSync(path, 'utf8');
+      text = readTextFile(path, { maxBytes: MAX_POLICY_FILE_BYTES });
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? String(err);
-      this.issues.push({ file: display, line: 0, message: `cannot read the file (${code})` });
+      if (!(err instanceof TextFileError)) throw err;
+      this.issues.push({ file: display, line: 0, message: err.message });
       return undefined;
     }
     this.sources.push(display);
