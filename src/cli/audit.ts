@@ -113,14 +113,16 @@ export function runAuditCommand(paths: string[], options: AuditCommandOptions, i
 }
 
 const require = createRequire(import.meta.url);
-const { version } = require('../../package.json') as { version: string };
+const { version, homepage } = require('../../package.json') as { version: string; homepage: string };
+/** Code scanning links each rule to its documentation: README's table of every rule. */
+const sarifLinks = { informationUri: homepage, helpUri: `${homepage.replace(/#.*$/, '')}#what-is-checked` };
 
 export function render(result: AuditResult, format: Format, opts: { color: boolean; title: string }): string {
   switch (format) {
     case 'json':
       return formatJson(result);
     case 'sarif':
-      return formatSarif(result, { version });
+      return formatSarif(result, { version, ...sarifLinks });
     case 'html':
       return formatHtml(result, { title: opts.title });
     case 'stylish':

@@ -34,8 +34,22 @@ export function columns(s: string): number {
   return n;
 }
 
-/** Control characters and newlines would break the underline's alignment: show them as symbols. */
-const visible = (s: string) => s.replace(/[\n\r\t\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '⏎' : c === '\t' ? '⇥' : '·'));
+/**
+ * What a terminal would act on instead of drawing: C0 and C1 controls (ESC starts colour
+ * and cursor sequences, U+009B is a one-byte CSI), DEL, and the bidi controls that
+ * reorder what follows (the "Trojan Source" trick).
+ */
+const TERMINAL_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** A name or message made safe to print: each unsafe character written as its escape (`\x1B`, `\u202E`). */
+export const forTerminal = (s: string): string =>
+  s.replace(TERMINAL_UNSAFE, (c) => {
+    const n = c.charCodeAt(0);
+    return n < 0x100 ? `\\x${n.toString(16).toUpperCase().padStart(2, '0')}` : `\\u${n.toString(16).toUpperCase()}`;
+  });
+
+/** Inside an underlined excerpt every character must stay one column: show unsafe ones as symbols. */
+const visible = (s: string) => s.replace(TERMINAL_UNSAFE, (c) => (c === '\n' ? '⏎' : c === '\t' ? '⇥' : '·'));
 
 /** A span of text marked for a terminal: the text before, in and after it, and the caret line under it. */
 export interface MarkedSpan {

@@ -85,6 +85,10 @@ describe('weibo-guard audit (built CLI)', () => {
     const log = JSON.parse(readFileSync(join(repo, 'report.sarif'), 'utf8'));
     expect(log.version).toBe('2.1.0');
     expect(log.runs[0].results).toHaveLength(1);
+    const { driver } = log.runs[0].tool;
+    expect(driver.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(driver.informationUri).toMatch(/^https:\/\//);
+    expect(driver.rules[0].helpUri).toMatch(/^https:\/\/.*#what-is-checked$/);
     cli([repo, '-o', join(repo, 'report.html')]);
     expect(readFileSync(join(repo, 'report.html'), 'utf8')).toMatch(/^<!doctype html>/);
     const again = JSON.parse(cli([repo, '-f', 'json']).stdout);

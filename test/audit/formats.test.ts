@@ -70,10 +70,13 @@ describe('sarif', () => {
   });
 
   it('carries what GitHub code scanning needs: rule help, stable ids, fingerprints, UTF-16 columns', () => {
-    const log = toSarif(result, { version: '0.1.0' }) as {
-      runs: Array<{ columnKind: string; tool: { driver: { rules: Array<{ id: string; help: { text: string } }> } }; results: Array<Record<string, any>> }>;
+    const log = toSarif(result, { version: '0.1.0', informationUri: 'https://example.org/wg', helpUri: 'https://example.org/wg#what-is-checked' }) as {
+      runs: Array<{ columnKind: string; tool: { driver: { version: string; informationUri: string; rules: Array<{ id: string; helpUri: string; help: { text: string } }> } }; results: Array<Record<string, any>> }>;
     };
     const run = log.runs[0]!;
+    expect(run.tool.driver.version).toBe('0.1.0');
+    expect(run.tool.driver.informationUri).toBe('https://example.org/wg');
+    for (const r of run.tool.driver.rules) expect(r.helpUri).toBe('https://example.org/wg#what-is-checked');
     expect(run.columnKind).toBe('utf16CodeUnits');
     const ids = run.tool.driver.rules.map((r) => r.id);
     expect(ids).toEqual([...new Set(result.findings.map((f) => f.rule))].sort());
@@ -99,6 +102,13 @@ describe('stylish', () => {
     expect(out).toMatch(/✖ \d+ problems \(\d+ errors, 1 warning\) in 3 of 3 files/);
     expect(out).toMatch(/ {2}link\/unresolved +1\n/);
     expect(formatStylish({ ...result, findings: [] }, { color: false })).toContain('✔ 3 files checked, no problems');
+  });
+
+  it('escapes what a terminal would act on: control characters and bidi overrides in file names, messages and excerpts', () => {
+    const tricky = makeRepo({ 'docs/a\x1b[2Jb\u202e.md': '请加微信 abc\u009b123 咨询 \u202e\n' });
+    const out = formatStylish(audit(tricky), { color: false });
+    expect(out).toContain('docs/a\\x1B[2Jb\\u202E.md\n');
+    expect(out).not.toMatch(/[\x1b\u009b\u202e]/);
   });
 
   it('colours only when asked', () => {

@@ -2,8 +2,12 @@ import type { AuditResult } from '../model.js';
 import { ruleDoc } from '../rules.js';
 
 export interface SarifOptions {
-  /** The package version, for `tool.driver.semanticVersion`. */
+  /** The package version, for `tool.driver.version` and `semanticVersion`. */
   version: string;
+  /** The tool's home page, for `tool.driver.informationUri`. */
+  informationUri?: string;
+  /** Where each rule is documented, for the rule's `helpUri` (code scanning links to it). */
+  helpUri?: string;
 }
 
 /** The `partialFingerprints` key; bump the suffix if the fingerprint recipe ever changes. */
@@ -26,6 +30,7 @@ export function toSarif(result: AuditResult, opts: SarifOptions): Record<string,
       shortDescription: { text: doc.short },
       fullDescription: { text: doc.help },
       help: { text: doc.help, markdown: `**${doc.short}**\n\n${doc.help}` },
+      ...(opts.helpUri ? { helpUri: opts.helpUri } : {}),
       defaultConfiguration: { level: first.severity === 'error' ? 'error' : 'warning' },
       properties: { tags: ['weibo', id.split('/')[0]!] },
     };
@@ -47,7 +52,7 @@ export function toSarif(result: AuditResult, opts: SarifOptions): Record<string,
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'weibo-guard', semanticVersion: opts.version, rules } },
+        tool: { driver: { name: 'weibo-guard', version: opts.version, semanticVersion: opts.version, ...(opts.informationUri ? { informationUri: opts.informationUri } : {}), rules } },
         originalUriBaseIds: { '%SRCROOT%': { uri: `${pathToUri(result.root)}/` } },
         columnKind: 'utf16CodeUnits',
         results,

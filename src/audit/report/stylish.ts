@@ -1,5 +1,5 @@
 import { createColors } from 'picocolors';
-import { counted, markSpan } from '../../cli/format.js';
+import { counted, forTerminal, markSpan } from '../../cli/format.js';
 import type { AuditResult, ReportFinding } from '../model.js';
 import { groupBy } from './group.js';
 
@@ -17,10 +17,10 @@ export function formatStylish(result: AuditResult, opts: StylishOptions): string
   const out: string[] = [];
   const byFile = groupBy(result.findings, (f) => f.file);
   for (const [file, findings] of byFile) {
-    out.push('', c.underline(file));
+    out.push('', c.underline(forTerminal(file)));
     for (const f of findings) {
       const sev = f.severity === 'error' ? c.red('error  ') : c.yellow('warning');
-      out.push(`  ${c.dim(`${f.line}:${f.column}`.padEnd(8))} ${sev}  ${f.message}  ${c.dim(f.rule)}`);
+      out.push(`  ${c.dim(`${f.line}:${f.column}`.padEnd(8))} ${sev}  ${forTerminal(f.message)}  ${c.dim(f.rule)}`);
       out.push(...frame(f, c));
     }
   }
