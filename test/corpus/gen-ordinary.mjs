@@ -295,6 +295,15 @@ const ZH = [
   '我们和快递公司确认过了，{date}一定送到。',
   '这是微博官方的活动，奖品由我们提供，中奖后 7 个工作日内发出。',
   '{who}，您的问题已经升级给主管处理，工单号 {order}。',
+  '安装后文件在 C:\\Program Files\\WeiboTool\\ 下面，日志在 logs 文件夹。',
+  '共享盘路径是 \\\\fileserver\\share\\报表\\{form}，没有权限的话找 IT 开通。',
+  '请把导出的表格放到 D:\\备份\\{date} 文件夹，再重新导入。',
+  '欢迎光临木子·Studio，{date}起营业时间调整为 {time}。',
+  '花间·Shop 的会员积分可以抵现，100 积分抵 1 元。',
+  '城市·Life 快闪店在{address}，{date}开幕。',
+  '本周推荐：{product} • {product} • {product}，都有现货。',
+  '套餐内容：{product}、{product}、{product}，合计 {price}。',
+  '列夫·托尔斯泰的全集已经补货，精装版 {price}。',
 ];
 
 const EN = [
@@ -373,6 +382,9 @@ const EN = [
   'The museum is closed on Mondays; tickets are {price} for adults.',
   'Sorry, that train is sold out. You can join the waiting list at {wlink}',
   'The QQ candy in your order is a free gift.',
+  'What you get: travel mug • gift box • care card.',
+  'The installer puts everything in C:\\Program Files\\Weibo Tool, and logs go to the logs folder.',
+  'Welcome to Muzi·Studio! Our new hours are {time}.',
   'Our only official account is this verified Weibo account.',
 ];
 
