@@ -60,6 +60,25 @@ const S = {
   enproduct: ['wool coat', 'wireless earbuds', 'air fryer', 'picture book set', 'travel mug', 'robot vacuum', 'mechanical keyboard', 'hiking boots', 'tea gift box', 'electric toothbrush', 'yoga mat', 'smart watch', 'suitcase', 'silk scarf', 'desk lamp'],
   encity: ['Beijing', 'Shanghai', 'Guangzhou', 'Shenzhen', 'Chengdu', 'Hangzhou', 'Hong Kong', 'Singapore'],
   encolor: ['black', 'white', 'navy', 'oat', 'forest green', 'burgundy', 'light grey'],
+  // English and Traditional replies take their own spellings of dates, prices and places.
+  endate: ['Friday', 'next Monday', 'tomorrow', 'December 3', '3 Dec', '2026-12-03', 'the 15th', 'the day after tomorrow'],
+  entime: ['9 am to 6 pm', '10:00-22:00', '2:30 pm', 'within 24 hours', 'weekdays 9:30-18:30', 'before noon'],
+  enaddress: ['Room 1203, Tower A, 88 Jianguo Road, Chaoyang, Beijing', '100 Century Avenue, Pudong, Shanghai', 'Shop 3F-12, Taikoo Hui, 385 Tianhe Road, Guangzhou', '18 Gaoxin South 4th Road, Nanshan, Shenzhen', '2/F, 33 Canton Road, Tsim Sha Tsui, Hong Kong'],
+  enregion: ['Xinjiang', 'Tibet', 'remote areas', 'overseas addresses'],
+  encourier: ['SF Express', 'JD Logistics', 'ZTO', 'YTO', 'EMS', 'Yunda'],
+  endiscount: ['20% off everything', 'buy one get one free', 'free shipping over ¥99', '¥30 off orders over ¥199', 'a free gift with every order'],
+  entrack: () => pick([`SF${digits(13)}`, `YT${digits(13)}`, `JD${digits(15)}`, `EA${digits(9)}CN`, `ZTO${digits(12)}`]),
+  enprice: () => pick([`¥${int(9, 2999)}`, `¥${int(1, 999)}.${int(10, 99)}`, `CNY ${int(1, 9)},${int(100, 999)}`, `US$${int(5, 300)}`]),
+  enversion: () => pick([`v${int(1, 9)}.${int(0, 20)}.${int(0, 9)}`, `iOS ${int(15, 18)}.${int(0, 6)}`, `Android ${int(10, 15)}`, `version ${int(3, 12)}.${int(0, 30)}`, `firmware ${int(1, 3)}.${int(0, 9)}.${int(0, 9)}`]),
+  twdate: ['明天', '後天', '下週一', '本週五', '12月3日', '2026/12/03', '月底前'],
+  twtime: ['上午十點', '下午三點', '9:00-18:00', '24 小時內', '晚上八點前'],
+  twproduct: ['加濕器', '藍牙耳機', '氣炸鍋', '保溫杯', '掃地機器人', '行李箱', '智慧手錶', '羊毛大衣', '茶葉禮盒'],
+  twwho: ['您好', '親', '張小姐您好', '陳先生您好', '感謝您的耐心等候', '午安'],
+  twprice: () => pick([`NT$${int(1, 9)},${int(100, 999)}`, `NT$${int(99, 999)}`, `${int(100, 990)} 元`]),
+  twcoupon: ['60 元', '80 元', 'NT$100', '150 元'],
+  mini: ['投影仪', '吸尘器', '风扇', '相机', '打印机'],
+  coupon: ['5 元', '10 元', '20 元', '30 元', '50 元'],
+  govlink: ['https://www.gov.cn/fuwu/bumendifangdating.htm', 'https://www.gov.cn/zhengce/2026-11/30/content_7001.htm', 'https://www.12377.cn/'],
 };
 const fill = (tpl) => tpl.replace(/\{(\w+)\}/g, (_, k) => {
   const v = S[k];
@@ -84,10 +103,10 @@ const ZH = [
   '{who}，预售款{product}将在{date}开始发货，请耐心等待 {emoji}',
   // prices and promotions
   '{who}，{product}现在活动价 {price}，{discount}，活动截止到{date}。',
-  '这款{product}原价 {price}，用券后 {price}，{close}',
+  '这款{product}现价 {price}，用券再减 {coupon}，{close}',
   '亲，{discount}的活动和会员价不能叠加，系统会自动选最优惠的。',
   '价格保护期 7 天，{date}之前降价可以申请退差价。',
-  '您好，发票金额以实付 {price} 为准，{time}内开具电子发票。',
+  '您好，发票金额以实付 {price} 为准，电子发票会在 48 小时内开具。',
   '{who}，双十二当天 0:00 开抢，{product}限量 500 件 {emoji}',
   '运费险已经包含在订单里，退货时运费最高赔付 {price}。',
   '满减后实付 {price}，积分抵扣了 {price}，明细可以在订单详情里看。',
@@ -127,7 +146,7 @@ const ZH = [
   '{who}，合同和报价都在 {form} 和 {form} 里面。',
   // addresses, stores, phone
   '我们门店地址：{address}，营业时间 {time}。',
-  '{city}的朋友可以到线下店体验：{address}。',
+  '{city}的朋友也可以到我们的旗舰店体验：{address}。',
   '客服热线 {phone}，{time}有人接听。',
   '急事请拨打 {phone}，其他问题直接在微博私信留言就好。',
   '提货点在{address}，带上取件码和身份证即可。',
@@ -213,7 +232,7 @@ const ZH = [
   '会员等级已经升到黄金会员，享受{discount}。',
   '押金 {price} 会在归还{product}后 {time}退还。',
   '卫星云图显示{city}明天有雨，户外活动请注意安全。',
-  '微型{product}？我们没有这个型号，您说的可能是迷你款。',
+  '微型{mini}？我们没有这个型号，您说的可能是迷你款。',
   '维新小学附近的自提点{date}开始启用。',
   '这批小红薯是山东产的，{price} 三斤，{courier}发货。',
   '头条新闻说的延迟发货是指{region}，其他地区不受影响。',
@@ -258,7 +277,7 @@ const ZH = [
   '账号：{phone}，初始密码已经短信发送，请登录后修改。',
   '{who}，{product}的发票抬头写错了可以重开，把正确抬头发给我们。',
   '您好，{city}的门店{date}开业，开业当天{discount}。',
-  '{product}已经加急处理，{courier}{time}揽收。',
+  '{product}已经加急处理，{courier}今天{time}揽收。',
   '订单状态显示“已揽收”，{courier}的快递员姓魏，电话 {phone}。',
   '航班 {flight} 延误约两小时，改签和退票都可以在 App 内操作，不收手续费。',
   '酒店入住时间 14:00，退房 12:00，早餐 6:30-10:00 在二楼餐厅。',
@@ -266,7 +285,7 @@ const ZH = [
   '宽带师傅{date}{time}上门安装，请家里留人。',
   '课程回放在 App 的“我的课程”里，有效期一年。',
   '体检报告{date}可以领取，也可以在 App 上查看电子版。',
-  '社保卡补办请带身份证到{city}市民中心，或者在 {wlink} 查看办理指南。',
+  '社保卡补办请带身份证到{city}市民中心，或者在 {govlink} 查看办理指南。',
   '游戏账号被封是因为检测到外挂，申诉请提供角色 ID：{num}。',
   '银行卡尾号 {d4} 的退款 {price} 已到账。',
   '快递柜取件码 {d6}，请在 24 小时内取件。',
@@ -287,7 +306,7 @@ const ZH = [
   '抱歉，该车次已售罄，可以试试候补购票：{wlink}',
   '门票 {price}/人，1.2 米以下儿童免票，需携带身份证原件。',
   '考试成绩{date}公布，可以登录官网查询。',
-  '燃气表读数异常的话，请拍照发给我们，{time}内安排师傅。',
+  '燃气表读数异常的话，请拍照发给我们，24 小时内安排师傅。',
   '物业费按 2.8 元/平方米/月收取，可以按季度缴纳。',
   '宠物医院营业时间 {time}，急诊 24 小时。',
   '家电清洗套餐 {price}，含空调两台、油烟机一台。',
@@ -409,7 +428,7 @@ const TW = [
   '門市自取請攜帶取貨簡訊和證件。',
   '我們在小紅書沒有帳號，請小心假冒。',
   '{product}目前缺貨，預計{date}補貨，到貨會通知您。',
-  '運費 {price}，滿 1,000 元免運。',
+  '運費 {twcoupon}，滿 1,000 元免運。',
   '請在「設定-關於本機」確認系統版本是否為 {version}。',
   '已收到您寄回的{product}，檢測後三個工作天內退款。',
   '頭條新聞說的颱風停班停課，門市當天會暫停營業。',
@@ -424,6 +443,14 @@ const TW = [
   '這週末門市有周年慶活動，全館 85 折。',
 ];
 
+// English and Traditional templates are written with the common slot names; they take
+// their own pools so a reply never mixes scripts by accident.
+const EN_SLOTS = { color: 'encolor', city: 'encity', date: 'endate', time: 'entime', address: 'enaddress', region: 'enregion', courier: 'encourier', discount: 'endiscount', track: 'entrack', price: 'enprice', version: 'enversion' };
+const TW_SLOTS = { date: 'twdate', time: 'twtime', product: 'twproduct', who: 'twwho', price: 'twprice' };
+const remap = (list, slots) => list.map((t) => t.replace(/\{(\w+)\}/g, (m, k) => (slots[k] ? `{${slots[k]}}` : m)));
+const EN_T = remap(EN, EN_SLOTS);
+const TW_T = remap(TW, TW_SLOTS);
+
 function textOf(tpl) {
   const body = fill(tpl);
   return body.replace(/\s+$/u, '');
@@ -435,7 +462,7 @@ function compose(list) {
   const body = textOf(tpl);
   const r = rand();
   if (tpl.includes('{close}')) return body;
-  if (list === ZH && r < 0.25 && !/[。！～]$/u.test(body)) return body + '。' + fill('{close}');
+  if (list === ZH && r < 0.25 && /[\p{L}\p{N}]$/u.test(body)) return body + '。' + fill('{close}');
   if (list === ZH && r < 0.4) return body + fill('{close}');
   return body;
 }
@@ -446,7 +473,7 @@ let rid = 3300000000n;
 const recv = () => String((rid += 104729n));
 while (rows.length < TARGET) {
   const r = rand();
-  const list = r < 0.62 ? ZH : r < 0.88 ? EN : TW;
+  const list = r < 0.62 ? ZH : r < 0.88 ? EN_T : TW_T;
   const text = compose(list).trim();
   if (seen.has(text)) continue;
   seen.add(text);
