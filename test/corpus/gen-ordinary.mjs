@@ -174,6 +174,12 @@ const ZH = [
   '本店没有公众号，也不在朋友圈卖货，以微博发布为准。',
   '我们不提供微信客服，所有售后都在这里处理。',
   '小红书上的同名账号不是我们开的，请注意甄别。',
+  '谨防有人冒充客服让您加微信，我们不会主动联系您。',
+  '我们不会通过QQ联系您，请以微博私信为准。',
+  '请不要扫描陌生人发来的小程序码。',
+  '官方从不要求用户关注任何公众号。',
+  '不要相信自称客服让你下载抖音极速版的人。',
+  '本店不在朋友圈卖货。',
   // words that sound like names
   '为新用户准备了专属礼包，注册后自动发放到账户。',
   '威信县和镇雄县的订单由昭通仓发出，时效稍慢。',
@@ -405,6 +411,7 @@ const EN = [
   'The installer puts everything in C:\\Program Files\\Weibo Tool, and logs go to the logs folder.',
   'Welcome to Muzi·Studio! Our new hours are {time}.',
   'Our only official account is this verified Weibo account.',
+  'We will never ask you to add us on WeChat.',
 ];
 
 const TW = [
