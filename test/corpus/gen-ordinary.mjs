@@ -54,9 +54,31 @@ const S = {
   flavor: ['气泡水', '冰淇淋', '酸奶', '软糖', '果冻', '牙膏', '润唇膏', '沐浴露'],
   device: ['运动相机', '手持云台', '手机', '行车记录仪', '无人机', '投影仪'],
   num: () => String(int(2, 9999)),
+  flight: () => `${pick(['CA', 'MU', 'CZ', 'HU', 'ZH', '3U'])}${int(1000, 9899)}`,
+  d4: () => digits(4),
+  d6: () => digits(6),
   enproduct: ['wool coat', 'wireless earbuds', 'air fryer', 'picture book set', 'travel mug', 'robot vacuum', 'mechanical keyboard', 'hiking boots', 'tea gift box', 'electric toothbrush', 'yoga mat', 'smart watch', 'suitcase', 'silk scarf', 'desk lamp'],
   encity: ['Beijing', 'Shanghai', 'Guangzhou', 'Shenzhen', 'Chengdu', 'Hangzhou', 'Hong Kong', 'Singapore'],
   encolor: ['black', 'white', 'navy', 'oat', 'forest green', 'burgundy', 'light grey'],
+  // English and Traditional replies take their own spellings of dates, prices and places.
+  endate: ['Friday', 'next Monday', 'tomorrow', 'December 3', '3 Dec', '2026-12-03', 'the 15th', 'the day after tomorrow'],
+  entime: ['9 am to 6 pm', '10:00-22:00', '2:30 pm', 'within 24 hours', 'weekdays 9:30-18:30', 'before noon'],
+  enaddress: ['Room 1203, Tower A, 88 Jianguo Road, Chaoyang, Beijing', '100 Century Avenue, Pudong, Shanghai', 'Shop 3F-12, Taikoo Hui, 385 Tianhe Road, Guangzhou', '18 Gaoxin South 4th Road, Nanshan, Shenzhen', '2/F, 33 Canton Road, Tsim Sha Tsui, Hong Kong'],
+  enregion: ['Xinjiang', 'Tibet', 'remote areas', 'overseas addresses'],
+  encourier: ['SF Express', 'JD Logistics', 'ZTO', 'YTO', 'EMS', 'Yunda'],
+  endiscount: ['20% off everything', 'buy one get one free', 'free shipping over ¥99', '¥30 off orders over ¥199', 'a free gift with every order'],
+  entrack: () => pick([`SF${digits(13)}`, `YT${digits(13)}`, `JD${digits(15)}`, `EA${digits(9)}CN`, `ZTO${digits(12)}`]),
+  enprice: () => pick([`¥${int(9, 2999)}`, `¥${int(1, 999)}.${int(10, 99)}`, `CNY ${int(1, 9)},${int(100, 999)}`, `US$${int(5, 300)}`]),
+  enversion: () => pick([`v${int(1, 9)}.${int(0, 20)}.${int(0, 9)}`, `iOS ${int(15, 18)}.${int(0, 6)}`, `Android ${int(10, 15)}`, `version ${int(3, 12)}.${int(0, 30)}`, `firmware ${int(1, 3)}.${int(0, 9)}.${int(0, 9)}`]),
+  twdate: ['明天', '後天', '下週一', '本週五', '12月3日', '2026/12/03', '月底前'],
+  twtime: ['上午十點', '下午三點', '9:00-18:00', '24 小時內', '晚上八點前'],
+  twproduct: ['加濕器', '藍牙耳機', '氣炸鍋', '保溫杯', '掃地機器人', '行李箱', '智慧手錶', '羊毛大衣', '茶葉禮盒'],
+  twwho: ['您好', '親', '張小姐您好', '陳先生您好', '感謝您的耐心等候', '午安'],
+  twprice: () => pick([`NT$${int(1, 9)},${int(100, 999)}`, `NT$${int(99, 999)}`, `${int(100, 990)} 元`]),
+  twcoupon: ['60 元', '80 元', 'NT$100', '150 元'],
+  mini: ['投影仪', '吸尘器', '风扇', '相机', '打印机'],
+  coupon: ['5 元', '10 元', '20 元', '30 元', '50 元'],
+  govlink: ['https://www.gov.cn/fuwu/bumendifangdating.htm', 'https://www.gov.cn/zhengce/2026-11/30/content_7001.htm', 'https://www.12377.cn/'],
 };
 const fill = (tpl) => tpl.replace(/\{(\w+)\}/g, (_, k) => {
   const v = S[k];
@@ -81,10 +103,10 @@ const ZH = [
   '{who}，预售款{product}将在{date}开始发货，请耐心等待 {emoji}',
   // prices and promotions
   '{who}，{product}现在活动价 {price}，{discount}，活动截止到{date}。',
-  '这款{product}原价 {price}，用券后 {price}，{close}',
+  '这款{product}现价 {price}，用券再减 {coupon}，{close}',
   '亲，{discount}的活动和会员价不能叠加，系统会自动选最优惠的。',
   '价格保护期 7 天，{date}之前降价可以申请退差价。',
-  '您好，发票金额以实付 {price} 为准，{time}内开具电子发票。',
+  '您好，发票金额以实付 {price} 为准，电子发票会在 48 小时内开具。',
   '{who}，双十二当天 0:00 开抢，{product}限量 500 件 {emoji}',
   '运费险已经包含在订单里，退货时运费最高赔付 {price}。',
   '满减后实付 {price}，积分抵扣了 {price}，明细可以在订单详情里看。',
@@ -124,7 +146,7 @@ const ZH = [
   '{who}，合同和报价都在 {form} 和 {form} 里面。',
   // addresses, stores, phone
   '我们门店地址：{address}，营业时间 {time}。',
-  '{city}的朋友可以到线下店体验：{address}。',
+  '{city}的朋友也可以到我们的旗舰店体验：{address}。',
   '客服热线 {phone}，{time}有人接听。',
   '急事请拨打 {phone}，其他问题直接在微博私信留言就好。',
   '提货点在{address}，带上取件码和身份证即可。',
@@ -152,6 +174,12 @@ const ZH = [
   '本店没有公众号，也不在朋友圈卖货，以微博发布为准。',
   '我们不提供微信客服，所有售后都在这里处理。',
   '小红书上的同名账号不是我们开的，请注意甄别。',
+  '谨防有人冒充客服让您加微信，我们不会主动联系您。',
+  '我们不会通过QQ联系您，请以微博私信为准。',
+  '请不要扫描陌生人发来的小程序码。',
+  '官方从不要求用户关注任何公众号。',
+  '不要相信自称客服让你下载抖音极速版的人。',
+  '本店不在朋友圈卖货。',
   // words that sound like names
   '为新用户准备了专属礼包，注册后自动发放到账户。',
   '威信县和镇雄县的订单由昭通仓发出，时效稍慢。',
@@ -210,7 +238,7 @@ const ZH = [
   '会员等级已经升到黄金会员，享受{discount}。',
   '押金 {price} 会在归还{product}后 {time}退还。',
   '卫星云图显示{city}明天有雨，户外活动请注意安全。',
-  '微型{product}？我们没有这个型号，您说的可能是迷你款。',
+  '微型{mini}？我们没有这个型号，您说的可能是迷你款。',
   '维新小学附近的自提点{date}开始启用。',
   '这批小红薯是山东产的，{price} 三斤，{courier}发货。',
   '头条新闻说的延迟发货是指{region}，其他地区不受影响。',
@@ -223,7 +251,7 @@ const ZH = [
   '{who}，您要的 {doc} 已经重新上传。{close}',
   '{big} 太大发不了，分成两个压缩包发给您。',
   '系统维护时间 {date} 0:00-6:00，期间无法下单。',
-  '版本号 {version} 对应的说明文档是 {doc}。',
+  '{version} 对应的说明文档是 {doc}。',
   '{who}，{version} 的安装包正在灰度，{date}全量推送。',
   '快捷键是 Ctrl+Shift+S，Mac 上是 Cmd+Shift+S。',
   '账号异常的话，先退出登录，清除缓存后重新登录。',
@@ -255,7 +283,52 @@ const ZH = [
   '账号：{phone}，初始密码已经短信发送，请登录后修改。',
   '{who}，{product}的发票抬头写错了可以重开，把正确抬头发给我们。',
   '您好，{city}的门店{date}开业，开业当天{discount}。',
-  '{product}已经加急处理，{courier}{time}揽收。',
+  '{product}已经加急处理，{courier}今天{time}揽收。',
+  '订单状态显示“已揽收”，{courier}的快递员姓魏，电话 {phone}。',
+  '航班 {flight} 延误约两小时，改签和退票都可以在 App 内操作，不收手续费。',
+  '酒店入住时间 14:00，退房 12:00，早餐 6:30-10:00 在二楼餐厅。',
+  '您的话费余额 {price}，本月套餐剩余流量 {num}MB。',
+  '宽带师傅{date}{time}上门安装，请家里留人。',
+  '课程回放在 App 的“我的课程”里，有效期一年。',
+  '体检报告{date}可以领取，也可以在 App 上查看电子版。',
+  '社保卡补办请带身份证到{city}市民中心，或者在 {govlink} 查看办理指南。',
+  '游戏账号被封是因为检测到外挂，申诉请提供角色 ID：{num}。',
+  '银行卡尾号 {d4} 的退款 {price} 已到账。',
+  '快递柜取件码 {d6}，请在 24 小时内取件。',
+  '外卖超时了，已经给您赔付一张 {price} 的无门槛券。',
+  '抖音上的那个视频不是我们拍的，已经举报了。',
+  '有顾客说在快手看到低价货，那是假货，请不要购买。',
+  '我们店里的打包快手小王，一天能打包 500 单 {emoji}',
+  '我们的微博头条文章写了详细的保养攻略。',
+  '我们的西瓜是宁夏中卫的硒砂瓜，{price} 一个。',
+  '这款小红书包适合一年级的小朋友，{color}有现货。',
+  '赠品是两包QQ糖，随{product}一起发出。',
+  '面条 QQ 弹弹的，煮 3 分钟就好。',
+  '{who}，停车场在地下二层，凭消费小票免费停 2 小时。',
+  '挂号成功：{date} {time}，{city}第一人民医院 3 号诊室。',
+  '您的快递已放在{city}菜鸟驿站，取件码 {d6}。',
+  '信用卡账单日是每月 {num} 号之后的第一个工作日，到期还款日顺延 20 天。',
+  '续费成功，会员有效期延长到{date}。',
+  '抱歉，该车次已售罄，可以试试候补购票：{wlink}',
+  '门票 {price}/人，1.2 米以下儿童免票，需携带身份证原件。',
+  '考试成绩{date}公布，可以登录官网查询。',
+  '燃气表读数异常的话，请拍照发给我们，24 小时内安排师傅。',
+  '物业费按 2.8 元/平方米/月收取，可以按季度缴纳。',
+  '宠物医院营业时间 {time}，急诊 24 小时。',
+  '家电清洗套餐 {price}，含空调两台、油烟机一台。',
+  '机票行程单已发到您的邮箱，报销请用电子发票。',
+  '我们和快递公司确认过了，{date}一定送到。',
+  '这是微博官方的活动，奖品由我们提供，中奖后 7 个工作日内发出。',
+  '{who}，您的问题已经升级给主管处理，工单号 {order}。',
+  '安装后文件在 C:\\Program Files\\WeiboTool\\ 下面，日志在 logs 文件夹。',
+  '共享盘路径是 \\\\fileserver\\share\\报表\\{form}，没有权限的话找 IT 开通。',
+  '请把导出的表格放到 D:\\备份\\{date} 文件夹，再重新导入。',
+  '欢迎光临木子·Studio，{date}起营业时间调整为 {time}。',
+  '花间·Shop 的会员积分可以抵现，100 积分抵 1 元。',
+  '城市·Life 快闪店在{address}，{date}开幕。',
+  '本周推荐：{product} • {product} • {product}，都有现货。',
+  '套餐内容：{product}、{product}、{product}，合计 {price}。',
+  '列夫·托尔斯泰的全集已经补货，精装版 {price}。',
 ];
 
 const EN = [
@@ -320,7 +393,25 @@ const EN = [
   'I have asked the courier ({courier}) to call you before delivery.',
   'Quick tip: hold the power button for 10 seconds to reset it.',
   'We answered your question in the comments on Weibo as well.',
+  'Your flight {flight} is delayed by about two hours; you can rebook in the app free of charge.',
+  'Check-in is from 2 pm and check-out by noon. Breakfast is served 6:30-10:00.',
+  'Your remaining data this month is {num} MB.',
+  'The technician will come on {date} between 9 and 12; please make sure someone is home.',
+  'Exam results are published on {date}.',
+  'Game account {num} was suspended for cheating; you can appeal with your character ID.',
+  'A customer told us they saw fake listings on TikTok; those are not ours, please report them.',
+  'No worries, we chat with the courier every morning and will ask about your parcel.',
+  'Our little red book of recipes is included in every gift box.',
+  'Pickup code {d6} at the parcel locker, valid for 24 hours.',
+  'Your card ending {d4} has been refunded {price}.',
+  'The museum is closed on Mondays; tickets are {price} for adults.',
+  'Sorry, that train is sold out. You can join the waiting list at {wlink}',
+  'The QQ candy in your order is a free gift.',
+  'What you get: travel mug • gift box • care card.',
+  'The installer puts everything in C:\\Program Files\\Weibo Tool, and logs go to the logs folder.',
+  'Welcome to Muzi·Studio! Our new hours are {time}.',
   'Our only official account is this verified Weibo account.',
+  'We will never ask you to add us on WeChat.',
 ];
 
 const TW = [
@@ -344,14 +435,28 @@ const TW = [
   '門市自取請攜帶取貨簡訊和證件。',
   '我們在小紅書沒有帳號，請小心假冒。',
   '{product}目前缺貨，預計{date}補貨，到貨會通知您。',
-  '運費 {price}，滿 1,000 元免運。',
+  '運費 {twcoupon}，滿 1,000 元免運。',
   '請在「設定-關於本機」確認系統版本是否為 {version}。',
   '已收到您寄回的{product}，檢測後三個工作天內退款。',
   '頭條新聞說的颱風停班停課，門市當天會暫停營業。',
   '抖動的問題請更新韌體到 {version}。',
   '快遞員會在{time}前送達，請保持電話 {phone} 暢通。',
   '官方網站：{wlink}',
+  '航班 {flight} 延誤，請在 App 內改簽，不收手續費。',
+  '您的電信帳單金額 {price}，繳費期限 {date}。',
+  '我們的西瓜是花蓮產的，{price} 一顆。',
+  '掛號成功：{date} {time}，請提前 15 分鐘報到。',
+  '包裹已到超商，取貨時請出示末三碼。',
+  '這週末門市有周年慶活動，全館 85 折。',
 ];
+
+// English and Traditional templates are written with the common slot names; they take
+// their own pools so a reply never mixes scripts by accident.
+const EN_SLOTS = { color: 'encolor', city: 'encity', date: 'endate', time: 'entime', address: 'enaddress', region: 'enregion', courier: 'encourier', discount: 'endiscount', track: 'entrack', price: 'enprice', version: 'enversion' };
+const TW_SLOTS = { date: 'twdate', time: 'twtime', product: 'twproduct', who: 'twwho', price: 'twprice' };
+const remap = (list, slots) => list.map((t) => t.replace(/\{(\w+)\}/g, (m, k) => (slots[k] ? `{${slots[k]}}` : m)));
+const EN_T = remap(EN, EN_SLOTS);
+const TW_T = remap(TW, TW_SLOTS);
 
 function textOf(tpl) {
   const body = fill(tpl);
@@ -364,7 +469,7 @@ function compose(list) {
   const body = textOf(tpl);
   const r = rand();
   if (tpl.includes('{close}')) return body;
-  if (list === ZH && r < 0.25 && !/[。！～]$/u.test(body)) return body + '。' + fill('{close}');
+  if (list === ZH && r < 0.25 && /[\p{L}\p{N}]$/u.test(body)) return body + '。' + fill('{close}');
   if (list === ZH && r < 0.4) return body + fill('{close}');
   return body;
 }
@@ -375,7 +480,7 @@ let rid = 3300000000n;
 const recv = () => String((rid += 104729n));
 while (rows.length < TARGET) {
   const r = rand();
-  const list = r < 0.62 ? ZH : r < 0.88 ? EN : TW;
+  const list = r < 0.62 ? ZH : r < 0.88 ? EN_T : TW_T;
   const text = compose(list).trim();
   if (seen.has(text)) continue;
   seen.add(text);

@@ -1,15 +1,39 @@
 #!/usr/bin/env node
 // Prints the corpus figures for the built engine (dist/): per kind and overall, evasive
 // cases blocked, twins allowed, ordinary replies allowed. Run `npm run build` first.
-//   node test/corpus/report.mjs [--markdown] [--list]
-import { createGate } from '../../dist/index.js';
+//   node test/corpus/report.mjs [--markdown] [--list] [--engine path/to/dist/index.js]
+// --engine judges with another build (the old engine in a worktree, for before/after
+// figures in one run); the corpus is always this checkout's.
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { KINDS, loadEvasive, loadOrdinary } from './load.mjs';
+
+const at = process.argv.indexOf('--engine');
+if (at !== -1 && !process.argv[at + 1]) {
+  console.error('--engine needs the path of a built index.js (for example ../old/dist/index.js)');
+  process.exit(2);
+}
+const enginePath = at === -1 ? new URL('../../dist/index.js', import.meta.url).href : pathToFileURL(resolve(process.argv[at + 1])).href;
+let createGate;
+try {
+  ({ createGate } = await import(enginePath));
+} catch (err) {
+  console.error(`cannot load the engine at ${enginePath} (${err.code ?? err.message}); run npm run build first`);
+  process.exit(2);
+}
 
 const markdown = process.argv.includes('--markdown');
 const list = process.argv.includes('--list');
 const gate = createGate({ cwd: '/tmp' });
-const evasive = loadEvasive();
-const ordinary = loadOrdinary();
+let evasive, ordinary;
+try {
+  evasive = loadEvasive();
+  ordinary = loadOrdinary();
+} catch (err) {
+  if (err?.name !== 'CorpusError') throw err;
+  console.error(err.message);
+  process.exit(2);
+}
 const allowed = (m) => gate.check(m).allowed;
 
 const rows = [];
