@@ -193,6 +193,11 @@ const WHERE: Record<Duplicate['where'], { en: string; zh: string }> = {
 
 const offsetOf = (p: TextPosition | number): number => (typeof p === 'number' ? p : p.offset);
 
+/** The finding for a duplicate key of JSON text, at its path in that text (the CLI reports a JSON Lines wrapper's own this way). */
+export function duplicateKeyFinding(d: DuplicateKey): Finding {
+  return duplicateFinding({ key: d.key, path: d.path, first: d.first, second: d.second, where: 'json', hidden: () => undefined });
+}
+
 function duplicateFinding(d: Duplicate): Finding {
   const a = at(d.first);
   const b = at(d.second);
