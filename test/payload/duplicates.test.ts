@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { parseMessage } from '../../src/payload/parse.js';
-import { parseJsonExact } from '../../src/payload/json.js';
+import { findDuplicateKeys, parseJsonExact } from '../../src/payload/json.js';
 import { createGate } from '../../src/gate.js';
 
 const gate = createGate({ cwd: '/tmp' });
@@ -142,5 +143,36 @@ describe('duplicate keys in a form body', () => {
   });
   test('a clean body has none', () => {
     expect(dups(`type=text&data=${data('ok')}&receiver_id=1`)).toEqual([]);
+  });
+});
+
+describe('findDuplicateKeys, properties', () => {
+  // Keys include escapes, quotes, backslashes, __proto__ and non-BMP characters.
+  const key = fc.oneof(fc.string(), fc.constantFrom('__proto__', 'a"b', 'a\\b', '\\', '"', '😀', 'text'));
+  const json = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 1 }), tie('object'), fc.array(tie('value'), { maxLength: 3 })),
+    object: fc.dictionary(key, tie('value'), { maxKeys: 4 }),
+  }));
+  test('text JSON.stringify writes has no duplicate, at any depth', () => {
+    fc.assert(
+      fc.property(json.value, (v) => {
+        expect(findDuplicateKeys(JSON.stringify(v, null, 1))).toEqual([]);
+      }),
+    );
+  });
+  test('a key written again at the end of any object is found, with its path and the hidden value', () => {
+    fc.assert(
+      fc.property(json.object, key, fc.jsonValue({ maxDepth: 1 }), (obj, k, again) => {
+        const first = { [k]: 'hidden', ...obj };
+        Object.defineProperty(first, k, { value: 'hidden', enumerable: true, configurable: true, writable: true });
+        const text = `${JSON.stringify(first).slice(0, -1)},${JSON.stringify(k)}:${JSON.stringify(again)}}`;
+        const found = findDuplicateKeys(text);
+        expect(found).toHaveLength(1);
+        expect(found[0]!.key).toBe(k);
+        expect(found[0]!.path).toBe(k);
+        expect(JSON.parse(text.slice(found[0]!.value.start, found[0]!.value.end))).toBe('hidden');
+        expect(text.slice(found[0]!.second.offset, found[0]!.second.offset + JSON.stringify(k).length)).toBe(JSON.stringify(k));
+      }),
+    );
   });
 });
