@@ -160,6 +160,13 @@ export async function* boundedLines(input: Readable, maxBytes: number): AsyncGen
     while (at < buf.length) {
       const nl = buf.indexOf(10, at);
       const end = nl === -1 ? buf.length : nl;
+      if (nl !== -1 && size === 0 && end - at <= maxBytes) {
+        // The usual case, a whole line inside one chunk: decoded in place, nothing copied.
+        const line = buf.toString('utf8', at, end > at && buf[end - 1] === 13 ? end - 1 : end);
+        at = nl + 1;
+        yield line;
+        continue;
+      }
       if (!over) {
         if (size + end - at > maxBytes) {
           over = true;

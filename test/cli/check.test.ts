@@ -3,9 +3,9 @@ import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
+import { PassThrough, Readable, Writable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
-import { checkLines, judgeLine } from '../../src/cli/check.js';
+import { boundedLines, checkLines, judgeLine } from '../../src/cli/check.js';
 import { excerpt, formatVerdict, wantsColor } from '../../src/cli/format.js';
 import { createGate } from '../../src/gate.js';
 
@@ -164,6 +164,16 @@ describe('in-process pieces', () => {
     expect(v.findings[0]).toMatchObject({ rule: 'context/invalid' });
     expect(v.findings[0]!.message.en).toMatch(/^line 7: context\.channel/);
     expect(judgeLine(gate, JSON.stringify({ message: JSON.parse(ok), extra: 1 }), 1, undefined).findings[0]!.rule).toBe('payload/invalid-json');
+  });
+  test('boundedLines: lines split across chunks (a UTF-8 character too), CRLF, an over-long line counted, not kept', async () => {
+    const bytes = Buffer.from('ab\r\n好好\n\nxxxxxxxxxxxx\nlast', 'utf8');
+    for (const size of [1, 2, 3, 5, 64]) {
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+      const got: Array<string | { tooLong: number }> = [];
+      for await (const line of boundedLines(Readable.from(chunks), 8)) got.push(line);
+      expect(got).toEqual(['ab', '好好', '', { tooLong: 12 }, 'last']);
+    }
   });
   test('checkLines waits for drain: a slow reader never makes the output buffer grow without bound', async () => {
     const input = new PassThrough();

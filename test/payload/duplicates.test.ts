@@ -175,4 +175,15 @@ describe('findDuplicateKeys, properties', () => {
       }),
     );
   });
+  test('nested after any values (empty objects and arrays included), the path names the place', () => {
+    fc.assert(
+      fc.property(fc.array(json.value, { maxLength: 3 }), json.object, key, (before, obj, k) => {
+        const inner = `${JSON.stringify({ ...obj, [k]: 1 }).slice(0, -1)},${JSON.stringify(k)}:2}`;
+        const text = `{"x":{"y":[${[...before.map((b) => JSON.stringify(b)), inner].join(',')}]},"z":{}}`;
+        const found = findDuplicateKeys(text);
+        expect(found.map((d) => d.path)).toEqual([`x.y[${before.length}].${k}`]);
+        expect(JSON.parse(text.slice(found[0]!.value.start, found[0]!.value.end))).toBe(1);
+      }),
+    );
+  });
 });
