@@ -4,7 +4,8 @@ import { canonicalize, findLinks } from './links/index.js';
 import { loadPolicy, type Policy } from './policy/index.js';
 import { compileCompetitorChecker } from './checks/competitor.js';
 import { judgeLink, judgeLinks, notALink } from './checks/link.js';
-import { checkPayloadLimits } from './checks/payload.js';
+import { capFindings, findingSink, noteFindings } from './checks/finding.js';
+import { checkPayloadLimits, messageTooLarge } from './checks/payload.js';
 import { checkWindow } from './checks/window.js';
 import { parseMessage } from './payload/parse.js';
 import { PAYLOAD_TYPES } from './payload/schema.js';
@@ -45,6 +46,7 @@ export function createGate(options: GateOptions = {}): Gate {
   const policy = options.policy ?? loadPolicy({ ...(options.cwd ? { cwd: options.cwd } : {}), ...(options.config ? { config: options.config } : {}) });
   const competitors = compileCompetitorChecker(policy.competitors);
   const resolve = contextResolver(policy);
+  const maxFindings = policy.limits.findings.max;
 
   // Names inside a link (weixin.qq.com) are the link rules' to judge, not a mention.
   const textFindings = (text: string, context: Context, path: string, out: Finding[] = []): Finding[] => {
@@ -64,6 +66,8 @@ export function createGate(options: GateOptions = {}): Gate {
     policy,
     check(message: unknown, contextInput?: ContextInput): Verdict {
       const context = resolve(contextInput);
+      const tooLarge = messageTooLarge(message, policy.limits);
+      if (tooLarge) return verdictOf([tooLarge]);
       const parsed = parseMessage(message);
       const findings = parsed.findings;
       if (parsed.content) for (const f of checkPayloadLimits(parsed.content, policy.limits)) findings.push(f);
@@ -86,14 +90,23 @@ export function createGate(options: GateOptions = {}): Gate {
           }
         }
       }
+      // What a duplicate key hides is judged too: a server reading the first value would send it.
+      for (const h of parsed.hidden) {
+        const from = findings.length;
+        if (h.kind === 'text') textFindings(h.text, context, h.path, findings);
+        else if (/\S/.test(h.text)) for (const f of urlFindings(h.text, context, h.path)) findings.push(f);
+        noteFindings(findings, from, h.note);
+      }
       if (context.window) for (const f of checkWindow(context, policy.limits.window)) findings.push(f);
-      return verdictOf(findings);
+      return verdictOf(capFindings(findings, maxFindings));
     },
     checkText(text: string, contextInput?: ContextInput, path = 'text'): Finding[] {
-      return textFindings(text, resolve(contextInput), path);
+      // A template is not refused by size (it is not a message), so a long one counts its findings instead of keeping them.
+      const out = text.length > policy.limits.message.maxBytes ? findingSink(maxFindings) : [];
+      return capFindings(textFindings(text, resolve(contextInput), path, out), maxFindings, path);
     },
     checkUrl(url: string, contextInput?: ContextInput, path = 'url'): Finding[] {
-      return urlFindings(url, resolve(contextInput), path);
+      return capFindings(urlFindings(url, resolve(contextInput), path), maxFindings, path);
     },
   });
 }

@@ -74,6 +74,18 @@ export const RULE_CATALOG: Readonly<RuleCatalog> = Object.freeze(
       short: 'Receiver id has lost digits',
       help: 'A JSON number above 2^53 cannot hold a Weibo user id exactly, so the reply would go to someone else. Write the id as a string.',
     },
+    'payload/duplicate-key': {
+      short: 'A key appears twice in one object',
+      help: 'JSON text, the URL-encoded `data` or a form body names the same key twice (`{"text": "…", "text": "…"}`, `data=…&data=…`). Parsers disagree on which value counts (JSON.parse keeps the last, others the first), so the checked value may not be the one sent; every value is judged, and the message is blocked until the key appears once.',
+    },
+    'payload/too-large': {
+      short: 'Message too large to check',
+      help: 'A message above `limits.message.maxBytes` (64 KiB by default; a real reply is a few KB) is refused unread, and so is an over-long `--jsonl` line. Send the reply in its real size, or raise the limit in weibo-guard.config.* if a real reply needs it.',
+    },
+    'limits/too-many-findings': {
+      short: 'More findings than are listed',
+      help: 'Only the first `limits.findings.max` findings (100 by default) of a message or string are listed; this one counts the rest. It is an error when any unlisted finding is one. Fix the listed findings and check again.',
+    },
     'payload/save-sender-box': { short: 'save_sender_box is not 0 or 1', help: '`save_sender_box` is 0 or 1 (default 1: keep the reply in the sender box).' },
     'window/expired': {
       short: 'No open conversation window',

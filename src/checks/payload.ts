@@ -2,10 +2,34 @@ import type { Finding } from '../findings.js';
 import type { Limits } from '../policy/schema.js';
 import type { Article, Content } from '../payload/schema.js';
 import { textHalfUnits } from '../payload/units.js';
+import { JsonMessage } from '../payload/parse.js';
+import { oversize } from '../payload/size.js';
 import { finding } from './finding.js';
 
 /** rules/limits.yaml, as policy loaded it (with any config override). */
 export type PayloadLimits = Limits;
+
+/**
+ * The one finding for a message above limits.message.maxBytes, or null. It comes before
+ * parsing and the link scan, so a 20 MB message costs one byte count.
+ */
+export function messageTooLarge(message: unknown, limits: PayloadLimits): Finding | null {
+  const max = limits.message.maxBytes;
+  const size = oversize(message instanceof JsonMessage ? message.value : message, max);
+  if (size === null) return null;
+  const exact = typeof message === 'string';
+  const what = exact ? `${size} bytes` : `more than ${max} bytes`;
+  return finding(
+    'payload/too-large',
+    'error',
+    {
+      en: `Message is ${what}; the limit is ${max} bytes, and a real reply is a few KB, so it was refused without being checked`,
+      zh: `消息${exact ? `大小为 ${size} 字节` : `超过 ${max} 字节`}；上限为 ${max} 字节，真实回复只有几 KB，因此未检查即拒绝`,
+    },
+    '',
+    { evidence: { detail: `limits.message.maxBytes: ${max}` } },
+  );
+}
 
 /** Limits that policy may change, on a payload whose shape is already valid. */
 export function checkPayloadLimits(payload: Content, limits: PayloadLimits): Finding[] {

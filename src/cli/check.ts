@@ -1,15 +1,14 @@
 import { Option, type Command } from 'commander';
-import { createReadStream, fstatSync, openSync, readFileSync } from 'node:fs';
+import { createReadStream, fstatSync, openSync } from 'node:fs';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { AccountSchema, ChannelSchema, type ContextInput } from '../context.js';
 import { verdictOf, type Verdict } from '../findings.js';
 import { ContextError, createGate, type Gate } from '../gate.js';
 import { PolicyError } from '../policy/index.js';
-import { parseJsonExact } from '../payload/json.js';
-import { stringAt } from '../payload/parse.js';
-import { finding } from '../checks/finding.js';
+import { parseJsonExact, type DuplicateKey } from '../payload/json.js';
+import { JsonMessage, duplicateKeyFinding, stringAt } from '../payload/parse.js';
+import { capFindings, finding, noteFindings } from '../checks/finding.js';
 import { UsageError, exitCodes } from './errors.js';
 import { formatVerdict, wantsColor } from './format.js';
 
@@ -76,28 +75,44 @@ export async function runCheck(file: string | undefined, options: CheckCommandOp
     const input = fromStdin ? io.stdin : openStream(file);
     return checkLines(gate, input, io.stdout, context, fromStdin ? 'stdin' : file);
   }
-  const body = fromStdin ? await readAll(io.stdin) : readFile(file);
+  const max = lineLimit(gate);
+  const body = await readBounded(fromStdin ? io.stdin : openStream(file), max, fromStdin ? 'stdin' : file);
+  const format = options.format ?? (io.stdout.isTTY ? 'text' : 'json');
+  if (typeof body !== 'string') {
+    const verdict = verdictOf([
+      finding(
+        'payload/too-large',
+        'error',
+        { en: `Message is ${body.tooLong} bytes, over ${max} (twice limits.message.maxBytes); it was not read`, zh: `消息大小为 ${body.tooLong} 字节，超过 ${max} 字节（limits.message.maxBytes 的两倍），未读取` },
+        '',
+        { evidence: { detail: `limits.message.maxBytes: ${gate.policy.limits.message.maxBytes}` } },
+      ),
+    ]);
+    io.stdout.write(`${format === 'json' ? JSON.stringify(verdict) : formatVerdict(verdict, () => undefined, { color: wantsColor(io.stdout) })}\n`);
+    return exitCodes.findings;
+  }
   if (!/\S/.test(body)) throw new UsageError(`${fromStdin ? 'stdin' : file} is empty; expected one JSON message (or use --jsonl)`);
   const verdict = gate.check(body, context);
-  const format = options.format ?? (io.stdout.isTTY ? 'text' : 'json');
   const out = format === 'json' ? JSON.stringify(verdict) : formatVerdict(verdict, (path) => stringAt(body, path), { color: wantsColor(io.stdout) });
   io.stdout.write(`${out}\n`);
   return verdict.allowed ? exitCodes.ok : exitCodes.findings;
 }
 
-function readFile(file: string): string {
+/** The whole input as UTF-8 when at most `max` bytes, else only its length: a huge file is counted, never held. */
+async function readBounded(stream: Readable, max: number, name: string): Promise<string | TooLong> {
+  const parts: Buffer[] = [];
+  let size = 0;
   try {
-    return readFileSync(file, 'utf8');
+    for await (const chunk of stream) {
+      const buf: Buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
+      size += buf.length;
+      if (size <= max) parts.push(buf);
+      else parts.length = 0;
+    }
   } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(`cannot read ${name}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-}
-
-async function readAll(stream: Readable): Promise<string> {
-  stream.setEncoding('utf8');
-  let text = '';
-  for await (const chunk of stream) text += chunk as string;
-  return text;
+  return size > max ? { tooLong: size } : Buffer.concat(parts, size).toString('utf8');
 }
 
 /** Opens a file as a stream, failing early (exit 2, naming the file) when it cannot be read. */
@@ -109,24 +124,84 @@ function openStream(file: string): Readable {
   } catch (err) {
     throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  return createReadStream(file, { fd, encoding: 'utf8' });
+  return createReadStream(file, { fd });
+}
+
+/** A line longer than this many bytes is skipped, not read; see lineLimit. */
+export type TooLong = { tooLong: number };
+
+/**
+ * The longest line judged: twice the largest message, so a message that fits still
+ * fits inside its `{"message": …, "context": …}` wrapper. A longer line cannot hold an
+ * acceptable message, and the gate refuses one above maxBytes anyway.
+ */
+export const lineLimit = (gate: Gate): number => 2 * gate.policy.limits.message.maxBytes;
+
+/**
+ * The lines of a byte stream, split on LF (a CR before it is dropped), each decoded as
+ * UTF-8 once it is whole. A line over `maxBytes` is not kept: the rest of it is only
+ * counted, and it is yielded as its byte length, so a 2 GB line costs no more memory
+ * than a short one.
+ */
+export async function* boundedLines(input: Readable, maxBytes: number): AsyncGenerator<string | TooLong> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  let over = false;
+  const finish = (): string | TooLong => {
+    const line: string | TooLong = over ? { tooLong: size } : Buffer.concat(parts, size).toString('utf8');
+    parts = [];
+    size = 0;
+    over = false;
+    return typeof line === 'string' && line.endsWith('\r') ? line.slice(0, -1) : line;
+  };
+  for await (const chunk of input) {
+    const buf: Buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
+    let at = 0;
+    while (at < buf.length) {
+      const nl = buf.indexOf(10, at);
+      const end = nl === -1 ? buf.length : nl;
+      if (nl !== -1 && size === 0 && end - at <= maxBytes) {
+        // The usual case, a whole line inside one chunk: decoded in place, nothing copied.
+        const line = buf.toString('utf8', at, end > at && buf[end - 1] === 13 ? end - 1 : end);
+        at = nl + 1;
+        yield line;
+        continue;
+      }
+      if (!over) {
+        if (size + end - at > maxBytes) {
+          over = true;
+          parts = [];
+        } else parts.push(buf.subarray(at, end));
+      }
+      size += end - at;
+      if (nl === -1) break;
+      yield finish();
+      at = nl + 1;
+    }
+  }
+  // The last line needs no newline; an input ending in one has no empty line after it.
+  if (size > 0) yield finish();
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * One verdict per input line, in order, written as it goes. readline over the stream
- * keeps memory flat; `write` returning false waits for 'drain' so a slow reader
- * (a pipe into less) never makes us buffer the whole output.
+ * One verdict per input line, in order, written as it goes. Lines are read with a
+ * length limit (boundedLines), so memory stays flat whatever a line holds; `write`
+ * returning false waits for 'drain' so a slow reader (a pipe into less) never makes
+ * us buffer the whole output.
  */
 export async function checkLines(gate: Gate, input: Readable, output: Writable, context: ContextInput | undefined, name: string): Promise<number> {
   let blocked = false;
   let lineNo = 0;
-  const lines = createInterface({ input, crlfDelay: Infinity });
+  const max = lineLimit(gate);
   try {
-    for await (const line of lines) {
+    for await (const line of boundedLines(input, max)) {
       lineNo++;
-      const verdict = judgeLine(gate, line, lineNo, context);
+      const verdict =
+        typeof line === 'string'
+          ? judgeLine(gate, line, lineNo, context)
+          : lineFinding('payload/too-large', lineNo, `${line.tooLong} bytes long, over the ${max}-byte limit for a line (twice limits.message.maxBytes); skipped without being read`, `长 ${line.tooLong} 字节，超过每行 ${max} 字节的上限（limits.message.maxBytes 的两倍），未读取即跳过`);
       if (!verdict.allowed) blocked = true;
       if (!output.write(`${JSON.stringify(verdict)}\n`)) await once(output, 'drain');
     }
@@ -148,6 +223,7 @@ export function judgeLine(gate: Gate, line: string, lineNo: number, context: Con
   const parsed = parseJsonExact(lineNo === 1 && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line);
   if (!parsed.ok) return lineFinding('payload/invalid-json', lineNo, `not valid JSON: ${parsed.message}`, `不是有效的 JSON：${parsed.message}`);
   const value = parsed.value;
+  const text = lineNo === 1 && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
   // {"message": …, "context": {…}} wraps a message; a bare message has a type.
   if (isRecord(value) && 'message' in value && !('type' in value)) {
     const extra = Object.keys(value).filter((k) => k !== 'message' && k !== 'context');
@@ -155,11 +231,32 @@ export function judgeLine(gate: Gate, line: string, lineNo: number, context: Con
     if (value.context !== undefined && !isRecord(value.context)) return lineFinding('context/invalid', lineNo, 'context must be an object', 'context 必须是对象');
     const lineContext = { ...(context ?? {}), ...((value.context as ContextInput | undefined) ?? {}) };
     try {
-      return gate.check(value.message, lineContext);
+      return judgeWrapped(gate, text, value.message, parsed.duplicates, lineContext);
     } catch (err) {
       if (err instanceof ContextError) return lineFinding('context/invalid', lineNo, err.message, err.message);
       throw err;
     }
   }
-  return gate.check(value, context);
+  // Handed over as read, so the gate sees the line's duplicate keys and their columns.
+  return gate.check(new JsonMessage(value, text, parsed.duplicates), context);
+}
+
+/**
+ * A wrapped message: duplicates inside it go to the gate with the message; a duplicate
+ * `message` or `context` key is reported here, and every `message` value is judged.
+ */
+function judgeWrapped(gate: Gate, text: string, message: unknown, duplicates: readonly DuplicateKey[], context: ContextInput): Verdict {
+  const inner = duplicates.filter((d) => d.path.startsWith('message.'));
+  const verdict = gate.check(new JsonMessage(message, text, inner, 'message'), context);
+  if (inner.length === duplicates.length) return verdict;
+  const findings = [...verdict.findings];
+  for (const d of duplicates) {
+    if (d.path.startsWith('message.')) continue;
+    findings.push(duplicateKeyFinding(d));
+    if (d.path !== 'message') continue;
+    const from = findings.length;
+    for (const f of gate.check(JSON.parse(text.slice(d.value.start, d.value.end)), context).findings) findings.push(f);
+    noteFindings(findings, from, { en: ' (in the earlier value of the duplicate key message)', zh: '（位于重复键 message 的前一个值中）' });
+  }
+  return verdictOf(capFindings(findings, gate.policy.limits.findings.max));
 }

@@ -1,6 +1,11 @@
 import type { z } from 'zod';
+import { findDuplicateKeys, type DuplicateKey } from './json.js';
 
-export type Decoded = { ok: true; value: unknown } | { ok: false; message: string };
+/**
+ * `json` is the JSON text that was parsed (URL-decoded when `encoded`), which the
+ * positions of `duplicates` point into.
+ */
+export type Decoded = { ok: true; value: unknown; json: string; encoded: boolean; duplicates: readonly DuplicateKey[] } | { ok: false; message: string };
 
 /**
  * The API's `data` parameter is "a JSON string after URL encoding". We accept it
@@ -11,7 +16,7 @@ export type Decoded = { ok: true; value: unknown } | { ok: false; message: strin
  */
 export function decodeDataString(data: string): Decoded {
   const trimmed = data.trimStart();
-  if (trimmed.startsWith('{')) return parseJson(trimmed);
+  if (trimmed.startsWith('{')) return parseJson(data, false);
   let json: string;
   try {
     json = decodeURIComponent(data.replaceAll('+', ' '));
@@ -19,15 +24,17 @@ export function decodeDataString(data: string): Decoded {
     return { ok: false, message: 'is not valid URL encoding (a stray "%"?)' };
   }
   if (!json.trimStart().startsWith('{')) return { ok: false, message: 'must be a JSON object, URL-encoded (it starts with %7B)' };
-  return parseJson(json);
+  return parseJson(json, true);
 }
 
-function parseJson(json: string): Decoded {
+function parseJson(json: string, encoded: boolean): Decoded {
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(json) };
+    value = JSON.parse(json);
   } catch (err) {
     return { ok: false, message: `is not valid JSON after URL-decoding: ${(err as Error).message}` };
   }
+  return { ok: true, value, json, encoded, duplicates: typeof value === 'object' && value !== null ? findDuplicateKeys(json) : [] };
 }
 
 /** zod preprocess step: strings are decoded, anything else passes through to the schema. */

@@ -1,9 +1,9 @@
 import type { z } from 'zod';
-import type { Finding } from '../findings.js';
+import type { Finding, Localized } from '../findings.js';
 import { childPath, finding, formatPath } from '../checks/finding.js';
 import { decodeDataString } from './data.js';
 import { fastContent, fastPayload } from './fast.js';
-import { parseJsonExact } from './json.js';
+import { parseJsonExact, type DuplicateKey, type TextPosition } from './json.js';
 import { DATA_SCHEMAS, EnvelopeSchema, KNOWN_KEYS, PAYLOAD_TYPES, type Content, type Payload, type PayloadType } from './schema.js';
 
 export interface ParsedMessage {
@@ -19,7 +19,51 @@ export interface ParsedMessage {
    */
   data: Record<string, unknown> | null;
   findings: Finding[];
+  /**
+   * Content strings a duplicate key hides from `data` (the earlier value of `text`, a
+   * first `data`, the articles of a first `type`): a server that reads them would send
+   * them, so the content rules judge them as well. Empty unless a key is duplicated.
+   */
+  hidden: readonly HiddenContent[];
 }
+
+/** One hidden content string, judged at `path` like the visible one; `note` is added to its findings' messages. */
+export interface HiddenContent {
+  path: string;
+  text: string;
+  kind: 'text' | 'url';
+  note: Localized;
+}
+
+/**
+ * A message already read from JSON text (the CLI reads a JSON Lines line once to see
+ * whether it wraps the message): its value, the text, the duplicate keys found in the
+ * text, and the path of the message inside it (`message` for a wrapper, else '').
+ * Positions stay those of the whole text, so they name columns of the line.
+ */
+export class JsonMessage {
+  constructor(
+    readonly value: unknown,
+    readonly text: string,
+    readonly duplicates: readonly DuplicateKey[],
+    readonly root: string = '',
+  ) {}
+}
+
+/** A duplicate key wherever it was found, with positions in the text the user wrote. */
+interface Duplicate {
+  key: string;
+  /** Path relative to the message. */
+  path: string;
+  first: TextPosition | number;
+  second: TextPosition | number;
+  /** Where the positions point: the message text, data's JSON text, the form body. */
+  where: 'json' | 'data' | 'data-encoded' | 'form';
+  /** The hidden earlier value, read only when it can hold content. */
+  hidden: () => unknown;
+}
+
+const NO_HIDDEN: readonly HiddenContent[] = Object.freeze([]);
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -27,26 +71,85 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * A message arrives as parsed JS, as raw JSON text (int64 digits kept exactly), or as
  * the `application/x-www-form-urlencoded` body the API itself takes.
  */
-export function messageFromText(raw: string): { ok: true; value: unknown } | { ok: false; message: string } {
+export function messageFromText(raw: string): { ok: true; value: unknown; duplicates: Duplicate[] } | { ok: false; message: string } {
   // A byte-order mark from a Windows editor is not part of the JSON.
   const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-  if (text.trimStart().startsWith('{')) return parseJsonExact(text);
-  if (/^[\w%.+-]+=/.test(text)) return { ok: true, value: Object.fromEntries(new URLSearchParams(text.trim())) };
+  if (text.trimStart().startsWith('{')) {
+    const read = parseJsonExact(text);
+    return read.ok ? { ok: true, value: read.value, duplicates: fromJson(read.duplicates, text, '', 'json') } : read;
+  }
+  if (/^[\w%.+-]+=/.test(text)) return formBody(text);
   return { ok: false, message: 'is neither a JSON object nor a form body (type=…&data=…)' };
+}
+
+/**
+ * A form body as URLSearchParams reads it (the last of two equal names wins, as before),
+ * with every repeated name reported at the offsets of both `name=value` pairs.
+ */
+function formBody(text: string): { ok: true; value: Record<string, string>; duplicates: Duplicate[] } {
+  const trimmed = text.trim();
+  const lead = text.length - text.trimStart().length;
+  const pairs = [...new URLSearchParams(trimmed)];
+  const duplicates: Duplicate[] = [];
+  if (pairs.length > 1) {
+    // URLSearchParams skips empty pairs; so do these offsets, one per pair it returns.
+    const offsets: number[] = [];
+    for (let at = 0; at <= trimmed.length; ) {
+      let end = trimmed.indexOf('&', at);
+      if (end === -1) end = trimmed.length;
+      if (end > at) offsets.push(lead + at);
+      at = end + 1;
+    }
+    const seen = new Map<string, number>();
+    pairs.forEach(([key], i) => {
+      const earlier = seen.get(key);
+      if (earlier !== undefined) {
+        const hidden = pairs[earlier]![1];
+        duplicates.push({ key, path: key, first: offsets[earlier]!, second: offsets[i]!, where: 'form', hidden: () => hidden });
+      }
+      seen.set(key, i);
+    });
+  }
+  return { ok: true, value: Object.fromEntries(pairs), duplicates };
+}
+
+/** Paths whose value can hold a content string, from the message down to one article field. */
+const CONTENT_PATH = /^(?:data(?:\.text|\.articles(?:\[\d+\](?:\.(?:display_name|summary|url|image))?)?)?)?$/;
+
+/** JSON duplicates relative to the message: `root` is stripped, `base` prefixed (data's own text). */
+function fromJson(found: readonly DuplicateKey[], text: string, base: string, where: Duplicate['where'], root = ''): Duplicate[] {
+  const out: Duplicate[] = [];
+  for (const d of found) {
+    let path = d.path;
+    if (root !== '') {
+      if (path === root) path = '';
+      else if (path.startsWith(`${root}.`)) path = path.slice(root.length + 1);
+      else continue;
+    }
+    path = base === '' ? path : path === '' ? base : `${base}.${path}`;
+    const { start, end } = d.value;
+    out.push({ key: d.key, path, first: d.first, second: d.second, where, hidden: () => (CONTENT_PATH.test(path) || path === 'type' ? JSON.parse(text.slice(start, end)) : undefined) });
+  }
+  return out;
 }
 
 export function parseMessage(message: unknown): ParsedMessage {
   let value = message;
+  let duplicates: Duplicate[] = [];
   if (typeof message === 'string') {
     const read = messageFromText(message);
     if (!read.ok) return failed(finding('payload/invalid-json', 'error', { en: `Message is not valid JSON: ${read.message}`, zh: `消息无法解析：${read.message}` }, ''));
     value = read.value;
+    duplicates = read.duplicates;
+  } else if (message instanceof JsonMessage) {
+    value = message.value;
+    duplicates = fromJson(message.duplicates, message.text, '', 'json', message.root);
   }
   if (!isRecord(value)) {
     return failed(finding('payload/not-object', 'error', { en: 'A message must be an object with type and data', zh: '消息必须是包含 type 和 data 的对象' }, ''));
   }
   const type = (PAYLOAD_TYPES as readonly unknown[]).includes(value.type) ? (value.type as PayloadType) : null;
-  const fast = type ? fastPath(value, type) : null;
+  const fast = type && duplicates.length === 0 ? fastPath(value, type) : null;
   if (fast) return fast;
   const findings: Finding[] = [];
   const envelope = EnvelopeSchema.safeParse(value);
@@ -55,8 +158,10 @@ export function parseMessage(message: unknown): ParsedMessage {
   let content: Content | null = null;
   if (typeof value.data === 'string') {
     const decoded = decodeDataString(value.data);
-    if (decoded.ok && isRecord(decoded.value)) data = decoded.value;
-    else {
+    if (decoded.ok && isRecord(decoded.value)) {
+      data = decoded.value;
+      for (const d of fromJson(decoded.duplicates, decoded.json, 'data', decoded.encoded ? 'data-encoded' : 'data')) duplicates.push(d);
+    } else {
       const why = decoded.ok ? 'must be a JSON object, URL-encoded' : decoded.message;
       findings.push(finding('payload/data-encoding', 'error', { en: `data ${why}`, zh: `data ${RULES['payload/data-encoding']!.zh}` }, 'data'));
     }
@@ -69,7 +174,110 @@ export function parseMessage(message: unknown): ParsedMessage {
   }
   unknownKeys(value, type, data, findings);
   const payload = envelope.success && content ? ({ ...envelope.data, data: content.data } as Payload) : null;
-  return { payload, type, content, data, findings };
+  if (duplicates.length === 0) return { payload, type, content, data, findings, hidden: NO_HIDDEN };
+  for (const d of duplicates) findings.push(duplicateFinding(d));
+  return { payload, type, content, data, findings, hidden: hiddenContent(duplicates, type, data) };
+}
+
+function at(p: TextPosition | number): { en: string; zh: string } {
+  if (typeof p === 'number') return { en: `offset ${p}`, zh: `偏移 ${p}` };
+  return { en: `offset ${p.offset} (line ${p.line}, column ${p.column})`, zh: `偏移 ${p.offset}（第 ${p.line} 行第 ${p.column} 列）` };
+}
+
+const WHERE: Record<Duplicate['where'], { en: string; zh: string }> = {
+  json: { en: '', zh: '' },
+  data: { en: " of data's JSON text", zh: '（data 的 JSON 文本中）' },
+  'data-encoded': { en: ' of the decoded data', zh: '（URL 解码后的 data 中）' },
+  form: { en: ' of the form body', zh: '（表单正文中）' },
+};
+
+const offsetOf = (p: TextPosition | number): number => (typeof p === 'number' ? p : p.offset);
+
+/** The finding for a duplicate key of JSON text, at its path in that text (the CLI reports a JSON Lines wrapper's own this way). */
+export function duplicateKeyFinding(d: DuplicateKey): Finding {
+  return duplicateFinding({ key: d.key, path: d.path, first: d.first, second: d.second, where: 'json', hidden: () => undefined });
+}
+
+function duplicateFinding(d: Duplicate): Finding {
+  const a = at(d.first);
+  const b = at(d.second);
+  const w = WHERE[d.where];
+  const where = d.path === '' ? 'the top level' : d.path;
+  return finding(
+    'payload/duplicate-key',
+    'error',
+    {
+      en: `Duplicate key "${d.key}" at ${where}: first at ${a.en}, again at ${b.en}${w.en}. Parsers disagree on which value counts (JSON.parse keeps the last, others the first), so what is checked may not be what is sent`,
+      zh: `键“${d.key}”在 ${d.path === '' ? '顶层' : d.path} 重复：第一次在${a.zh}，第二次在${b.zh}${w.zh}。不同的解析器取值不同（有的取最后一个，有的取第一个），检查的内容可能不是发送的内容`,
+    },
+    d.path,
+    { evidence: { text: d.key, detail: `duplicate key at offsets ${offsetOf(d.first)} and ${offsetOf(d.second)}${w.en}` } },
+  );
+}
+
+/** The content strings below `path` in a hidden value, walking only the shapes that hold content. */
+function collectContent(path: string, value: unknown, out: Array<{ path: string; text: string; kind: 'text' | 'url' }>): void {
+  if (path === '') {
+    if (isRecord(value)) collectContent('data', value.data, out);
+    return;
+  }
+  if (path === 'data') {
+    let data = value;
+    if (typeof data === 'string') {
+      const d = decodeDataString(data);
+      data = d.ok ? d.value : undefined;
+    }
+    if (!isRecord(data)) return;
+    collectContent('data.text', data.text, out);
+    collectContent('data.articles', data.articles, out);
+    return;
+  }
+  if (path === 'data.text') {
+    if (typeof value === 'string') out.push({ path, text: value, kind: 'text' });
+    return;
+  }
+  if (path === 'data.articles') {
+    if (Array.isArray(value)) value.forEach((a, i) => collectContent(`data.articles[${i}]`, a, out));
+    return;
+  }
+  const field = /\.(display_name|summary|url|image)$/.exec(path);
+  if (field === null) {
+    if (isRecord(value)) for (const key of ARTICLE_FIELDS) collectContent(`${path}.${key}`, value[key], out);
+    return;
+  }
+  if (typeof value === 'string') out.push({ path, text: value, kind: field[1] === 'url' || field[1] === 'image' ? 'url' : 'text' });
+}
+
+const ARTICLE_FIELDS = ['display_name', 'summary', 'url', 'image'] as const;
+
+/** Every content string a duplicate key hides, once, skipping what the gate judges anyway. */
+function hiddenContent(duplicates: readonly Duplicate[], type: PayloadType | null, data: Record<string, unknown> | null): readonly HiddenContent[] {
+  const visible = new Map<string, string>();
+  const judged: Array<{ path: string; text: string; kind: 'text' | 'url' }> = [];
+  if (data && type !== 'position') collectContent('data', data, judged);
+  for (const c of judged) if ((type === 'text' && c.path === 'data.text') || (type === 'articles' && c.path !== 'data.text')) visible.set(c.path, c.text);
+  const out: HiddenContent[] = [];
+  const seen = new Set<string>();
+  const add = (items: Array<{ path: string; text: string; kind: 'text' | 'url' }>, note: Localized) => {
+    for (const c of items) {
+      const key = `${c.path}\0${c.text}`;
+      if (visible.get(c.path) === c.text || seen.has(key)) continue;
+      seen.add(key);
+      out.push({ ...c, note });
+    }
+  };
+  for (const d of duplicates) {
+    if (d.path === 'type') {
+      // Another type makes other fields of data the content: judge all of them.
+      add(judged, { en: ' (read with the other value of the duplicate key type)', zh: '（按重复键 type 的另一个值读取）' });
+      continue;
+    }
+    if (!CONTENT_PATH.test(d.path)) continue;
+    const items: Array<{ path: string; text: string; kind: 'text' | 'url' }> = [];
+    collectContent(d.path, d.hidden(), items);
+    add(items, { en: ` (in a value hidden by the duplicate key ${d.path === '' ? d.key : d.path})`, zh: `（位于被重复键 ${d.path === '' ? d.key : d.path} 遮蔽的值中）` });
+  }
+  return out;
 }
 
 /** A plainly valid message, checked by hand (src/payload/fast.ts); null sends it through zod for the details. */
@@ -79,17 +287,18 @@ function fastPath(value: Record<string, unknown>, type: PayloadType): ParsedMess
   const content = fastContent(type, data);
   if (!content) return null;
   const payload = fastPayload(value, type, content);
-  return payload ? { payload, type, content, data, findings: [] } : null;
+  return payload ? { payload, type, content, data, findings: [], hidden: NO_HIDDEN } : null;
 }
 
 function failed(f: Finding): ParsedMessage {
-  return { payload: null, type: null, content: null, data: null, findings: [f] };
+  return { payload: null, type: null, content: null, data: null, findings: [f], hidden: NO_HIDDEN };
 }
 
 function decodedData(data: unknown): Record<string, unknown> | null {
   if (typeof data === 'string') {
     const d = decodeDataString(data);
-    return d.ok && isRecord(d.value) ? d.value : null;
+    // Duplicates inside data are reported by the full path.
+    return d.ok && isRecord(d.value) && d.duplicates.length === 0 ? d.value : null;
   }
   return isRecord(data) ? data : null;
 }

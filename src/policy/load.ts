@@ -243,6 +243,8 @@ function mergeLimits(base: Limits, override: LimitsOverride | undefined): unknow
     image: { ...base.image, ...override.image },
     position: { ...base.position, ...override.position },
     window: { ...base.window, ...override.window },
+    findings: { ...base.findings, ...override.findings },
+    message: { ...base.message, ...override.message },
   };
 }
 

@@ -198,6 +198,10 @@ const limitSections = {
   image: z.object({ formats: z.array(z.string().regex(/^[a-z0-9]+$/, { message: 'expected a lower-case file extension' })).min(1) }).strict(),
   position: z.object({ longitude: RangeSchema, latitude: RangeSchema }).strict(),
   window: z.object({ hours: Positive, quota: Count, mentionQuota: Count }).strict(),
+  /** At most `max` findings per message (or per checked string); the rest are counted in one summary finding. */
+  findings: z.object({ max: Positive }).strict(),
+  /** A message above `maxBytes` (UTF-8, as JSON or form text) is refused with one finding, unread. */
+  message: z.object({ maxBytes: Positive }).strict(),
 };
 
 export const LimitsSchema = z
@@ -220,6 +224,8 @@ export const LimitsOverrideSchema = z
     image: limitSections.image.partial().optional(),
     position: limitSections.position.partial().optional(),
     window: limitSections.window.partial().optional(),
+    findings: limitSections.findings.partial().optional(),
+    message: limitSections.message.partial().optional(),
   })
   .strict();
 export type LimitsOverride = z.infer<typeof LimitsOverrideSchema>;

@@ -5,7 +5,7 @@ import { RULE_CATALOG, RuleCatalogSchema, ruleDoc } from '../../src/checks/catal
 import * as api from '../../src/index.js';
 
 const SRC = join(import.meta.dirname, '../../src');
-const ENGINE_FAMILIES = ['link', 'competitor', 'payload', 'window', 'context'];
+const ENGINE_FAMILIES = ['link', 'competitor', 'payload', 'window', 'context', 'limits'];
 // The audit's own rules are documented in src/audit/rules.ts; the ESLint plugin only relays the engine's.
 const NOT_ENGINE = ['audit/', 'eslint/', 'checks/catalog.ts'];
 // A classification outcome (src/policy/classify.ts) that never becomes a finding.
@@ -21,7 +21,7 @@ describe('rule catalogue', () => {
     const emitted = new Set<string>();
     for (const f of engineFiles) for (const m of readFileSync(f, 'utf8').matchAll(idPattern)) if (!NOT_FINDINGS.has(m[1]!)) emitted.add(m[1]!);
     // The scan must see the rules from every emitting module, or it proves nothing.
-    expect([...emitted]).toEqual(expect.arrayContaining(['link/not-whitelisted', 'competitor/promotion', 'payload/receiver-id-unsafe', 'window/quota', 'context/invalid']));
+    expect([...emitted]).toEqual(expect.arrayContaining(['link/not-whitelisted', 'competitor/promotion', 'payload/receiver-id-unsafe', 'window/quota', 'context/invalid', 'limits/too-many-findings']));
     expect([...emitted].filter((id) => !(id in RULE_CATALOG)).sort()).toEqual([]);
   });
 

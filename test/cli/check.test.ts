@@ -3,9 +3,9 @@ import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
+import { PassThrough, Readable, Writable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
-import { checkLines, judgeLine } from '../../src/cli/check.js';
+import { boundedLines, checkLines, judgeLine } from '../../src/cli/check.js';
 import { excerpt, formatVerdict, wantsColor } from '../../src/cli/format.js';
 import { createGate } from '../../src/gate.js';
 
@@ -110,6 +110,53 @@ describe('weibo-guard check --jsonl', () => {
   });
 });
 
+describe('weibo-guard check --jsonl: bounded work', () => {
+  // A V8 heap of 1 GB: a run that holds a 20 MB line's findings (4 GB before the limits) dies instead.
+  const bounded = (input: string | Buffer) => {
+    const r = spawnSync(process.execPath, ['--max-old-space-size=1024', MAIN, 'check', '--jsonl'], { input, cwd: dir, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } });
+    return { code: r.status, signal: r.signal, out: r.stdout.toString('utf8'), err: r.stderr.toString('utf8') };
+  };
+  test('a 20 MB link-dense line: a small verdict, and the next line is judged', () => {
+    const huge = JSON.stringify({ type: 'text', data: { text: 'a.cn '.repeat(4_000_000) }, receiver_id: '1' });
+    const r = bounded(`${huge}\n${ok}\n`);
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(1);
+    expect(r.out.length).toBeLessThan(5 * 1024 * 1024);
+    const verdicts = r.out.trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(verdicts).toHaveLength(2);
+    expect(verdicts[0].findings).toHaveLength(1);
+    expect(verdicts[0].findings[0]).toMatchObject({ rule: 'payload/too-large', evidence: { detail: 'line 1' } });
+    expect(verdicts[0].findings[0].message.en).toMatch(/^line 1: /);
+    expect(verdicts[1]).toEqual({ allowed: true, findings: [] });
+  });
+  test('a huge line that is not JSON is skipped unbuffered, reported with its length, and later lines judged', () => {
+    const junk = Buffer.alloc(40 * 1024 * 1024, 'x');
+    const r = bounded(Buffer.concat([Buffer.from(`${ok}\n`), junk, Buffer.from(`\n${bad}\n${ok}`)]));
+    expect(r.signal).toBeNull();
+    const verdicts = r.out.trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(verdicts.map((v) => v.allowed)).toEqual([true, false, false, true]);
+    expect(verdicts[1].findings[0]).toMatchObject({ rule: 'payload/too-large', evidence: { detail: 'line 2' } });
+    expect(verdicts[1].findings[0].message.en).toContain(`${junk.length} bytes`);
+    expect(verdicts[2].findings[0].rule).toBe('competitor/promotion');
+  });
+  test('duplicate keys on a line: positions are columns of the line, wrapped or not', () => {
+    const line = '{"type":"text","data":{"text":"https://evil.cn","text":"ok"},"receiver_id":"1"}';
+    const wrapped = `{"message":${line},"context":{"account":"enterprise"}}`;
+    const r = run(['check', '--jsonl'], `${line}\n${wrapped}\n`);
+    const [a, b] = r.out.trimEnd().split('\n').map((l) => JSON.parse(l));
+    for (const [v, text] of [[a, line], [b, wrapped]] as const) {
+      expect(v.allowed).toBe(false);
+      const dup = v.findings.find((f: { rule: string }) => f.rule === 'payload/duplicate-key');
+      expect(dup.path).toBe('data.text');
+      const second = text.indexOf('"text":"ok"');
+      expect(dup.message.en).toContain(`column ${second + 1}`);
+      expect(v.findings.map((f: { rule: string }) => f.rule)).toContain('link/not-whitelisted');
+    }
+    const twice = run(['check', '--jsonl'], `{"message":${line.replace('https://evil.cn', 'ok')},"message":{"type":"text","data":{"text":"ok"},"receiver_id":"1"}}\n`);
+    expect(JSON.parse(twice.out).findings.map((f: { rule: string; path: string }) => `${f.rule}@${f.path}`)).toContain('payload/duplicate-key@message');
+  });
+});
+
 describe('in-process pieces', () => {
   const gate = createGate({ cwd: '/tmp' });
   test('judgeLine: a bad context on a line is a verdict, not a crash', () => {
@@ -117,6 +164,16 @@ describe('in-process pieces', () => {
     expect(v.findings[0]).toMatchObject({ rule: 'context/invalid' });
     expect(v.findings[0]!.message.en).toMatch(/^line 7: context\.channel/);
     expect(judgeLine(gate, JSON.stringify({ message: JSON.parse(ok), extra: 1 }), 1, undefined).findings[0]!.rule).toBe('payload/invalid-json');
+  });
+  test('boundedLines: lines split across chunks (a UTF-8 character too), CRLF, an over-long line counted, not kept', async () => {
+    const bytes = Buffer.from('ab\r\n好好\n\nxxxxxxxxxxxx\nlast', 'utf8');
+    for (const size of [1, 2, 3, 5, 64]) {
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+      const got: Array<string | { tooLong: number }> = [];
+      for await (const line of boundedLines(Readable.from(chunks), 8)) got.push(line);
+      expect(got).toEqual(['ab', '好好', '', { tooLong: 12 }, 'last']);
+    }
   });
   test('checkLines waits for drain: a slow reader never makes the output buffer grow without bound', async () => {
     const input = new PassThrough();

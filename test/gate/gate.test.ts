@@ -73,9 +73,12 @@ describe('gate.check', () => {
     expect(() => gate.check(text('hi'), { channel: 'sms' as 'ad' })).toThrow(ContextError);
     expect(() => gate.check(text('hi'), { channel: 'sms' as 'ad' })).toThrow(/context\.channel/);
   });
-  test('1 MB of text is judged, not refused or hung', () => {
-    const v = gate.check(text('您好 '.repeat(350_000)));
-    expect(rules(v)).toEqual(['payload/text-too-long@data.text']);
+  test('1 MB of text is refused by size at once; with the limit raised it is judged, not hung', () => {
+    const big = text('您好 '.repeat(350_000));
+    expect(rules(gate.check(big))).toEqual(['payload/too-large@']);
+    const dir = mkdtempSync(join(tmpdir(), 'wg-gate-'));
+    writeFileSync(join(dir, 'weibo-guard.config.yaml'), 'limits: { message: { maxBytes: 4194304 } }\n');
+    expect(rules(createGate({ cwd: dir }).check(big))).toEqual(['payload/text-too-long@data.text']);
   });
 });
 

@@ -108,10 +108,11 @@ describe('parseJsonExact', () => {
     expect(parseJsonExact('{"a":"12345678901234567890","b":1.2345678901234567890,"c":-12345678901234567890,"d":1234567890123456789e2}')).toEqual({
       ok: true,
       value: { a: '12345678901234567890', b: 1.2345678901234567, c: -12345678901234567890n, d: 1.234567890123456789e20 },
+      duplicates: [],
     });
   });
   test('escaped quotes do not confuse the string scan', () => {
-    expect(parseJsonExact('{"a":"x\\"12345678901234567890","b":12345678901234567890}')).toEqual({ ok: true, value: { a: 'x"12345678901234567890', b: 12345678901234567890n } });
+    expect(parseJsonExact('{"a":"x\\"12345678901234567890","b":12345678901234567890}')).toEqual({ ok: true, value: { a: 'x"12345678901234567890', b: 12345678901234567890n }, duplicates: [] });
   });
   test('invalid JSON stays invalid (a leading zero is not quietly accepted)', () => {
     expect(parseJsonExact('{"a":01234567890123456789}').ok).toBe(false);

@@ -64,6 +64,8 @@ describe('shipped data', () => {
       image: { formats: ['jpg', 'jpeg', 'png'] },
       position: { longitude: [-180, 180], latitude: [-90, 90] },
       window: { hours: 48, quota: 99, mentionQuota: 1 },
+      findings: { max: 100 },
+      message: { maxBytes: 65536 },
     });
   });
 
