@@ -15,6 +15,12 @@ import { createGate } from '../../src/gate.js';
 import { needsSystem } from '../system.js';
 import { makeRepo } from './helpers.js';
 
+/** What the callbacks run in the page use; this project's types have no DOM. */
+type Dom = {
+  document: { body: unknown; querySelector(s: string): unknown; querySelectorAll(s: string): { length: number } };
+  getComputedStyle(e: unknown): Record<'backgroundColor' | 'borderTopStyle' | 'color' | 'textDecorationLine' | 'fontWeight' | 'fontFamily', string>;
+};
+
 const hostile = '</script><script>window.__pwned=1</script><!-- <img src=x onerror="window.__pwned=2">';
 
 /** A finding as the audit builds it, with its line shown in context and the offending text marked. */
@@ -218,7 +224,7 @@ describe.skipIf(chromiumTest.missing)('the HTML report for a reviewer, in headle
     await page.click('#by-host button:text("dwz.cn")');
     expect(await page.locator('#shown').textContent()).toBe('30 shown');
     expect(await page.locator('#host').inputValue()).toBe('dwz.cn');
-    expect(new Set(await page.locator('.finding').evaluateAll((fs) => fs.map((f) => (f as HTMLElement).dataset.rule)))).toEqual(new Set(['link/shortener']));
+    expect(new Set(await page.locator('.finding').evaluateAll((fs) => fs.map((f) => (f as unknown as { dataset: { rule: string } }).dataset.rule)))).toEqual(new Set(['link/shortener']));
     await page.click('#by-rule button:text("competitor/promotion")');
     // Both filters hold: no competitor finding has a host.
     expect(await page.locator('#shown').textContent()).toBe('0 shown');
@@ -280,13 +286,14 @@ describe.skipIf(chromiumTest.missing)('the HTML report for a reviewer, in headle
     expect(await page.locator('.finding[data-severity=error]').count()).toBe(0);
 
     await page.emulateMedia({ media: 'print' });
-    await page.waitForFunction((n) => document.querySelectorAll('.finding').length === n, result.findings.filter((f) => f.severity === 'warning').length);
+    await page.waitForFunction((n) => (globalThis as unknown as Dom).document.querySelectorAll('.finding').length === n, result.findings.filter((f) => f.severity === 'warning').length);
     expect(await page.locator('#filters').isVisible()).toBe(false);
     expect(await page.locator('#active').textContent()).toBe(`Showing ${result.findings.filter((f) => f.severity === 'warning').length} of 800 findings: warnings only.`);
     expect(await page.locator('#active').isVisible()).toBe(true);
     const look = await page.evaluate(() => {
-      const badge = getComputedStyle(document.querySelector('.badge')!);
-      const mark = getComputedStyle(document.querySelector('mark')!);
+      const w = globalThis as unknown as Dom;
+      const badge = w.getComputedStyle(w.document.querySelector('.badge'));
+      const mark = w.getComputedStyle(w.document.querySelector('mark'));
       return { badgeBg: badge.backgroundColor, badgeBorder: badge.borderTopStyle, badgeColor: badge.color, markBg: mark.backgroundColor, markLine: mark.textDecorationLine, markWeight: mark.fontWeight };
     });
     // Browsers drop backgrounds when printing: nothing depends on one.
@@ -296,7 +303,10 @@ describe.skipIf(chromiumTest.missing)('the HTML report for a reviewer, in headle
 
   it('names CJK fonts found on Linux, macOS and Windows for text and code', async () => {
     const page = await open(formatHtml(bigResult(1, 1)));
-    const families = await page.evaluate(() => [getComputedStyle(document.body).fontFamily, getComputedStyle(document.querySelector('pre.code')!).fontFamily]);
+    const families = await page.evaluate(() => {
+      const w = globalThis as unknown as Dom;
+      return [w.getComputedStyle(w.document.body).fontFamily, w.getComputedStyle(w.document.querySelector('pre.code')).fontFamily];
+    });
     for (const f of families) {
       for (const name of ['"Noto Sans CJK SC"', '"Source Han Sans SC"', '"WenQuanYi Micro Hei"', '"PingFang SC"', '"Microsoft YaHei"']) expect(f).toContain(name);
     }
