@@ -49,6 +49,8 @@ export interface AuditResult {
   suppressed: number;
   /** Findings present in the baseline, left out of `findings`. */
   baselined: number;
+  /** Each silenced finding with who silenced it and why, for the reviewer's record. */
+  suppressions?: Array<{ file: string; line: number; rule: string; reason: string; by: 'comment' | 'config' | 'baseline' }>;
 }
 
 /** `--write-baseline` output: what was already there when the team adopted the audit. */

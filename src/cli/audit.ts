@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { spawnSync } from 'node:child_process';
 import { statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, resolve } from 'node:path';
@@ -7,6 +8,7 @@ import { applyBaseline, readBaseline, toBaseline } from '../audit/baseline.js';
 import type { AuditResult } from '../audit/model.js';
 import { formatHtml } from '../audit/report/html.js';
 import { formatJson } from '../audit/report/json.js';
+import { policyMeta, type ReportMeta } from '../audit/report/meta.js';
 import { formatSarif } from '../audit/report/sarif.js';
 import { formatStylish } from '../audit/report/stylish.js';
 import { runAudit } from '../audit/run.js';
@@ -98,7 +100,8 @@ export function runAuditCommand(paths: string[], options: AuditCommandOptions, i
   }
   if (baseline) result = applyBaseline(result, baseline);
 
-  const text = render(result, format, { color: !options.output && wantsColor(io.stdout), title: `weibo-guard audit: ${basename(root)}` });
+  const meta = format === 'html' ? reportMeta(root, gate, options.config === undefined ? undefined : resolve(io.cwd, options.config)) : undefined;
+  const text = render(result, format, { color: !options.output && wantsColor(io.stdout), title: `weibo-guard audit: ${basename(root)}`, ...(meta ? { meta } : {}) });
   if (options.output) writeOut(resolve(io.cwd, options.output), text);
   else io.stdout.write(text);
 
@@ -117,14 +120,27 @@ const { version, homepage } = require('../../package.json') as { version: string
 /** Code scanning links each rule to its documentation: README's table of every rule. */
 const sarifLinks = { informationUri: homepage, helpUri: `${homepage.replace(/#.*$/, '')}#what-is-checked` };
 
-export function render(result: AuditResult, format: Format, opts: { color: boolean; title: string }): string {
+/** What the HTML report states it was made with; the commit only when the root is in a git repository. */
+function reportMeta(root: string, gate: Gate, config: string | undefined): ReportMeta {
+  const commit = gitCommit(root);
+  return { version, ...policyMeta(gate.policy.sources, { root, ...(config ? { config } : {}) }), ...(commit ? { commit } : {}) };
+}
+
+/** `HEAD` of the repository holding `dir`; undefined outside one, without git, or when git hangs. */
+export function gitCommit(dir: string): string | undefined {
+  const r = spawnSync('git', ['-C', dir, 'rev-parse', '--verify', '--quiet', 'HEAD'], { encoding: 'utf8', timeout: 3000, stdio: ['ignore', 'pipe', 'ignore'], windowsHide: true });
+  const out = r.status === 0 ? r.stdout.trim() : '';
+  return /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(out) ? out : undefined;
+}
+
+export function render(result: AuditResult, format: Format, opts: { color: boolean; title: string; meta?: ReportMeta }): string {
   switch (format) {
     case 'json':
       return formatJson(result);
     case 'sarif':
       return formatSarif(result, { version, ...sarifLinks });
     case 'html':
-      return formatHtml(result, { title: opts.title });
+      return formatHtml(result, { title: opts.title, generatedAt: new Date(), ...(opts.meta ? { meta: opts.meta } : {}) });
     case 'stylish':
       return formatStylish(result, { color: opts.color });
   }

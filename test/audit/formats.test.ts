@@ -173,6 +173,15 @@ describe.skipIf(chromiumTest.missing)('html in headless Chromium', () => {
     await page.uncheck('#sev-warning');
     expect(await page.locator('#shown').textContent()).toBe(`${result.findings.filter((f) => f.severity === 'error').length} shown`);
 
+    // The summaries and a print (which draws every finding) show the same hostile text as text, still without running it.
+    expect(await page.locator('#by-rule tbody tr td:first-child').allTextContents()).toEqual([...new Set(result.findings.map((f) => f.rule))].sort());
+    expect(await page.locator('#by-host tbody tr td:first-child').allTextContents()).toContain('evil.com');
+    await page.check('#sev-warning');
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('.finding').count()).toBe(result.findings.length);
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);

@@ -1,98 +1,197 @@
 import { randomBytes } from 'node:crypto';
-import type { AuditResult, ContextLine, ReportFinding } from '../model.js';
+import type { AuditResult, ReportFinding } from '../model.js';
 import { ruleDoc } from '../rules.js';
 import { groupBy } from './group.js';
+import { PAGE_CSS, PAGE_SCRIPT } from './html-page.js';
+import type { ReportMeta } from './meta.js';
 
 export interface HtmlOptions {
   /** Shown in the title: what was audited. */
   title?: string;
-  /** When the audit ran (ISO); default now. */
-  generatedAt?: string;
+  /** When the audit ran; default now. Shown in this machine's local time with its UTC offset. */
+  generatedAt?: Date | string;
+  /** Tool, policy and config versions and the commit: what the report was made with. */
+  meta?: ReportMeta;
 }
 
+/** Evidence fields a reviewer reads, in the order shown. */
+const EVIDENCE_KEYS = ['url', 'host', 'entry', 'detail'] as const;
+
 /**
- * One self-contained page for a compliance reviewer: findings grouped by file and
- * rule, the offending text highlighted in its lines, filters by rule and severity.
- * Template text is attacker-controlled: everything from it is HTML-escaped, the
- * page loads nothing, and a CSP allows only this page's own script (by nonce).
+ * One self-contained page for a compliance reviewer: what the report was made with,
+ * counts by rule and by host, the suppressions and their reasons, then the findings
+ * grouped by file and rule with the offending text highlighted, filterable.
+ *
+ * The findings travel as one JSON block and the page's script builds the DOM for
+ * the part being looked at (a chunk of files at a time as it scrolls, everything
+ * before printing), so a 30,000-finding report opens at once and a filter change
+ * only walks arrays. Template text is attacker-controlled: the static part is
+ * HTML-escaped, the JSON cannot end its <script> element, the script creates text
+ * nodes only, the page loads nothing, and a CSP allows only this script (by nonce).
  */
 export function formatHtml(result: AuditResult, opts: HtmlOptions = {}): string {
   const nonce = randomBytes(16).toString('base64');
   const title = opts.title ?? 'weibo-guard audit';
   const errors = result.findings.filter((f) => f.severity === 'error').length;
   const warnings = result.findings.length - errors;
-  const rules = [...new Set(result.findings.map((f) => f.rule))].sort();
-  const files = groupBy(result.findings, (f) => f.file);
-
-  const body = [...files]
-    .map(([file, list]) => {
-      const byRule = [...groupBy(list, (f) => f.rule)];
-      return `<section class="file" data-file="${esc(file)}">
-<h2><span class="path">${esc(file)}</span> <span class="count">${list.length}</span></h2>
-${byRule
-  .map(([rule, items]) => {
-    const doc = ruleDoc(rule, items[0]!.messages.en);
-    return `<div class="rule-group" data-rule="${esc(rule)}">
-<h3><code>${esc(rule)}</code> — ${esc(doc.short)} <span class="count">${items.length}</span></h3>
-<p class="help">${esc(doc.help)}</p>
-${items.map(findingHtml).join('\n')}
-</div>`;
-  })
-  .join('\n')}
-</section>`;
-    })
-    .join('\n');
+  const byRule = [...groupBy(result.findings, (f) => f.rule)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const byHost = [...groupBy(result.findings.filter((f) => f.evidence?.host), (f) => f.evidence!.host!)].sort(
+    ([a, x], [b, y]) => y.length - x.length || (a < b ? -1 : a > b ? 1 : 0),
+  );
+  const suppressions = result.suppressions ?? [];
 
   return `<!doctype html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; base-uri 'none'; form-action 'none'">
 <title>${esc(title)}</title>
-<style>${CSS}</style>
+<style>${PAGE_CSS}</style>
 </head>
 <body>
 <header>
 <h1>${esc(title)}</h1>
-<p class="summary" id="summary">${result.files} files checked · <b class="sev-error">${errors} errors</b> · <b class="sev-warning">${warnings} warnings</b>${result.suppressed ? ` · ${result.suppressed} suppressed` : ''}${result.baselined ? ` · ${result.baselined} in the baseline` : ''} · ${esc(opts.generatedAt ?? new Date().toISOString())}</p>
+<p class="summary" id="summary">${result.files} files checked · <b class="sev-error">${errors} errors</b> · <b class="sev-warning">${warnings} warnings</b>${result.suppressed ? ` · ${result.suppressed} suppressed` : ''}${result.baselined ? ` · ${result.baselined} in the baseline` : ''}</p>
+${metaHtml(opts)}
+</header>
+${result.findings.length > 0 ? summaryHtml(byRule, byHost) : ''}
+${suppressions.length > 0 ? suppressionsHtml(suppressions.length) : ''}
 <form id="filters" aria-label="Filters">
-<label>Rule <select id="rule"><option value="">All rules (${rules.length})</option>${rules.map((r) => `<option value="${esc(r)}">${esc(r)}</option>`).join('')}</select></label>
+<label>Rule <select id="rule"><option value="">All rules (${byRule.length})</option>${byRule.map(([r, l]) => `<option value="${esc(r)}">${esc(r)} (${l.length})</option>`).join('')}</select></label>
+<label>Host <select id="host"><option value="">All hosts (${byHost.length})</option>${byHost.map(([h, l]) => `<option value="${esc(h)}">${esc(h)} (${l.length})</option>`).join('')}</select></label>
 <label><input type="checkbox" id="sev-error" checked> Errors</label>
 <label><input type="checkbox" id="sev-warning" checked> Warnings</label>
 <span id="shown" aria-live="polite">${result.findings.length} shown</span>
 </form>
-</header>
-<main>
-${result.findings.length === 0 ? '<p class="clean">No problems found.</p>' : body}
+<p id="active" class="print-only"></p>
+<main id="findings">
+${result.findings.length === 0 ? '<p class="clean">No problems found.</p>' : '<noscript><p class="clean">The findings are drawn by this page’s script; allow it, or read the JSON report (-f json).</p></noscript>'}
 </main>
-<script nonce="${nonce}">${SCRIPT}</script>
+<script type="application/json" id="wg-data">${scriptJson(pageData(result, byRule))}</script>
+<script nonce="${nonce}">${PAGE_SCRIPT}</script>
 </body>
 </html>
 `;
 }
 
-function findingHtml(f: ReportFinding): string {
-  const ev = f.evidence;
-  const evidence = ev
-    ? `<dl class="evidence">${(['url', 'host', 'entry', 'detail'] as const)
-        .filter((k) => ev[k])
-        .map((k) => `<dt>${k}</dt><dd>${esc(ev[k]!)}</dd>`)
-        .join('')}</dl>`
-    : '';
-  return `<article class="finding" data-rule="${esc(f.rule)}" data-severity="${f.severity}">
-<p class="head"><span class="badge ${f.severity}">${f.severity}</span> <a class="loc">${esc(f.file)}:${f.line}:${f.column}</a> ${esc(f.message)}</p>
-${f.messages.zh && f.messages.zh !== f.message ? `<p class="zh" lang="zh-CN">${esc(f.messages.zh)}</p>` : ''}
-<pre class="code">${f.context.map(lineHtml).join('\n')}</pre>
-${evidence}
-</article>`;
+function metaHtml(opts: HtmlOptions): string {
+  const m = opts.meta ?? {};
+  const rows: string[] = [];
+  if (m.version !== undefined) rows.push(`<dt>Tool</dt><dd>weibo-guard ${esc(m.version)}</dd>`);
+  if (m.policy !== undefined) {
+    rows.push(
+      `<dt>Policy</dt><dd><ul class="policy">${m.policy
+        .map((p) => `<li><code>${esc(p.file)}</code> <span class="hash">${p.sha256 ? `sha256:${esc(p.sha256)}` : 'unreadable when the report was written'}</span></li>`)
+        .join('')}</ul></dd>`,
+    );
+    rows.push(`<dt>Config</dt><dd>${m.config !== undefined ? `<code>${esc(m.config)}</code>` : 'none (defaults)'}</dd>`);
+  }
+  if (m.commit !== undefined) rows.push(`<dt>Commit</dt><dd><code id="commit">${esc(m.commit)}</code></dd>`);
+  rows.push(`<dt>Generated</dt><dd>${timeHtml(opts.generatedAt ?? new Date())}</dd>`);
+  return `<dl class="meta" id="meta">${rows.join('')}</dl>`;
 }
 
-function lineHtml(l: ContextLine): string {
-  const n = `<span class="ln">${l.line}</span>`;
-  if (!l.mark) return `${n}${esc(l.text)}`;
-  const [s, e] = l.mark;
-  return `${n}${esc(l.text.slice(0, s))}<mark>${esc(l.text.slice(s, e)) || ' '}</mark>${esc(l.text.slice(e))}`;
+/** The generating machine's local time with its offset; the exact UTC instant on hover. */
+function timeHtml(at: Date | string): string {
+  const d = typeof at === 'string' ? new Date(at) : at;
+  // Not a date: shown as given rather than altered.
+  if (Number.isNaN(d.getTime())) return `<time id="generated">${esc(String(at))}</time>`;
+  const iso = d.toISOString();
+  return `<time id="generated" datetime="${iso}" title="${iso}">${localTime(d)}</time>`;
+}
+
+export function localTime(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  const offset = -d.getTimezoneOffset();
+  const a = Math.abs(offset);
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())} UTC${offset < 0 ? '-' : '+'}${p(Math.floor(a / 60))}:${p(a % 60)}`;
+}
+
+function summaryHtml(byRule: Array<[string, ReportFinding[]]>, byHost: Array<[string, ReportFinding[]]>): string {
+  const files = (l: ReportFinding[]) => new Set(l.map((f) => f.file)).size;
+  const ruleRows = byRule.map(([rule, l]) => {
+    const errors = l.filter((f) => f.severity === 'error').length;
+    return `<tr><td><button type="button" class="pick" data-pick-rule="${esc(rule)}">${esc(rule)}</button></td><td>${esc(ruleDoc(rule, l[0]!.messages.en).short)}</td><td class="n">${errors}</td><td class="n">${l.length - errors}</td><td class="n">${l.length}</td><td class="n">${files(l)}</td></tr>`;
+  });
+  const hostRows = byHost.map(([host, l]) => {
+    const rules = [...new Set(l.map((f) => f.rule))].sort();
+    return `<tr><td><button type="button" class="pick" data-pick-host="${esc(host)}">${esc(host)}</button></td><td class="n">${l.length}</td><td class="n">${files(l)}</td><td>${rules.map((r) => `<code>${esc(r)}</code>`).join(' ')}</td></tr>`;
+  });
+  return `<section class="summary-tables" id="summaries">
+<h2>By rule</h2>
+<table id="by-rule"><thead><tr><th>Rule</th><th>What</th><th class="n">Errors</th><th class="n">Warnings</th><th class="n">Findings</th><th class="n">Files</th></tr></thead><tbody>
+${ruleRows.join('\n')}
+</tbody></table>
+${
+  byHost.length > 0
+    ? `<h2>By host</h2>
+<div class="scroll"><table id="by-host"><thead><tr><th>Host</th><th class="n">Findings</th><th class="n">Files</th><th>Rules</th></tr></thead><tbody>
+${hostRows.join('\n')}
+</tbody></table></div>`
+    : ''
+}
+</section>`;
+}
+
+/** The rows come from the data block: a baseline can hold as many entries as the findings. */
+function suppressionsHtml(count: number): string {
+  return `<section id="suppressions">
+<h2>Suppressed <span class="count">${count}</span></h2>
+<table><thead><tr><th>Where</th><th>Rule</th><th>By</th><th>Reason</th></tr></thead><tbody id="supp-body"></tbody></table>
+<button type="button" id="supp-more" hidden></button>
+</section>`;
+}
+
+/**
+ * The findings as the page's script reads them: every string once in `s` (13
+ * distinct messages and a few thousand distinct lines carry 30,000 findings of the
+ * bench repo), each finding a tuple of indexes — see PAGE_SCRIPT for the layout.
+ */
+function pageData(result: AuditResult, byRule: Array<[string, ReportFinding[]]>): unknown {
+  const strings: string[] = [];
+  const ids = new Map<string, number>();
+  const s = (text: string): number => {
+    let id = ids.get(text);
+    if (id === undefined) {
+      id = strings.length;
+      strings.push(text);
+      ids.set(text, id);
+    }
+    return id;
+  };
+  const ruleIndex = new Map(byRule.map(([r], i) => [r, i]));
+  const rules = byRule.map(([rule, l]) => {
+    const doc = ruleDoc(rule, l[0]!.messages.en);
+    return [rule, doc.short, doc.help];
+  });
+  const findings = result.findings.map((f) => {
+    const context: number[] = [];
+    const marks: number[][] = [];
+    f.context.forEach((l, i) => {
+      context.push(l.line, s(l.text));
+      if (l.mark) marks.push([i, l.mark[0], l.mark[1]]);
+    });
+    const evidence: number[] = [];
+    for (const k of EVIDENCE_KEYS) {
+      const v = f.evidence?.[k];
+      if (v) evidence.push(s(k), s(v));
+    }
+    const zh = f.messages.zh && f.messages.zh !== f.message ? s(f.messages.zh) : -1;
+    const host = f.evidence?.host ? s(f.evidence.host) : -1;
+    return [s(f.file), f.line, f.column, ruleIndex.get(f.rule)!, f.severity === 'error' ? 1 : 0, s(f.message), zh, context, marks, evidence, host];
+  });
+  const suppressions = (result.suppressions ?? []).map((x) => [s(x.file), x.line, s(x.rule), s(x.reason), s(x.by)]);
+  return { s: strings, r: rules, f: findings, u: suppressions };
+}
+
+/**
+ * JSON that cannot leave a <script type="application/json"> element: `<` never
+ * appears raw, so neither `</script` nor `<!--` can; `>` and `&` go too for good
+ * measure, and U+2028/2029 so the text is also a valid script literal.
+ */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -100,58 +199,3 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 export function esc(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
 }
-
-const CSS = `
-:root{color-scheme:light dark;--bg:#fff;--fg:#1d1d1f;--muted:#6e6e73;--line:#d2d2d7;--err:#c62828;--warn:#b26a00;--mark:#ffd54f55}
-@media (prefers-color-scheme:dark){:root{--bg:#1c1c1e;--fg:#f5f5f7;--muted:#a1a1a6;--line:#3a3a3c;--mark:#ffd54f44}}
-body{font:14px/1.5 system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;background:var(--bg);color:var(--fg)}
-header{position:sticky;top:0;background:var(--bg);border-bottom:1px solid var(--line);padding:12px 24px;z-index:1}
-h1{font-size:20px;margin:0 0 4px}
-main{padding:8px 24px 48px}
-form{display:flex;gap:16px;align-items:center;flex-wrap:wrap}
-.sev-error{color:var(--err)}.sev-warning{color:var(--warn)}
-section.file{margin-top:20px}
-h2{font-size:16px;border-bottom:1px solid var(--line);padding-bottom:4px}
-h3{font-size:14px;margin:12px 0 2px}
-.help{color:var(--muted);margin:0 0 8px}
-.count{font-size:12px;color:var(--muted);border:1px solid var(--line);border-radius:8px;padding:0 6px}
-.finding{border-left:3px solid var(--line);padding:4px 12px;margin:8px 0}
-.finding[data-severity=error]{border-color:var(--err)}.finding[data-severity=warning]{border-color:var(--warn)}
-.head{margin:0}.zh{margin:0;color:var(--muted)}
-.badge{font-size:11px;text-transform:uppercase;font-weight:600;padding:1px 6px;border-radius:4px;color:#fff}
-.badge.error{background:var(--err)}.badge.warning{background:var(--warn)}
-.loc{font-family:ui-monospace,Menlo,Consolas,monospace;color:var(--muted)}
-pre.code{font:12px/1.5 ui-monospace,Menlo,Consolas,monospace;background:#8881;padding:6px 8px;overflow-x:auto;margin:6px 0;white-space:pre}
-.ln{display:inline-block;min-width:3em;color:var(--muted);user-select:none}
-mark{background:var(--mark);color:inherit;outline:1px solid var(--err);border-radius:2px}
-dl.evidence{display:grid;grid-template-columns:max-content 1fr;gap:0 12px;margin:4px 0;font-size:12px;color:var(--muted)}
-dl.evidence dt{font-weight:600}dl.evidence dd{margin:0;word-break:break-all}
-[hidden]{display:none!important}
-`;
-
-/** Filters by toggling `hidden`; reads only the page's own attributes, never injects markup. */
-const SCRIPT = `
-(function () {
-  var rule = document.getElementById('rule');
-  var err = document.getElementById('sev-error');
-  var warn = document.getElementById('sev-warning');
-  var shown = document.getElementById('shown');
-  function apply() {
-    var n = 0;
-    document.querySelectorAll('.finding').forEach(function (f) {
-      var ok = (!rule.value || f.dataset.rule === rule.value) &&
-        (f.dataset.severity === 'error' ? err.checked : warn.checked);
-      f.hidden = !ok;
-      if (ok) n++;
-    });
-    document.querySelectorAll('.rule-group, section.file').forEach(function (g) {
-      g.hidden = !g.querySelector('.finding:not([hidden])');
-    });
-    shown.textContent = n + ' shown';
-  }
-  rule.addEventListener('change', apply);
-  err.addEventListener('change', apply);
-  warn.addEventListener('change', apply);
-  apply();
-})();
-`;
