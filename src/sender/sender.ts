@@ -43,9 +43,11 @@ export const SenderSettingsSchema = z
     connectTimeoutMs: z.number().int().positive().default(5_000),
     /** The drain lease: held while draining, renewed every renewMs; another worker takes over only once it expired. */
     lease: z
-      .object({ ttlMs: z.number().int().positive().default(30_000), renewMs: z.number().int().positive().default(10_000) })
+      .object({ ttlMs: z.number().int().positive().default(30_000), renewMs: z.number().int().positive().optional() })
       .strict()
-      .refine((l) => l.renewMs < l.ttlMs, { message: 'renewMs must be shorter than ttlMs' })
+      .refine((l) => l.renewMs === undefined || l.renewMs < l.ttlMs, { message: 'renewMs must be shorter than ttlMs', path: ['renewMs'] })
+      // Three beats per lease: one late or failed renewal does not lose it.
+      .transform((l) => ({ ttlMs: l.ttlMs, renewMs: l.renewMs ?? Math.max(1, Math.floor(l.ttlMs / 3)) }))
       .default({ ttlMs: 30_000, renewMs: 10_000 }),
     retry: RetrySchema.default(RetrySchema.parse({})),
     unknownOutcome: UnknownOutcomeSchema.default(UnknownOutcomeSchema.parse({})),
