@@ -144,8 +144,9 @@ describe('two `send` processes on one outbox, on different hostnames', { timeout
   };
 
   it('the second leaves the outbox to the first while its lease is live: no duplicates', async () => {
+    // Slow answers keep the first draining (≥ 3 s) while the second starts.
     const N = 300;
-    const dir = await setup(N, 40);
+    const dir = await setup(N, 80);
     const m = mock!;
     const args = ['send', '--endpoint', m.url, '--quiet', '--json'];
     const first = runCli([...args, 'batch.jsonl'], { cwd: dir, guardMs: 60_000 });
@@ -164,7 +165,8 @@ describe('two `send` processes on one outbox, on different hostnames', { timeout
     const N = 200;
     const dir = await setup(N, 40);
     const m = mock!;
-    const args = ['send', '--endpoint', m.url, '--quiet', '--json', '--lease', '1500', '--lease-renew', '300'];
+    // Long enough that the refused run below starts well inside it, even on a busy machine.
+    const args = ['send', '--endpoint', m.url, '--quiet', '--json', '--lease', '5000', '--lease-renew', '1000'];
     const first = await runCli([...args, 'batch.jsonl'], { cwd: dir, guardMs: 60_000, killWhen: () => m.deliveries.length >= 40 });
     expect(first.signal).toBe('SIGKILL');
     const refused = await runCli([...args, '-'], { cwd: dir, stdin: '', env: otherHost(dir, 'container-c'), guardMs: 20_000 });
