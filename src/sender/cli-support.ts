@@ -162,6 +162,7 @@ export function eventPrinter(write: (s: string) => void, quiet: boolean): (e: Se
     if (e.type === 'stopped') write(`weibo-guard: ACCOUNT ${e.account} STOPPED — ${e.reason}. ${e.queued} message(s) stay queued; fix the token and run send again.\n`);
     else if (!quiet && e.type === 'paused') write(`weibo-guard: account ${e.account} rate limited until ${new Date(e.until).toISOString()} (${e.reason})\n`);
     else if (!quiet && e.type === 'recovered') write(`weibo-guard: message ${e.id} was interrupted mid-send; outcome unknown, ${e.policy === 'hold' ? 'held for a person' : 'sending again'}\n`);
+    else if (!quiet && (e.type === 'held' || (e.type === 'unknown' && e.policy === 'hold'))) write(`weibo-guard: message ${e.id} is uncertain: ${e.reason}\n`);
     else if (!quiet && e.type === 'waiting') {
       write(`weibo-guard: waiting for the drain lease of pid ${e.lease.pid} on ${e.lease.host} to expire (${new Date(e.lease.expiresAt).toISOString()} unless renewed)\n`);
     }

@@ -6,6 +6,7 @@ import type { Finding, Verdict } from '../findings.js';
 import { verdictOf } from '../findings.js';
 import type { WindowLimits } from '../checks/window.js';
 import { parseMessage } from '../payload/parse.js';
+import type { Dispatcher } from 'undici';
 import { createDispatcher, encodeReply, postReply, type Decoded } from './api.js';
 import { backoffMs, RetrySchema } from './backoff.js';
 import { checkEndpoint, DEFAULT_ENDPOINT } from './endpoint.js';
@@ -177,7 +178,9 @@ export function createSender(options: SenderOptions): Sender {
   if (options.token) redactor.add(options.token);
   const store: OutboxStore = isStore(options.store) ? options.store : createSqliteStore(options.store ?? {});
   const timeouts = { connectTimeoutMs: s.connectTimeoutMs, timeoutMs: s.timeoutMs };
-  const dispatcher = options.fetch ? undefined : createDispatcher(timeouts);
+  // Made on the first request: commands that never post (outbox list, inbound) do not load undici.
+  let dispatcher: Dispatcher | undefined;
+  const dispatcherFor = (): Dispatcher | undefined => (options.fetch ? undefined : (dispatcher ??= createDispatcher(timeouts)));
   /** This process's identity in the lease; host and pid are only for people reading it. */
   const holder = randomUUID();
   const emit =
@@ -365,7 +368,7 @@ export function createSender(options: SenderOptions): Sender {
       try {
         const token = await getToken(rec.account);
         redactor.add(token);
-        return await postReply(endpoint, encodeReply(rec, token), { ...timeouts, ...(options.fetch ? { fetch: options.fetch } : {}), ...(dispatcher ? { dispatcher } : {}) });
+        return await postReply(endpoint, encodeReply(rec, token), { ...timeouts, ...(options.fetch ? { fetch: options.fetch } : { dispatcher: dispatcherFor() }) });
       } catch (err) {
         // The token hook failed: nothing was sent.
         return { ok: false, error: new WeiboApiError('auth', redactor.redact((err as Error).message)) };
