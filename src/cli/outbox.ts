@@ -40,6 +40,14 @@ export function register(program: Command): void {
       if (!flags.json) {
         const counts = await sender.counts();
         process.stdout.write(`${Object.entries(counts).map(([s, n]) => `${s} ${n}`).join(', ')}\n`);
+        const lease = await sender.store.currentLease();
+        if (lease) {
+          const live = lease.expiresAt > Date.now();
+          process.stdout.write(
+            `drain lease: pid ${lease.pid} on ${lease.host}, ${live ? 'expires' : 'expired'} ${new Date(lease.expiresAt).toISOString()}` +
+              `${live ? ' unless renewed' : ' (the next worker takes over)'}\n`,
+          );
+        }
       }
     } finally {
       sender.close();

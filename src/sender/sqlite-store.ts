@@ -374,6 +374,10 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): OutboxStore
     releaseLease: async (holder) => {
       q.leaseDel.run(holder);
     },
+    currentLease: async () => {
+      const row = q.lease.get();
+      return row ? toLease(row) : null;
+    },
     close: () => db.close(),
   };
 }

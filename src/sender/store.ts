@@ -56,6 +56,8 @@ export interface OutboxStore {
   renewLease(holder: string, ttlMs: number, now: number): Promise<Lease | null>;
   /** Gives the lease up, if this holder still has it. */
   releaseLease(holder: string): Promise<void>;
+  /** The lease as it stands (live or expired), or null: for people asking who drains. */
+  currentLease(): Promise<Lease | null>;
   close(): void;
 }
 

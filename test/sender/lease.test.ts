@@ -39,7 +39,9 @@ describe('the drain lease (store)', () => {
     await expect(store.recoverInterrupted(() => 'resend', t + 1600, 'a')).rejects.toThrow(LeaseLostError);
     await store.releaseLease('a'); // not a's any more: no effect
     expect(await store.acquireLease(lease('c', t + 1700))).toMatchObject({ acquired: false, current: { holder: 'b' } });
+    expect(await store.currentLease()).toMatchObject({ holder: 'b' });
     await store.releaseLease('b');
+    expect(await store.currentLease()).toBeNull();
     expect(await store.acquireLease(lease('c', t + 1700))).toMatchObject({ acquired: true });
   });
 });
@@ -171,6 +173,9 @@ describe('two `send` processes on one outbox, on different hostnames', { timeout
     expect(first.signal).toBe('SIGKILL');
     const refused = await runCli([...args, '-'], { cwd: dir, stdin: '', env: otherHost(dir, 'container-c'), guardMs: 20_000 });
     expect(refused.stderr).toMatch(/not draining: .*drain lease/);
+    // Who holds it is one command away, and asking needs no lease.
+    const list = await runCli(['outbox', 'list'], { cwd: dir, guardMs: 20_000 });
+    expect(list.stdout).toMatch(/\ndrain lease: pid \d+ on \S+, expires \S+ unless renewed\n$/);
     const takeover = await runCli([...args, '--wait-for-lease', '-'], { cwd: dir, stdin: '', env: otherHost(dir, 'container-c'), guardMs: 60_000 });
     expect(takeover.code).toBe(0);
     const summary = JSON.parse(takeover.stdout) as { queued: number; held: number; unknownOutcomes: number };
