@@ -90,6 +90,7 @@ export function register(program: Command): void {
         return;
       }
 
+      /** Why this run did not drain (another holder) or stopped draining (lease taken over). */
       let busy: string | undefined;
       // SIGINT/SIGTERM: stop claiming, let requests in flight settle, give the lease
       // back, so the next worker need not wait for it to expire. The handlers are
@@ -105,9 +106,9 @@ export function register(program: Command): void {
             .drain({ signal: stop.signal, waitForLease: flags.waitForLease ?? false })
             .catch((err: unknown) => {
               if (err instanceof OutboxBusyError) {
-                busy = `${err.message}; the queued messages are left to it (--wait-for-lease waits to take over)`;
+                busy = `not draining: ${err.message}; the queued messages are left to it (--wait-for-lease waits to take over)`;
               } else if (err instanceof LeaseLostError) {
-                busy = err.message;
+                busy = `stopped draining: ${err.message}`;
               } else throw err;
               return null;
             })
@@ -115,7 +116,7 @@ export function register(program: Command): void {
               process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
             })
         : null;
-      if (busy) process.stderr.write(`weibo-guard: not draining: ${busy}\n`);
+      if (busy) process.stderr.write(`weibo-guard: ${busy}\n`);
       const counts = await sender.counts();
       const summary = {
         sent: report?.sent ?? 0,

@@ -152,7 +152,7 @@ export class OutboxBusyError extends Error {
   constructor(readonly lease: Lease) {
     super(
       `another worker (pid ${lease.pid} on ${lease.host}) holds this outbox's drain lease since ${new Date(lease.acquiredAt).toISOString()}, ` +
-        `renewed while it runs; it can be taken over once it expires (now ${new Date(lease.expiresAt).toISOString()})`,
+        `renewed while it runs; it can be taken over once it expires (at ${new Date(lease.expiresAt).toISOString()} unless renewed)`,
     );
   }
 }
