@@ -35,6 +35,7 @@ export {
   createSqliteStore,
   startMockServer,
   OutboxBusyError,
+  LeaseLostError,
   SenderInputError,
   WeiboApiError,
   type Sender,

@@ -13,6 +13,7 @@ interface MockFlags {
   openWindows?: boolean;
   quota?: string;
   fail5xx?: string;
+  fail504?: string;
   slow?: string;
   drop?: string;
   dropAfter?: string;
@@ -42,6 +43,7 @@ export function register(program: Command): void {
     .option('--open-windows', 'answer every receiver (default: a receiver needs an inbound event, POST /__mock/inbound)')
     .option('--quota <n>', 'replies per 48-hour window')
     .option('--fail-5xx <share>', 'share of requests answered 503')
+    .option('--fail-504 <share>', 'share of requests delivered, then answered 504 by a "gateway"')
     .option('--slow <ms>', 'deliver, then wait this long before answering')
     .option('--drop <share>', 'share of connections dropped before the request is read')
     .option('--drop-after <share>', 'share of requests delivered, then dropped without an answer')
@@ -55,6 +57,7 @@ export function register(program: Command): void {
       if (!token) throw new UsageError(`mock-server needs the token it should accept: --token, --token-file or $${DEFAULT_TOKEN_ENV}`);
       const faults: FaultsInput = {
         ...(flags.fail5xx !== undefined ? { unavailable: num('--fail-5xx', share, flags.fail5xx) } : {}),
+        ...(flags.fail504 !== undefined ? { gatewayTimeout: num('--fail-504', share, flags.fail504) } : {}),
         ...(flags.slow !== undefined ? { slowMs: num('--slow', count, flags.slow) } : {}),
         ...(flags.drop !== undefined ? { dropBefore: num('--drop', share, flags.drop) } : {}),
         ...(flags.dropAfter !== undefined ? { dropAfter: num('--drop-after', share, flags.dropAfter) } : {}),

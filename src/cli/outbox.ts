@@ -32,13 +32,22 @@ export function register(program: Command): void {
         else {
           process.stdout.write(
             `${m.id}\t${m.state}\t${m.account}\treceiver ${m.receiverId}\tattempts ${m.attempts}` +
-              `${m.unknownOutcomes ? `\tunknown outcomes ${m.unknownOutcomes}` : ''}${m.reason ? `\t${m.reason}` : ''}\n`,
+              `${m.unknownOutcomes ? `\tunknown outcomes ${m.unknownOutcomes}` : ''}` +
+              `${m.operatorRetries ? `\toperator retries ${m.operatorRetries}` : ''}${m.reason ? `\t${m.reason}` : ''}\n`,
           );
         }
       }
       if (!flags.json) {
         const counts = await sender.counts();
         process.stdout.write(`${Object.entries(counts).map(([s, n]) => `${s} ${n}`).join(', ')}\n`);
+        const lease = await sender.store.currentLease();
+        if (lease) {
+          const live = lease.expiresAt > Date.now();
+          process.stdout.write(
+            `drain lease: pid ${lease.pid} on ${lease.host}, ${live ? 'expires' : 'expired'} ${new Date(lease.expiresAt).toISOString()}` +
+              `${live ? ' unless renewed' : ' (the next worker takes over)'}\n`,
+          );
+        }
       }
     } finally {
       sender.close();
@@ -48,7 +57,7 @@ export function register(program: Command): void {
   addSenderFlags(
     outbox
       .command('retry [ids...]')
-      .description('queue failed or uncertain messages again (a failed one is re-judged by the gate and the window)')
+      .description('queue failed or uncertain messages again (a failed one is re-judged by the gate and the window; an uncertain one may be delivered twice)')
       .option('--failed', 'every failed message')
       .option('--uncertain', 'every uncertain (held) message'),
   ).action(async (ids: string[], flags: SenderFlags & { failed?: boolean; uncertain?: boolean }) => {
@@ -66,7 +75,8 @@ export function register(program: Command): void {
           continue;
         }
         const r = await sender.retry(id);
-        if (r.status === 'queued') process.stdout.write(`queued\t${id}\n`);
+        // An uncertain message may already be at Weibo: sending it again is this person's call, and counted.
+        if (r.status === 'queued') process.stdout.write(`queued\t${id}${rec.state === 'uncertain' ? `\tmay duplicate an earlier delivery (operator retry ${r.record.operatorRetries})` : ''}\n`);
         else {
           bad++;
           const why = r.status === 'blocked' ? r.verdict!.findings.filter((f) => f.severity === 'error').map((f) => `${f.rule}: ${f.message.en}`).join('; ') : `is ${r.record.state}`;

@@ -3,6 +3,7 @@ import type { ContextInput } from '../context.js';
 import type { Finding } from '../findings.js';
 import { addSenderFlags, addWorkerFlags, eventPrinter, readInput, readRecords, senderFromFlags, type SenderFlags } from '../sender/cli-support.js';
 import { OutboxBusyError, type EnqueueOptions } from '../sender/sender.js';
+import { LeaseLostError } from '../sender/store.js';
 import { exitCodes, UsageError } from './errors.js';
 
 interface SendFlags extends SenderFlags {
@@ -10,6 +11,7 @@ interface SendFlags extends SenderFlags {
   drain: boolean;
   json?: boolean;
   quiet?: boolean;
+  waitForLease?: boolean;
   lang: 'en' | 'zh';
 }
 
@@ -33,6 +35,7 @@ export function register(program: Command): void {
     .option('--no-drain', 'only enqueue')
     .option('--json', 'print the summary as JSON')
     .option('--quiet', 'no progress lines (alarms still print)')
+    .option('--wait-for-lease', 'when another worker holds the outbox, wait for its lease to expire and take over (default: leave the messages to it)')
     .option('--lang <lang>', 'language of reasons: en or zh', 'en');
   addWorkerFlags(addSenderFlags(cmd)).action(async (file: string | undefined, flags: SendFlags) => {
     const out = (s: string) => process.stdout.write(s);
@@ -87,15 +90,33 @@ export function register(program: Command): void {
         return;
       }
 
+      /** Why this run did not drain (another holder) or stopped draining (lease taken over). */
       let busy: string | undefined;
+      // SIGINT/SIGTERM: stop claiming, let requests in flight settle, give the lease
+      // back, so the next worker need not wait for it to expire. The handlers are
+      // `once`: a second signal kills as usual.
+      const stop = new AbortController();
+      const onSignal = (signal: NodeJS.Signals) => {
+        process.stderr.write(`weibo-guard: ${signal}: finishing the requests in flight, then stopping\n`);
+        stop.abort();
+      };
+      process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
       const report = flags.drain
-        ? await sender.drain().catch((err: unknown) => {
-            if (!(err instanceof OutboxBusyError)) throw err;
-            busy = err.message;
-            return null;
-          })
+        ? await sender
+            .drain({ signal: stop.signal, waitForLease: flags.waitForLease ?? false })
+            .catch((err: unknown) => {
+              if (err instanceof OutboxBusyError) {
+                busy = `not draining: ${err.message}; the queued messages are left to it (--wait-for-lease waits to take over)`;
+              } else if (err instanceof LeaseLostError) {
+                busy = `stopped draining: ${err.message}`;
+              } else throw err;
+              return null;
+            })
+            .finally(() => {
+              process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+            })
         : null;
-      if (busy) process.stderr.write(`weibo-guard: not draining: ${busy}; the queued messages are left to it\n`);
+      if (busy) process.stderr.write(`weibo-guard: ${busy}\n`);
       const counts = await sender.counts();
       const summary = {
         sent: report?.sent ?? 0,
@@ -104,6 +125,7 @@ export function register(program: Command): void {
         queued: counts.queued,
         held: counts.uncertain,
         unknownOutcomes: report?.unknownOutcomes ?? 0,
+        resent: report?.resent ?? 0,
         stopped: report?.stopped ?? [],
         failures: report?.failures ?? [],
         blockedDetails: blocked,
@@ -116,10 +138,11 @@ export function register(program: Command): void {
         out(
           `sent ${summary.sent}, failed ${summary.failed}, blocked ${summary.blocked}, queued ${summary.queued}` +
             `${summary.held ? `, held ${summary.held} (outcome unknown: see outbox list --state uncertain)` : ''}` +
-            `${summary.unknownOutcomes ? `, unknown outcomes ${summary.unknownOutcomes} (possible duplicates)` : ''}\n`,
+            `${summary.unknownOutcomes ? `, unknown outcomes ${summary.unknownOutcomes} (possible duplicates; resent ${summary.resent})` : ''}\n`,
         );
       }
-      const bad = summary.blocked + summary.failed + summary.stopped.length > 0 || busy !== undefined;
+      // Held messages wait for a person: that is not a clean run either.
+      const bad = summary.blocked + summary.failed + summary.stopped.length + (report?.held ?? 0) > 0 || busy !== undefined;
       process.exitCode = bad ? exitCodes.findings : exitCodes.ok;
     } finally {
       sender.close();

@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import { decodeDataString } from '../payload/data.js';
 import { parseJsonExact } from '../payload/json.js';
@@ -65,6 +67,11 @@ export function decodeAnswer(status: number, text: string, retryAfter: string | 
       }),
     };
   }
+  // A gateway's own answer: it had passed the request on and lost the upstream (502) or
+  // stopped waiting for it (504), so Weibo may have taken it. A 503 is a refusal to take it.
+  if (status === 502 || status === 504) {
+    return { ok: false, error: new WeiboApiError('unknown', `HTTP ${status} from a gateway (${describe(text)}): the request may have been delivered`, { status }) };
+  }
   if (status >= 200 && status < 300) {
     const ok = ReplySuccessSchema.safeParse(body);
     if (ok.success) return { ok: true, reply: ok.data };
@@ -92,9 +99,33 @@ function retryAfterMs(header: string | null, now: number): { retryAfterMs?: numb
 // Errors raised before a single byte of the request could have left: not delivered.
 const BEFORE_SEND = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ECONNABORTED']);
 
-export interface PostOptions {
+export interface Timeouts {
+  /** TCP connect and TLS handshake: nothing has been sent until they complete. */
+  connectTimeoutMs: number;
+  /**
+   * From the request written to the answer's headers, and between chunks of its body:
+   * past this the outcome is unknown. undici checks it on a ~0.5 s tick, so it fires
+   * up to about a second late for values under a second.
+   */
   timeoutMs: number;
+}
+
+/**
+ * The HTTP client a sender posts through (undici, the library behind Node's fetch):
+ * it keeps the two phases apart, so a dead endpoint fails fast and certainly
+ * (connect timeout, retried freely) while a slow one gets its full answer time.
+ * Loaded on first use, like better-sqlite3.
+ */
+export function createDispatcher(t: Timeouts): Dispatcher {
+  const require = createRequire(import.meta.url);
+  const { Agent } = require('undici') as typeof import('undici');
+  return new Agent({ connect: { timeout: t.connectTimeoutMs }, headersTimeout: t.timeoutMs, bodyTimeout: t.timeoutMs });
+}
+
+export interface PostOptions extends Timeouts {
   fetch?: typeof fetch;
+  /** Used by the default fetch; an injected fetch gets only the overall bound. */
+  dispatcher?: Dispatcher;
   /** Answers longer than this are not Weibo's; read no further. */
   maxAnswerBytes?: number;
 }
@@ -103,16 +134,19 @@ export interface PostOptions {
 export async function postReply(endpoint: URL, body: string, o: PostOptions): Promise<Decoded> {
   const f = o.fetch ?? fetch;
   let res: Response;
+  // The dispatcher enforces each phase; this bounds the whole call whatever fetch is used.
+  const overall = o.connectTimeoutMs + o.timeoutMs;
   try {
     res = await f(endpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', accept: 'application/json' },
       body,
-      signal: AbortSignal.timeout(o.timeoutMs),
+      signal: AbortSignal.timeout(overall),
       redirect: 'error',
-    });
+      ...(o.dispatcher ? { dispatcher: o.dispatcher } : {}),
+    } as RequestInit);
   } catch (e) {
-    return { ok: false, error: networkError(e, o.timeoutMs) };
+    return { ok: false, error: networkError(e, o) };
   }
   let text: string;
   try {
@@ -124,13 +158,15 @@ export async function postReply(endpoint: URL, body: string, o: PostOptions): Pr
   return decodeAnswer(res.status, text, res.headers.get('retry-after'));
 }
 
-function networkError(e: unknown, timeoutMs: number): WeiboApiError {
+function networkError(e: unknown, t: Timeouts): WeiboApiError {
   const name = (e as Error)?.name;
   if (name === 'TimeoutError' || name === 'AbortError') {
-    return new WeiboApiError('unknown', `no answer within ${timeoutMs} ms: the request may have been delivered`);
+    return new WeiboApiError('unknown', `no answer within ${t.connectTimeoutMs + t.timeoutMs} ms: the request may have been delivered`);
   }
   const code = codeOf(e);
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return new WeiboApiError('transient', `no connection within ${t.connectTimeoutMs} ms: network error before sending: ${code}`);
   if (code !== undefined && BEFORE_SEND.has(code)) return new WeiboApiError('transient', `network error before sending: ${code}`);
+  if (code === 'UND_ERR_HEADERS_TIMEOUT') return new WeiboApiError('unknown', `no answer within ${t.timeoutMs} ms of sending: the request may have been delivered`);
   return new WeiboApiError('unknown', `connection lost: ${causeOf(e)}; the request may have been delivered`);
 }
 

@@ -17,7 +17,11 @@ export interface SenderFlags {
   config?: string;
   concurrency?: string;
   timeout?: string;
+  connectTimeout?: string;
   maxAttempts?: string;
+  maxResends?: string;
+  lease?: string;
+  leaseRenew?: string;
   onUnknown?: string;
   onUnknownMention?: string;
 }
@@ -34,10 +38,14 @@ export function addSenderFlags(cmd: Command): Command {
 export function addWorkerFlags(cmd: Command): Command {
   return cmd
     .option('--concurrency <n>', 'receivers served at once (order per receiver is always kept)', '8')
-    .option('--timeout <ms>', 'per-request timeout; a timeout after sending is an unknown outcome', '10000')
+    .option('--timeout <ms>', 'response timeout, from the request sent to the answer; past it the outcome is unknown', '10000')
+    .option('--connect-timeout <ms>', 'connect (TCP and TLS) timeout; nothing was sent, so it is retried', '5000')
     .option('--max-attempts <n>', 'attempts before a transiently failing message fails', '8')
     .option('--on-unknown <policy>', 'unknown outcome of an ordinary reply: resend (at-least-once) or hold', 'resend')
-    .option('--on-unknown-mention <policy>', 'unknown outcome of a reply to a mention: hold or resend', 'hold');
+    .option('--on-unknown-mention <policy>', 'unknown outcome of a reply to a mention: hold or resend', 'hold')
+    .option('--max-resends <n>', 'automatic resends of a message after unknown outcomes, then it is held uncertain', '1')
+    .option('--lease <ms>', 'drain lease length: another worker may take over this long after this one stops renewing', '30000')
+    .option('--lease-renew <ms>', 'how often the lease is renewed while draining (default: a third of --lease)');
 }
 
 function int(flag: string, value: string | undefined, min: number): number | undefined {
@@ -66,6 +74,13 @@ export function senderFromFlags(flags: SenderFlags, extra: Partial<SenderOptions
   const maxAttempts = int('max-attempts', flags.maxAttempts, 1);
   const concurrency = int('concurrency', flags.concurrency, 1);
   const timeoutMs = int('timeout', flags.timeout, 1);
+  const connectTimeoutMs = int('connect-timeout', flags.connectTimeout, 1);
+  const maxResends = int('max-resends', flags.maxResends, 0);
+  const ttlMs = int('lease', flags.lease, 1);
+  const renewMs = int('lease-renew', flags.leaseRenew, 1);
+  if (ttlMs !== undefined && renewMs !== undefined && renewMs >= ttlMs) {
+    throw new UsageError(`--lease-renew (${renewMs} ms) must be shorter than --lease (${ttlMs} ms), or the lease lapses between renewals`);
+  }
   const onUnknown = policy('on-unknown', flags.onUnknown);
   const onMention = policy('on-unknown-mention', flags.onUnknownMention);
   try {
@@ -77,8 +92,12 @@ export function senderFromFlags(flags: SenderFlags, extra: Partial<SenderOptions
       ...(flags.account !== undefined ? { account: flags.account } : {}),
       ...(concurrency !== undefined ? { concurrency } : {}),
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),
       ...(maxAttempts !== undefined ? { retry: { maxAttempts } } : {}),
-      ...(onUnknown || onMention ? { unknownOutcome: { default: onUnknown ?? 'resend', mention: onMention ?? 'hold' } } : {}),
+      ...(onUnknown || onMention || maxResends !== undefined
+        ? { unknownOutcome: { default: onUnknown ?? 'resend', mention: onMention ?? 'hold', ...(maxResends !== undefined ? { maxResends } : {}) } }
+        : {}),
+      ...(ttlMs !== undefined || renewMs !== undefined ? { lease: { ...(ttlMs !== undefined ? { ttlMs } : {}), ...(renewMs !== undefined ? { renewMs } : {}) } } : {}),
       ...extra,
     });
   } catch (err) {
@@ -143,5 +162,9 @@ export function eventPrinter(write: (s: string) => void, quiet: boolean): (e: Se
     if (e.type === 'stopped') write(`weibo-guard: ACCOUNT ${e.account} STOPPED — ${e.reason}. ${e.queued} message(s) stay queued; fix the token and run send again.\n`);
     else if (!quiet && e.type === 'paused') write(`weibo-guard: account ${e.account} rate limited until ${new Date(e.until).toISOString()} (${e.reason})\n`);
     else if (!quiet && e.type === 'recovered') write(`weibo-guard: message ${e.id} was interrupted mid-send; outcome unknown, ${e.policy === 'hold' ? 'held for a person' : 'sending again'}\n`);
+    else if (!quiet && (e.type === 'held' || (e.type === 'unknown' && e.policy === 'hold'))) write(`weibo-guard: message ${e.id} is uncertain: ${e.reason}\n`);
+    else if (!quiet && e.type === 'waiting') {
+      write(`weibo-guard: waiting for the drain lease of pid ${e.lease.pid} on ${e.lease.host} to expire (${new Date(e.lease.expiresAt).toISOString()} unless renewed)\n`);
+    }
   };
 }

@@ -19,7 +19,8 @@ export {
   type SenderSettings,
 } from './sender.js';
 export { createSqliteStore, DEFAULT_STORE_PATH, type SqliteStoreOptions } from './sqlite-store.js';
-export type { AdmitRequest, AdmitResult, LaneItem, ListFilter, OutboxStore, RetryResult, Settlement, WorkerOwner } from './store.js';
+export { LeaseLostError } from './store.js';
+export type { AdmitRequest, AdmitResult, LaneItem, Lease, LeaseRequest, ListFilter, OutboxStore, RetryResult, Settlement } from './store.js';
 export {
   InboundEventSchema,
   InboundKindSchema,
@@ -35,7 +36,7 @@ export {
   type UnknownOutcomePolicy,
 } from './schemas.js';
 export { windowOf, OPENERS, type LaneEvents } from './ledger.js';
-export { decodeAnswer, encodeReply, postReply, ReplyErrorSchema, ReplySuccessSchema, type Decoded } from './api.js';
+export { createDispatcher, decodeAnswer, encodeReply, postReply, ReplyErrorSchema, ReplySuccessSchema, type Decoded } from './api.js';
 export { kindOf, WeiboApiError, type ErrorKind } from './errors.js';
 export { backoffMs, RetrySchema, type RetrySettings } from './backoff.js';
 export { checkEndpoint, isLoopback, DEFAULT_ENDPOINT } from './endpoint.js';

@@ -19,6 +19,8 @@ export const FaultsSchema = z
     dropBefore: z.number().min(0).max(1).default(0),
     /** Deliver, then close the connection without answering: outcome unknown to the client. */
     dropAfter: z.number().min(0).max(1).default(0),
+    /** Deliver, then answer HTTP 504 from a "gateway": outcome unknown to the client. */
+    gatewayTimeout: z.number().min(0).max(1).default(0),
     /** Answer HTTP 429, error 10023, with Retry-After. */
     rateLimit: z.number().min(0).max(1).default(0),
     retryAfterSeconds: z.number().int().nonnegative().default(1),
@@ -188,6 +190,11 @@ export async function startMockServer(options: MockOptions): Promise<MockServer>
       return;
     }
     if (f.slowMs > 0) await new Promise((r) => setTimeout(r, f.slowMs));
+    if (f.gatewayTimeout > 0 && rand() < f.gatewayTimeout) {
+      stats.faults++;
+      res.writeHead(504, { 'content-type': 'text/html' }).end('<html><body>504 Gateway Time-out</body></html>');
+      return;
+    }
     answer(res, 200, {
       result: true,
       sender_id: o.senderId,

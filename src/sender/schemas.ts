@@ -44,6 +44,8 @@ export const OutboxRecordSchema = z.object({
   attempts: z.number().int(),
   /** Attempts whose outcome was unknown (timeout after sending, crash mid-request). */
   unknownOutcomes: z.number().int(),
+  /** Times a person sent an uncertain message again (`outbox retry`): each may duplicate it. */
+  operatorRetries: z.number().int(),
   nextAt: z.number().int(),
   reason: z.string().nullable(),
   /** The window at enqueue was a mention's: an unknown outcome is held, not re-sent. */
@@ -64,6 +66,12 @@ export const UnknownOutcomeSchema = z
     default: UnknownOutcomePolicySchema.default('resend'),
     /** A mention allows one reply: a duplicate would break the rule, so a person decides. */
     mention: UnknownOutcomePolicySchema.default('hold'),
+    /**
+     * Automatic resends of one message after unknown outcomes; then it is held
+     * `uncertain` for a person. A message is thus delivered at most 1 + maxResends
+     * times without a human decision.
+     */
+    maxResends: z.number().int().nonnegative().default(1),
   })
   .strict();
 export type UnknownOutcome = z.infer<typeof UnknownOutcomeSchema>;

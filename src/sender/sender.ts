@@ -6,7 +6,8 @@ import type { Finding, Verdict } from '../findings.js';
 import { verdictOf } from '../findings.js';
 import type { WindowLimits } from '../checks/window.js';
 import { parseMessage } from '../payload/parse.js';
-import { encodeReply, postReply, type Decoded } from './api.js';
+import type { Dispatcher } from 'undici';
+import { createDispatcher, encodeReply, postReply, type Decoded } from './api.js';
 import { backoffMs, RetrySchema } from './backoff.js';
 import { checkEndpoint, DEFAULT_ENDPOINT } from './endpoint.js';
 import { WeiboApiError } from './errors.js';
@@ -21,7 +22,7 @@ import {
 } from './schemas.js';
 import { Redactor, tokenSource, type TokenOptions } from './secrets.js';
 import { createSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
-import type { AdmitCall, AdmitResult, LaneItem, ListFilter, OutboxStore, Settlement, WorkerOwner } from './store.js';
+import { LeaseLostError, type AdmitCall, type AdmitResult, type LaneItem, type Lease, type ListFilter, type OutboxStore, type Settlement } from './store.js';
 
 /** What the sender needs from the gate (src/gate.ts): one synchronous judgement. */
 export interface GateLike {
@@ -37,7 +38,18 @@ export const SenderSettingsSchema = z
     account: z.string().min(1).default('default'),
     /** Receivers served at once; one message at a time per receiver keeps their order. */
     concurrency: z.number().int().positive().default(8),
+    /** Response timeout: from the request written to the answer read. Past it the outcome is unknown. */
     timeoutMs: z.number().int().positive().default(10_000),
+    /** Connect (TCP + TLS) timeout: nothing was sent, so it is retried like any transient failure. */
+    connectTimeoutMs: z.number().int().positive().default(5_000),
+    /** The drain lease: held while draining, renewed every renewMs; another worker takes over only once it expired. */
+    lease: z
+      .object({ ttlMs: z.number().int().positive().default(30_000), renewMs: z.number().int().positive().optional() })
+      .strict()
+      .refine((l) => l.renewMs === undefined || l.renewMs < l.ttlMs, { message: 'renewMs must be shorter than ttlMs', path: ['renewMs'] })
+      // Three beats per lease: one late or failed renewal does not lose it.
+      .transform((l) => ({ ttlMs: l.ttlMs, renewMs: l.renewMs ?? Math.max(1, Math.floor(l.ttlMs / 3)) }))
+      .default({ ttlMs: 30_000, renewMs: 10_000 }),
     retry: RetrySchema.default(RetrySchema.parse({})),
     unknownOutcome: UnknownOutcomeSchema.default(UnknownOutcomeSchema.parse({})),
   })
@@ -60,6 +72,10 @@ export type SenderEvent =
   | { type: 'retry'; id: string; account: string; reason: string; at: number }
   | { type: 'failed'; id: string; account: string; reason: string }
   | { type: 'unknown'; id: string; account: string; reason: string; policy: UnknownOutcomePolicy }
+  /** A definite failure of a message an earlier attempt of which may have been delivered. */
+  | { type: 'held'; id: string; account: string; reason: string }
+  /** Another worker holds the drain lease; waiting for it to expire (`waitForLease`). */
+  | { type: 'waiting'; lease: Lease }
   | { type: 'recovered'; id: string; account: string; policy: UnknownOutcomePolicy }
   | { type: 'paused'; account: string; reason: string; until: number }
   | { type: 'stopped'; account: string; reason: string; queued: number };
@@ -84,15 +100,19 @@ export interface DrainOptions {
    */
   follow?: boolean;
   pollMs?: number;
+  /** When another worker holds the lease: wait until it expires (default: throw OutboxBusyError). */
+  waitForLease?: boolean;
 }
 
 export interface DrainReport {
   sent: number;
   failed: number;
-  /** Held for a person: outcome unknown on a reply that must not be duplicated. */
+  /** Held for a person (`uncertain`): an attempt may have been delivered and no automatic resend is left. */
   held: number;
   /** Requests whose outcome was unknown (including ones interrupted by a crash); the only possible duplicates. */
   unknownOutcomes: number;
+  /** Of those, followed by an automatic resend (at most unknownOutcome.maxResends per message). */
+  resent: number;
   /** Of those, found in `sending` after a crash. */
   recovered: number;
   /** Transient failures retried. */
@@ -126,11 +146,14 @@ export interface Judgement {
   request?: { type: string; data: string; receiver_id: string; save_sender_box: 0 | 1 };
 }
 
-/** Another live process is draining the same outbox; its messages stay queued for that worker. */
+/** Another worker holds the drain lease; its messages stay queued for it. */
 export class OutboxBusyError extends Error {
   override name = 'OutboxBusyError';
-  constructor(readonly holder: WorkerOwner) {
-    super(`another worker (pid ${holder.pid} on ${holder.host}) has been draining this outbox since ${new Date(holder.since).toISOString()}`);
+  constructor(readonly lease: Lease) {
+    super(
+      `another worker (pid ${lease.pid} on ${lease.host}) holds this outbox's drain lease since ${new Date(lease.acquiredAt).toISOString()}, ` +
+        `renewed while it runs; it can be taken over once it expires (at ${new Date(lease.expiresAt).toISOString()} unless renewed)`,
+    );
   }
 }
 
@@ -154,6 +177,12 @@ export function createSender(options: SenderOptions): Sender {
   const redactor = new Redactor();
   if (options.token) redactor.add(options.token);
   const store: OutboxStore = isStore(options.store) ? options.store : createSqliteStore(options.store ?? {});
+  const timeouts = { connectTimeoutMs: s.connectTimeoutMs, timeoutMs: s.timeoutMs };
+  // Made on the first request: commands that never post (outbox list, inbound) do not load undici.
+  let dispatcher: Dispatcher | undefined;
+  const dispatcherFor = (): Dispatcher | undefined => (options.fetch ? undefined : (dispatcher ??= createDispatcher(timeouts)));
+  /** This process's identity in the lease; host and pid are only for people reading it. */
+  const holder = randomUUID();
   const emit =
     options.onEvent ??
     ((e: SenderEvent) => {
@@ -178,7 +207,20 @@ export function createSender(options: SenderOptions): Sender {
   /** Set while a drain waits, so a new enqueue here starts it without polling. */
   let wakeWorker: (() => void) | undefined;
 
-  const policyFor = (r: OutboxRecord): UnknownOutcomePolicy => (r.mention ? s.unknownOutcome.mention : s.unknownOutcome.default);
+  const policyOf = (r: OutboxRecord): UnknownOutcomePolicy => (r.mention ? s.unknownOutcome.mention : s.unknownOutcome.default);
+  /**
+   * After an unknown outcome of `r` (counted as it was before it): resend only while the
+   * policy allows, automatic resends are left and no person has stepped in — after an
+   * `outbox retry` each further doubt goes back to a person.
+   */
+  const decideUnknown = (r: OutboxRecord): UnknownOutcomePolicy =>
+    policyOf(r) === 'resend' && r.operatorRetries === 0 && r.unknownOutcomes < s.unknownOutcome.maxResends && r.attempts + 1 < s.retry.maxAttempts ? 'resend' : 'hold';
+  const heldWhy = (r: OutboxRecord): string => {
+    if (policyOf(r) === 'hold') return `held for a person (policy hold${r.mention ? ': a reply to a mention' : ''})`;
+    if (r.operatorRetries > 0) return 'held for a person (it was sent again by an operator)';
+    if (r.unknownOutcomes >= s.unknownOutcome.maxResends) return `held for a person after ${r.unknownOutcomes} resend(s) (unknownOutcome.maxResends ${s.unknownOutcome.maxResends})`;
+    return `held for a person after ${r.attempts + 1} attempts`;
+  };
 
   const sender: Sender = {
     store,
@@ -239,29 +281,60 @@ export function createSender(options: SenderOptions): Sender {
     drop: (id, reason = 'dropped by operator') => store.drop(id, now(), reason),
     list: (filter) => store.list(filter),
     counts: () => store.counts(),
-    close: () => store.close(),
+    close: () => {
+      store.close();
+      void dispatcher?.destroy();
+    },
   };
 
 
   async function drain(o: DrainOptions): Promise<DrainReport> {
-    const owner: WorkerOwner = { pid: process.pid, host: hostname(), since: now() };
-    const holder = await store.acquireWorker(owner);
-    if (holder) throw new OutboxBusyError(holder);
+    await takeLease(o);
+    const lost = new AbortController();
+    let lostError: LeaseLostError | undefined;
+    const heartbeat = setInterval(() => {
+      store.renewLease(holder, s.lease.ttlMs, now()).then(
+        (lease) => {
+          if (lease || lostError) return;
+          lostError = new LeaseLostError(holder, null);
+          lost.abort();
+        },
+        // Storage trouble: the next beat tries again; if the lease expires meanwhile and
+        // another worker takes it, the fence in step() stops this one.
+        () => undefined,
+      );
+    }, s.lease.renewMs);
+    heartbeat.unref();
     try {
-      return await run(o);
+      const report = await run({ ...o, signal: o.signal ? AbortSignal.any([o.signal, lost.signal]) : lost.signal });
+      if (lostError) throw lostError;
+      return report;
     } finally {
-      await store.releaseWorker(owner);
+      clearInterval(heartbeat);
+      await store.releaseLease(holder).catch(() => undefined);
+    }
+  }
+
+  async function takeLease(o: DrainOptions): Promise<Lease> {
+    for (;;) {
+      const r = await store.acquireLease({ holder, host: hostname(), pid: process.pid, ttlMs: s.lease.ttlMs, now: now() });
+      if (r.acquired) return r.lease;
+      if (!o.waitForLease || o.signal?.aborted) throw new OutboxBusyError(r.current);
+      emit({ type: 'waiting', lease: r.current });
+      await sleep(Math.max(1, r.current.expiresAt - now() + 1), o.signal);
     }
   }
 
   async function run(o: DrainOptions): Promise<DrainReport> {
     const wait = o.wait ?? true;
-    const report: DrainReport = { sent: 0, failed: 0, held: 0, unknownOutcomes: 0, recovered: 0, retries: 0, queued: 0, stopped: [], failures: [] };
-    for (const r of await store.recoverInterrupted(policyFor, now())) {
+    const report: DrainReport = { sent: 0, failed: 0, held: 0, unknownOutcomes: 0, resent: 0, recovered: 0, retries: 0, queued: 0, stopped: [], failures: [] };
+    for (const r of await store.recoverInterrupted(decideUnknown, now(), holder)) {
       report.recovered++;
       report.unknownOutcomes++;
-      if (r.state === 'uncertain') report.held++;
-      emit({ type: 'recovered', id: r.id, account: r.account, policy: policyFor(r) });
+      const policy: UnknownOutcomePolicy = r.state === 'uncertain' ? 'hold' : 'resend';
+      if (policy === 'hold') report.held++;
+      else report.resent++;
+      emit({ type: 'recovered', id: r.id, account: r.account, policy });
     }
     const lanes = new Map<string, LaneItem[]>();
     const pausedUntil = new Map<string, number>();
@@ -295,7 +368,7 @@ export function createSender(options: SenderOptions): Sender {
       try {
         const token = await getToken(rec.account);
         redactor.add(token);
-        return await postReply(endpoint, encodeReply(rec, token), { timeoutMs: s.timeoutMs, ...(options.fetch ? { fetch: options.fetch } : {}) });
+        return await postReply(endpoint, encodeReply(rec, token), { ...timeouts, ...(options.fetch ? { fetch: options.fetch } : { dispatcher: dispatcherFor() }) });
       } catch (err) {
         // The token hook failed: nothing was sent.
         return { ok: false, error: new WeiboApiError('auth', redactor.redact((err as Error).message)) };
@@ -314,7 +387,7 @@ export function createSender(options: SenderOptions): Sender {
       const reason = redactor.redact(e.message);
       switch (e.kind) {
         case 'transient': {
-          if (rec.attempts + 1 >= s.retry.maxAttempts) return fail(rec, `gave up after ${rec.attempts + 1} attempts: ${reason}`);
+          if (rec.attempts + 1 >= s.retry.maxAttempts) return giveUp(rec, `gave up after ${rec.attempts + 1} attempts: ${reason}`);
           const at = t + backoffMs(rec.attempts, s.retry, random);
           report.retries++;
           emit({ type: 'retry', id: rec.id, account: rec.account, reason, at });
@@ -334,19 +407,26 @@ export function createSender(options: SenderOptions): Sender {
           return { kind: 'retry', nextAt: t, reason: `account stopped: ${reason}`, counted: false };
         }
         case 'permanent':
-          return fail(rec, reason);
+          return giveUp(rec, reason);
         case 'unknown': {
-          const policy = policyFor(rec);
+          const policy = decideUnknown(rec);
           report.unknownOutcomes++;
           if (policy === 'hold') report.held++;
-          else if (rec.attempts + 1 >= s.retry.maxAttempts) return fail(rec, `gave up after ${rec.attempts + 1} attempts: ${reason}`);
+          else report.resent++;
           emit({ type: 'unknown', id: rec.id, account: rec.account, reason, policy });
-          return { kind: 'unknown', policy, nextAt: t + backoffMs(rec.attempts, s.retry, random), reason };
+          return { kind: 'unknown', policy, nextAt: t + backoffMs(rec.attempts, s.retry, random), reason: policy === 'hold' ? `${reason}; ${heldWhy(rec)}` : reason };
         }
       }
     };
 
-    const fail = (rec: OutboxRecord, reason: string): Settlement => {
+    /** The end of a message that cannot be sent: failed, unless an earlier attempt may have been delivered. */
+    const giveUp = (rec: OutboxRecord, reason: string): Settlement => {
+      if (rec.unknownOutcomes > 0) {
+        const why = `${reason}; an earlier attempt may have been delivered: held for a person`;
+        report.held++;
+        emit({ type: 'held', id: rec.id, account: rec.account, reason: why });
+        return { kind: 'held', reason: why };
+      }
       report.failed++;
       report.failures.push({ id: rec.id, reason });
       emit({ type: 'failed', id: rec.id, account: rec.account, reason });
@@ -395,7 +475,7 @@ export function createSender(options: SenderOptions): Sender {
       }
       if (settles.length > 0 || starts.length > 0) {
         reloaded = false;
-        const { begun } = await store.step(settles, starts, now());
+        const { begun } = await store.step(settles, starts, now(), holder);
         starts.forEach((st, i) => {
           const rec = begun[i];
           if (!rec) return advance(st.key, st.lane, null); // dropped or taken meanwhile
@@ -475,6 +555,18 @@ function grouped<C, R>(run: (calls: C[]) => Promise<R[]>): (call: C) => Promise<
     new Promise<R>((resolve, reject) => {
       if (pending.push({ call, resolve, reject }) === 1) setImmediate(flush);
     });
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 function isStore(x: unknown): x is OutboxStore {

@@ -9,7 +9,7 @@ import type { WindowLimits } from '../checks/window.js';
 import { OPENERS, windowOf } from './ledger.js';
 import type { InboundEvent, MessageState, OutboxRecord, UnknownOutcomePolicy } from './schemas.js';
 import { MessageStateSchema } from './schemas.js';
-import type { AdmitCall, AdmitRequest, AdmitResult, BeginCall, LaneItem, ListFilter, OutboxStore, RetryResult, SettleCall, Settlement, WorkerOwner } from './store.js';
+import { LeaseLostError, type AdmitCall, type AdmitRequest, type AdmitResult, type BeginCall, type Lease, type LeaseRequest, type LaneItem, type ListFilter, type OutboxStore, type RetryResult, type SettleCall, type Settlement } from './store.js';
 
 export interface SqliteStoreOptions {
   /** Database file; default `.weibo-guard/outbox.db` under the working directory. */
@@ -38,6 +38,7 @@ CREATE TABLE IF NOT EXISTS outbox (
   state TEXT NOT NULL,
   attempts INTEGER NOT NULL DEFAULT 0,
   unknown_outcomes INTEGER NOT NULL DEFAULT 0,
+  operator_retries INTEGER NOT NULL DEFAULT 0,
   next_at INTEGER NOT NULL,
   reason TEXT,
   mention INTEGER NOT NULL,
@@ -70,13 +71,18 @@ CREATE TABLE IF NOT EXISTS slots (
   at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS slots_lane ON slots(account, receiver_id, at);
-CREATE TABLE IF NOT EXISTS worker (
+CREATE TABLE IF NOT EXISTS lease (
   name TEXT PRIMARY KEY,
-  pid INTEGER NOT NULL,
+  holder TEXT NOT NULL,
   host TEXT NOT NULL,
-  since INTEGER NOT NULL
+  pid INTEGER NOT NULL,
+  acquired_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
 );
 `;
+
+/** Columns added after the first outboxes were written: added in place, defaults apply. */
+const ADDED_COLUMNS: ReadonlyArray<[table: string, column: string, definition: string]> = [['outbox', 'operator_retries', 'INTEGER NOT NULL DEFAULT 0']];
 
 interface Row {
   seq: number;
@@ -90,6 +96,7 @@ interface Row {
   state: MessageState;
   attempts: number;
   unknown_outcomes: number;
+  operator_retries: number;
   next_at: number;
   reason: string | null;
   mention: number;
@@ -110,6 +117,7 @@ const toRecord = (r: Row): OutboxRecord => ({
   state: r.state,
   attempts: r.attempts,
   unknownOutcomes: r.unknown_outcomes,
+  operatorRetries: r.operator_retries,
   nextAt: r.next_at,
   reason: r.reason,
   mention: r.mention === 1,
@@ -134,6 +142,10 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): OutboxStore
     db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     db.pragma('busy_timeout = 5000');
     db.exec(SCHEMA);
+    for (const [table, column, definition] of ADDED_COLUMNS) {
+      const has = db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`).all().some((c) => c.name === column);
+      if (!has) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+    }
   } catch (err) {
     throw new Error(`cannot open outbox ${file}: ${(err as Error).message}`);
   }
@@ -152,7 +164,8 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): OutboxStore
        VALUES (@id, @key, @account, @receiver_id, @type, @data, @save_sender_box, 'queued', @now, @mention, @now, @now)`,
     ),
     takeSlot: db.prepare('INSERT OR REPLACE INTO slots (message_id, account, receiver_id, at) VALUES (?, ?, ?, ?)'),
-    releaseSlot: db.prepare('DELETE FROM slots WHERE message_id = ?'),
+    // A message an attempt of which may have been delivered keeps its slot, whatever its end.
+    releaseSlot: db.prepare('DELETE FROM slots WHERE message_id = ? AND NOT EXISTS (SELECT 1 FROM outbox WHERE id = ? AND unknown_outcomes > 0)'),
     queued: db.prepare<[number], LaneItemRow>(
       "SELECT id, seq, account, receiver_id, next_at FROM outbox WHERE state = 'queued' AND seq > ? ORDER BY seq",
     ),
@@ -167,9 +180,13 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): OutboxStore
     fail: db.prepare("UPDATE outbox SET state = ?, reason = ?, attempts = attempts + ?, unknown_outcomes = unknown_outcomes + ?, updated_at = ? WHERE id = ?"),
     sending: db.prepare<[], Row>("SELECT * FROM outbox WHERE state = 'sending' ORDER BY seq"),
     counts: db.prepare<[], { state: MessageState; n: number }>('SELECT state, COUNT(*) AS n FROM outbox GROUP BY state'),
-    worker: db.prepare<[], { pid: number; host: string; since: number }>("SELECT pid, host, since FROM worker WHERE name = 'drain'"),
-    workerSet: db.prepare("INSERT OR REPLACE INTO worker (name, pid, host, since) VALUES ('drain', ?, ?, ?)"),
-    workerDel: db.prepare("DELETE FROM worker WHERE name = 'drain' AND pid = ? AND host = ?"),
+    operatorRetry: db.prepare(
+      "UPDATE outbox SET state = 'queued', next_at = ?, reason = 'retried by operator', operator_retries = operator_retries + 1, updated_at = ? WHERE id = ?",
+    ),
+    lease: db.prepare<[], LeaseRow>("SELECT holder, host, pid, acquired_at, expires_at FROM lease WHERE name = 'drain'"),
+    leaseSet: db.prepare("INSERT OR REPLACE INTO lease (name, holder, host, pid, acquired_at, expires_at) VALUES ('drain', ?, ?, ?, ?, ?)"),
+    leaseRenew: db.prepare("UPDATE lease SET expires_at = ? WHERE name = 'drain' AND holder = ?"),
+    leaseDel: db.prepare("DELETE FROM lease WHERE name = 'drain' AND holder = ?"),
   };
 
   const windowSync = (account: string, receiverId: string, now: number, limits: WindowLimits): WindowState =>
@@ -234,7 +251,11 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): OutboxStore
       case 'failed':
         q.attemptEnd.run(now, 'failed', o.reason, attemptId);
         q.fail.run('failed', o.reason, 1, 0, now, id);
-        q.releaseSlot.run(id);
+        q.releaseSlot.run(id, id);
+        break;
+      case 'held':
+        q.attemptEnd.run(now, 'failed', o.reason, attemptId);
+        q.fail.run('uncertain', o.reason, 1, 0, now, id);
         break;
       case 'unknown':
         q.attemptEnd.run(now, 'unknown', o.reason, attemptId);
@@ -243,13 +264,22 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): OutboxStore
         break;
     }
   };
-  const step = db.transaction((settle: SettleCall[], begin: BeginCall[], now: number) => {
+  /** The fence: a worker whose lease was taken over changes nothing more. */
+  const fence = (holder: string | undefined): void => {
+    if (holder === undefined) return;
+    const current = q.lease.get();
+    if (current?.holder !== holder) throw new LeaseLostError(holder, current ? toLease(current) : null);
+  };
+
+  const step = db.transaction((settle: SettleCall[], begin: BeginCall[], now: number, holder: string | undefined) => {
+    fence(holder);
     for (const c of settle) settleSync(c.id, c.attemptId, c.outcome, now);
     return { begun: begin.map((c) => beginOne(c.id, c.attemptId, now)) };
   });
 
-  const recover = db.transaction((policyFor: (r: OutboxRecord) => UnknownOutcomePolicy, now: number): OutboxRecord[] =>
-    q.sending.all().map((row) => {
+  const recover = db.transaction((policyFor: (r: OutboxRecord) => UnknownOutcomePolicy, now: number, holder: string | undefined): OutboxRecord[] => {
+    fence(holder);
+    return q.sending.all().map((row) => {
       const record = toRecord(row);
       const open = q.openAttempts.all(record.id);
       const attemptId = open[0]?.id ?? randomUUID();
@@ -257,13 +287,13 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): OutboxStore
       for (const extra of open.slice(1)) q.attemptEnd.run(now, 'unknown', 'interrupted', extra.id);
       settleSync(record.id, attemptId, { kind: 'unknown', policy: policyFor(record), nextAt: now, reason: 'interrupted while sending: outcome unknown' }, now);
       return mustGet(record.id);
-    }),
-  );
+    });
+  });
 
   const retry = db.transaction((id: string, now: number, limits: WindowLimits, decide: (w: WindowState) => Verdict): RetryResult => {
     const record = mustGet(id);
     if (record.state === 'uncertain') {
-      q.requeue.run(now, 'retried by operator', 0, 0, now, id);
+      q.operatorRetry.run(now, now, id);
       return { status: 'queued', record: mustGet(id) };
     }
     if (record.state !== 'failed') return { status: 'not-retryable', record };
@@ -279,8 +309,8 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): OutboxStore
     if (!['queued', 'failed', 'uncertain'].includes(record.state)) {
       throw new Error(`message ${id} is ${record.state}; only queued, failed or uncertain messages can be dropped`);
     }
-    // An uncertain message may have reached Weibo, so its slot stays taken.
-    if (record.state !== 'uncertain') q.releaseSlot.run(id);
+    // A message that may have reached Weibo keeps its slot (see releaseSlot).
+    if (record.state !== 'uncertain') q.releaseSlot.run(id, id);
     q.fail.run('dropped', reason, 0, 0, now, id);
     return mustGet(id);
   });
@@ -292,20 +322,24 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): OutboxStore
     }),
   );
 
-  const acquire = db.transaction((owner: WorkerOwner): WorkerOwner | null => {
-    const holder = q.worker.get();
-    if (holder && !(holder.pid === owner.pid && holder.host === owner.host) && holder.host === owner.host && alive(holder.pid)) return holder;
-    q.workerSet.run(owner.pid, owner.host, owner.since);
-    return null;
+  const acquire = db.transaction((r: LeaseRequest) => {
+    const current = q.lease.get();
+    if (current && current.holder !== r.holder && current.expires_at > r.now) return { acquired: false as const, current: toLease(current) };
+    const acquiredAt = current?.holder === r.holder ? current.acquired_at : r.now;
+    q.leaseSet.run(r.holder, r.host, r.pid, acquiredAt, r.now + r.ttlMs);
+    return { acquired: true as const, lease: toLease(q.lease.get()!) };
   });
+  const renew = db.transaction((holder: string, ttlMs: number, now: number): Lease | null =>
+    q.leaseRenew.run(now + ttlMs, holder).changes === 1 ? toLease(q.lease.get()!) : null,
+  );
 
   return {
     recordInbound: async (events) => (events.length === 0 ? [] : recordInbound.immediate(events)),
     window: async (account, receiverId, now, limits) => windowSync(account, receiverId, now, limits),
     admit: async (calls) => (calls.length === 0 ? [] : admit.immediate(calls)),
     queued: async (afterSeq) => q.queued.all(afterSeq).map((r) => ({ id: r.id, seq: r.seq, account: r.account, receiverId: r.receiver_id, nextAt: r.next_at })),
-    step: async (settle, begin, now) => step.immediate(settle, begin, now),
-    recoverInterrupted: async (policyFor, now) => recover.immediate(policyFor, now),
+    step: async (settle, begin, now, holder) => step.immediate(settle, begin, now, holder),
+    recoverInterrupted: async (policyFor, now, holder) => recover.immediate(policyFor, now, holder),
     get: async (id) => {
       const row = q.byId.get(id);
       return row ? toRecord(row) : null;
@@ -335,9 +369,14 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): OutboxStore
     },
     retry: async (id, now, limits, decide) => retry.immediate(id, now, limits, decide),
     drop: async (id, now, reason) => drop.immediate(id, now, reason),
-    acquireWorker: async (owner) => acquire.immediate(owner),
-    releaseWorker: async (owner) => {
-      q.workerDel.run(owner.pid, owner.host);
+    acquireLease: async (request) => acquire.immediate(request),
+    renewLease: async (holder, ttlMs, now) => renew.immediate(holder, ttlMs, now),
+    releaseLease: async (holder) => {
+      q.leaseDel.run(holder);
+    },
+    currentLease: async () => {
+      const row = q.lease.get();
+      return row ? toLease(row) : null;
     },
     close: () => db.close(),
   };
@@ -351,13 +390,14 @@ interface LaneItemRow {
   next_at: number;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+interface LeaseRow {
+  holder: string;
+  host: string;
+  pid: number;
+  acquired_at: number;
+  expires_at: number;
 }
+
+const toLease = (r: LeaseRow): Lease => ({ holder: r.holder, host: r.host, pid: r.pid, acquiredAt: r.acquired_at, expiresAt: r.expires_at });
 
 export type { LaneItem };

@@ -25,20 +25,39 @@ export interface OutboxStore {
    * One worker step, one transaction: record the outcomes of finished attempts, then
    * move the next messages queued → sending with an attempt row written before any
    * request leaves. `begun[i]` is null when that message is no longer queued.
+   * Fenced: with `holder` given, throws LeaseLostError (changing nothing) unless that
+   * holder still holds the drain lease.
    */
-  step(settle: SettleCall[], begin: BeginCall[], now: number): Promise<{ begun: Array<OutboxRecord | null> }>;
-  /** Messages left in `sending` by a crash: their outcome is unknown; apply the policy. */
-  recoverInterrupted(policyFor: (r: OutboxRecord) => UnknownOutcomePolicy, now: number): Promise<OutboxRecord[]>;
+  step(settle: SettleCall[], begin: BeginCall[], now: number, holder?: string): Promise<{ begun: Array<OutboxRecord | null> }>;
+  /**
+   * Messages left in `sending` by a worker that stopped (crash, SIGKILL, lost lease):
+   * their outcome is unknown; `policyFor` decides resend or hold. Fenced like `step`.
+   */
+  recoverInterrupted(policyFor: (r: OutboxRecord) => UnknownOutcomePolicy, now: number, holder?: string): Promise<OutboxRecord[]>;
   get(id: string): Promise<OutboxRecord | null>;
   list(filter?: ListFilter): Promise<OutboxRecord[]>;
   counts(): Promise<Record<MessageState, number>>;
-  /** failed/uncertain → queued. A failed message gave its slot back, so it is re-admitted through `decide`. */
+  /**
+   * failed/uncertain → queued. A failed message gave its slot back, so it is re-admitted
+   * through `decide`; an uncertain one kept its slot and is counted in `operatorRetries`.
+   * Needs no lease.
+   */
   retry(id: string, now: number, limits: WindowLimits, decide: (window: WindowState) => Verdict): Promise<RetryResult>;
-  /** queued/failed/uncertain → dropped; a queued or failed message's slot is given back. */
+  /** queued/failed/uncertain → dropped; the slot is given back only if no attempt may have been delivered. Needs no lease. */
   drop(id: string, now: number, reason: string): Promise<OutboxRecord>;
-  /** One draining worker per store: SQLite has no cross-process claim fence. */
-  acquireWorker(owner: WorkerOwner): Promise<WorkerOwner | null>;
-  releaseWorker(owner: WorkerOwner): Promise<void>;
+  /**
+   * The drain lease: one draining worker per outbox, on any host. Taken when free,
+   * already this holder's, or expired (`expiresAt <= now`); otherwise the current lease
+   * is returned. Expiry is compared on the callers' clocks, so hosts sharing an outbox
+   * need clocks closer together than the lease length (a server store may use its own).
+   */
+  acquireLease(request: LeaseRequest): Promise<{ acquired: true; lease: Lease } | { acquired: false; current: Lease }>;
+  /** Extends the holder's lease to now + ttlMs; null when it is no longer this holder's (taken over after expiring). */
+  renewLease(holder: string, ttlMs: number, now: number): Promise<Lease | null>;
+  /** Gives the lease up, if this holder still has it. */
+  releaseLease(holder: string): Promise<void>;
+  /** The lease as it stands (live or expired), or null: for people asking who drains. */
+  currentLease(): Promise<Lease | null>;
   close(): void;
 }
 
@@ -90,7 +109,11 @@ export type Settlement =
   | { kind: 'sent'; detail: string }
   /** Back to the queue at nextAt; `counted` is false for pauses (rate limit, auth) that say nothing about the message. */
   | { kind: 'retry'; nextAt: number; reason: string; counted: boolean }
+  /** A definite failure: slot given back, unless an earlier attempt had an unknown outcome. */
   | { kind: 'failed'; reason: string }
+  /** A definite failure of a message an earlier attempt of which may have been delivered: uncertain, slot kept. */
+  | { kind: 'held'; reason: string }
+  /** `resend`: back to the queue at nextAt; `hold`: uncertain, slot kept. Counted in unknownOutcomes. */
   | { kind: 'unknown'; policy: UnknownOutcomePolicy; nextAt: number; reason: string };
 
 export interface ListFilter {
@@ -99,8 +122,33 @@ export interface ListFilter {
   limit?: number;
 }
 
-export interface WorkerOwner {
-  pid: number;
+export interface LeaseRequest {
+  /** Random per worker process: the identity. host and pid are for people reading it. */
+  holder: string;
   host: string;
-  since: number;
+  pid: number;
+  ttlMs: number;
+  now: number;
+}
+
+export interface Lease {
+  holder: string;
+  host: string;
+  pid: number;
+  acquiredAt: number;
+  expiresAt: number;
+}
+
+/** The drain lease was taken over by another worker (this one stalled past its expiry). */
+export class LeaseLostError extends Error {
+  override name = 'LeaseLostError';
+  constructor(
+    readonly holder: string,
+    readonly current: Lease | null,
+  ) {
+    super(
+      `this worker's outbox lease was taken over${current ? ` by ${current.host} pid ${current.pid}` : ''} after it expired; ` +
+        'its messages in flight are unknown outcomes for the new holder',
+    );
+  }
 }

@@ -38,11 +38,17 @@ describe('decodeAnswer', () => {
       if (!d.ok) expect(d.error).toMatchObject({ kind: 'auth', details: { code: 21327, status, error: 'expired_token' } });
     }
   });
-  it('treats an unreadable 2xx as an unknown outcome, an unreadable 5xx as transient', () => {
+  it('treats an unreadable 2xx and a gateway\'s 502/504 as unknown outcomes, an unreadable 503 or 500 as transient', () => {
     const a = decodeAnswer(200, '<html>ok</html>', null);
-    const b = decodeAnswer(502, '<html>bad gateway</html>', null);
     expect(!a.ok && a.error.kind).toBe('unknown');
-    expect(!b.ok && b.error.kind).toBe('transient');
+    for (const status of [502, 504]) {
+      const g = decodeAnswer(status, '<html>gateway</html>', null);
+      expect(!g.ok && [g.error.kind, g.error.message]).toEqual(['unknown', expect.stringContaining('may have been delivered')]);
+    }
+    for (const status of [500, 503]) {
+      const t = decodeAnswer(status, '<html>unavailable</html>', null);
+      expect(!t.ok && t.error.kind).toBe('transient');
+    }
   });
   it('honours Retry-After in seconds and as a date', () => {
     const now = Date.parse('2026-01-01T00:00:00Z');

@@ -31,7 +31,9 @@ it('survives SIGKILL at random points: nothing lost, duplicates only where the o
   const inbound = await run(['inbound', 'events.jsonl']);
   expect(inbound.stdout).toContain(`recorded ${RECEIVERS}`);
 
-  const args = ['send', 'batch.jsonl', '--endpoint', suite.mock.url, '--quiet', '--json', '--concurrency', '8'];
+  // A killed worker's lease stays until it expires: each restart waits for it (short
+  // here so the test stays quick) before taking over.
+  const args = ['send', 'batch.jsonl', '--endpoint', suite.mock.url, '--quiet', '--json', '--concurrency', '8', '--lease', '1000', '--lease-renew', '250', '--wait-for-lease'];
   const kills: string[] = [];
   // First kill at a random time (start-up or enqueueing); the others after a random
   // number of new deliveries, so they land mid-drain with requests in flight.
