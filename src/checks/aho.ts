@@ -17,6 +17,8 @@ export class AhoCorasick<T> {
   private readonly fail: number[] = [0];
   /** Patterns ending at a node: [length, value]. */
   private readonly out: Array<Array<[number, T]>> = [[]];
+  /** Depth of each state (length of the prefix it stands for): a transition to depth + 1 follows the trie. */
+  private readonly depth: number[] = [0];
 
   /**
    * The automaton compiled to a full DFA over the dictionary's own alphabet: `alpha`
@@ -62,6 +64,24 @@ export class AhoCorasick<T> {
     return this.delta[node * this.width + this.alpha[c]!]!;
   }
 
+  /**
+   * The state after `c` when `c` extends the prefix `node` stands for (a trie edge),
+   * else -1: the matcher skips noise inside a name only where the name goes on.
+   */
+  child(node: number, c: number): number {
+    const next = this.delta[node * this.width + this.alpha[c]!]!;
+    return this.depth[next] === this.depth[node]! + 1 && next !== 0 ? next : -1;
+  }
+
+  /**
+   * The state, `node` or one on its failure chain (a shorter suffix of what was read),
+   * whose prefix `c` extends, or -1: after `加微` + noise, `信` extends the suffix `微`.
+   */
+  extendable(node: number, c: number): number {
+    for (let s = node; s !== 0; s = this.fail[s]!) if (this.child(s, c) >= 0) return s;
+    return -1;
+  }
+
   /** Number of states; states are 0 … size - 1. */
   get size(): number {
     return this.next.length;
@@ -82,6 +102,7 @@ export class AhoCorasick<T> {
         this.next.push(new Map());
         this.fail.push(0);
         this.out.push([]);
+        this.depth.push(this.depth[node]! + 1);
         this.next[node]!.set(c, child);
       }
       node = child;

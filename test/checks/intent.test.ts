@@ -84,7 +84,8 @@ describe('trace: one implementation behind check and explain', () => {
     const s = t.sentences.find((x) => x.result === 'promotion')!;
     expect(s.text).toBe('去抖🌟音搜我们！');
     expect(s.names.map((n) => [n.service, n.original])).toEqual([['douyin', '抖🌟音']]);
-    expect(s.directives.map((d) => d.kind)).toContain('direction');
+    expect(s.names[0]!.directive!.kind).toBe('direction');
+    expect(s.directives.map((d) => d.kind)).toEqual(expect.arrayContaining(['prep', 'verb']));
     expect(s.why.en).toMatch(/direction/);
     expect(t.normalized).toContain('抖');
   });
