@@ -1,4 +1,4 @@
-import { polyphonic, pinyin } from 'pinyin-pro';
+import { createRequire } from 'node:module';
 import type { CompiledCompetitorService } from '../policy/competitors.js';
 import { foldTable } from './normalize.js';
 
@@ -35,23 +35,45 @@ export class HomophoneLimitError extends Error {
   override name = 'HomophoneLimitError';
 }
 
+type PinyinPro = typeof import('pinyin-pro');
+let pinyinPro: PinyinPro | null = null;
+/** pinyin-pro's dictionary takes 30–70 ms to load: required on the first competitor look only. */
+function pinyinLib(): PinyinPro {
+  return (pinyinPro ??= createRequire(import.meta.url)('pinyin-pro') as PinyinPro);
+}
+
 /**
- * Every reading of every CJK unified ideograph (U+4E00–U+9FFF), from pinyin-pro in one
- * call, grouped by toneless syllable. Built once per process, on the first competitor
- * look (~50–80 ms on the 2-core machine, see BENCHMARKS.md "gate").
+ * The bounded character range homophones are drawn from: GB2312's 6,763 hanzi (the
+ * characters a Chinese input method offers first, hence the ones evasions use),
+ * decoded in one call. The whole U+4E00–U+9FFF block (21k) tripled the start-up cost.
+ */
+function gb2312(): string {
+  const bytes = new Uint8Array(72 * 94 * 2);
+  let k = 0;
+  for (let lead = 0xb0; lead <= 0xf7; lead++) {
+    for (let trail = 0xa1; trail <= 0xfe; trail++) {
+      bytes[k++] = lead;
+      bytes[k++] = trail;
+    }
+  }
+  return [...new TextDecoder('gb18030').decode(bytes)].filter((ch) => ch.length === 1 && ch >= '\u4e00' && ch <= '\u9fff').join('');
+}
+
+/**
+ * Every reading of every character in the range, from pinyin-pro in one call, grouped
+ * by toneless syllable. Built once per process, on the first competitor look.
  */
 let bySyllable: Map<string, number[]> | null = null;
 function charsBySyllable(): Map<string, number[]> {
   if (bySyllable) return bySyllable;
-  let all = '';
-  for (let c = 0x4e00; c <= 0x9fff; c++) all += String.fromCharCode(c);
-  const readings = polyphonic(all, { toneType: 'none', type: 'array' }) as string[][];
+  const all = gb2312();
+  const readings = pinyinLib().polyphonic(all, { toneType: 'none', type: 'array' }) as string[][];
   const map = new Map<string, number[]>();
   for (let k = 0; k < readings.length; k++) {
     for (const syllable of readings[k] ?? []) {
       let list = map.get(syllable);
       if (!list) map.set(syllable, (list = []));
-      list.push(0x4e00 + k);
+      list.push(all.charCodeAt(k));
     }
   }
   bySyllable = map;
@@ -70,7 +92,7 @@ export function compileHomophones(services: readonly CompiledCompetitorService[]
   let first = 0;
   let last = 0;
   for (const { service, name } of wanted) {
-    const syllables = pinyin(name, { toneType: 'none', type: 'array' });
+    const syllables = pinyinLib().pinyin(name, { toneType: 'none', type: 'array' });
     if (bit + syllables.length > BITS) {
       throw new HomophoneLimitError(
         `${service.file}:${service.line} ${service.id}: homophonesOf "${name}" does not fit: the homophone automaton holds ${BITS} syllables in all`,
