@@ -123,7 +123,7 @@ function segment(text: string): Sentences {
     const c = text.charCodeAt(i);
     const fl = flags[c]!;
     // A full stop ends an English sentence only before white space or the end (`Q.Q`, `1.5` stay whole).
-    const stop = c === 0x2e && (i + 1 === n || flags[text.charCodeAt(i + 1)]! & SPACE) && i > 0 && flags[text.charCodeAt(i - 1)]! & LATIN;
+    const stop = c === 0x2e && i > 0 && ASCII_WORD(foldedAt(text, i - 1)) && !ASCII_WORD(foldedAt(text, i + 1)) && !(flags[text.charCodeAt(i + 1)]! & NOISE);
     if (fl & SENTENCE_END || stop || c === 0x3002 /* 。 */) {
       sentenceEnds.push(i);
       clauseEnds.push(i);
@@ -154,6 +154,8 @@ export function compileCompetitorChecker(competitors: CompiledCompetitors, optio
     for (const m of service.mentionsOnly) nameTerms.push([normalizeTerm(m), { kind: 'mention-only', service, text: m, ambiguous: false, weak: false }]);
   }
   for (const p of competitors.notCompetitors) nameTerms.push([normalizeTerm(p), { kind: 'other-platform', text: p }]);
+  // An everyday word around a name (加快手续 around 快手) wins as the longer match, and is no service.
+  for (const w of competitors.everydayWords) nameTerms.push([normalizeTerm(w), { kind: 'other-platform', text: w }]);
   const names = new AhoCorasick(nameTerms);
   const ringSize = 1 << Math.ceil(Math.log2(Math.max(2, names.longest + 1, 8)));
   const ringMask = ringSize - 1;
@@ -191,7 +193,7 @@ export function compileCompetitorChecker(competitors: CompiledCompetitors, optio
    * Returns the index of the unit after the run, or -1.
    */
   let skipTo = 0;
-  const skipNoise = (unitAt: (k: number) => number, n: number, i: number, node: number): number => {
+  const skipNoise = (unitAt: (k: number) => number, n: number, i: number, node: number, ac: AhoCorasick<unknown> = names): number => {
     const { flags } = foldTable();
     let j = i;
     let onlySpace = true;
@@ -201,8 +203,10 @@ export function compileCompetitorChecker(competitors: CompiledCompetitors, optio
     }
     if (j >= n || flags[unitAt(j)]! & NOISE) return -1;
     const next = unitAt(j);
-    const state = names.extendable(node, next);
+    const state = ac.extendable(node, next);
     if (state < 0) return -1;
+    // The grammar's words skip noise between Chinese characters only (请 勿, 同 号): English ones have their own spaces.
+    if (ac !== names && !(i > 0 && flags[unitAt(i - 1)]! & CJK && flags[next]! & CJK)) return -1;
     if (onlySpace) {
       const before = i > 0 ? unitAt(i - 1) : -1;
       if (before >= 0 && flags[before]! & LATIN) {
@@ -330,15 +334,30 @@ export function compileCompetitorChecker(competitors: CompiledCompetitors, optio
     return found;
   };
 
+  const wordRing = new Uint32Array(1 << Math.ceil(Math.log2(Math.max(8, words.longest + 1))));
+  const wordMask = wordRing.length - 1;
   const scanWords = (text: string, len: number): Array<Match<WordTerm>> => {
     const found: Array<Match<WordTerm>> = [];
     const { units, origins } = buf;
+    const { flags } = foldTable();
+    const unitAt = (k: number) => units[k]!;
     let node = 0;
+    let fed = 0;
     for (let pos = 0; pos < len; pos++) {
-      node = words.step(node, units[pos]!);
+      const u = units[pos]!;
+      if (node !== 0 && flags[u]! & NOISE && words.child(node, u) < 0) {
+        const j = skipNoise(unitAt, len, pos, node, words as AhoCorasick<unknown>);
+        if (j >= 0) {
+          node = skipTo;
+          pos = j - 1;
+          continue;
+        }
+      }
+      node = words.step(node, u);
+      wordRing[fed++ & wordMask] = origins[pos]!;
       if (node === 0) continue;
       for (const [length, value] of words.outputs(node)) {
-        const start = origins[pos - length + 1]!;
+        const start = wordRing[(fed - length) & wordMask]!;
         const end = originEnd(text, origins[pos]!);
         if (onWordBoundary(text, start, end)) found.push({ start, end, value });
       }
@@ -428,10 +447,11 @@ function longestMatches<T extends NameTerm | WordTerm>(matches: Array<Match<T>>)
     const top = kept[kept.length - 1];
     if (top && top.end > m.start) {
       if (top.start <= m.start && top.end >= m.end) continue; // inside the top one
-      // Overlap without nesting (加微|微信): an unambiguous name beats an ambiguous one, else the first stays.
+      // Overlap without nesting (加微|微信, 加薇|薇芯): an unambiguous name beats an ambiguous one; between
+      // two ambiguous ones the later wins, since the earlier is then usually a call to action fused to a name.
       const a = top as unknown as Match<NameTerm>;
       const b = m as unknown as Match<NameTerm>;
-      if ('ambiguous' in a.value && isAmbiguous(a) && !isAmbiguous(b)) kept[kept.length - 1] = m;
+      if ('ambiguous' in a.value && isAmbiguous(a) && (!isAmbiguous(b) || b.end > a.end)) kept[kept.length - 1] = m;
       continue;
     }
     kept.push(m);
@@ -571,7 +591,7 @@ function decide(text: string, kept: Array<Match<NameTerm>>, found: Array<Match<W
       // Direction: a preposition right before the name, a verb in the same sentence (after it, in Chinese).
       if (!directive || directive.kind === 'pointer') {
         const p = lastBefore(preps, m.start);
-        if (p && sameClause(p) && tokensBetween(text, p.end, m.start, 1) <= (strongOnly ? 0 : 1)) {
+        if (p && sameClause(p) && tokensBetween(text, p.end, m.start, BEFORE_REACH) <= (strongOnly ? 0 : BEFORE_REACH)) {
           const after = startingFrom(verbs, m.end)[0];
           const before = p.value.lang === 'en' ? lastBefore(verbs, p.start) : undefined;
           const verb = [after, before].find((w) => w !== undefined && sentenceOf(w.start) === sentence);
@@ -595,8 +615,8 @@ function decide(text: string, kept: Array<Match<NameTerm>>, found: Array<Match<W
           else directive = { kind: 'call-to-action', start: best.start, end: best.end, term: best.value.text };
         }
       }
-      // Possession: 我们的/官方/our right before the name.
-      if (!directive) {
+      // Possession: 我们的/官方/our right before the name (not for a generic surface: 我们的小程序正在维护).
+      if (!directive && !v.weak) {
         const p = lastBefore(possessives, m.start);
         if (p && sameClause(p) && tokensBetween(text, p.end, m.start, BEFORE_REACH) <= (strongOnly ? 0 : BEFORE_REACH)) directive = { kind: 'possession', start: p.start, end: p.end, term: p.value.text };
       }

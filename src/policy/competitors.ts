@@ -67,6 +67,8 @@ export interface CompiledCompetitors {
   readonly directives: { readonly [K in keyof Directives]: { readonly zh: readonly string[]; readonly en: readonly string[] } };
   /** Normalised names of platforms that are not competitors (支付宝). */
   readonly notCompetitors: readonly string[];
+  /** Normalised everyday words containing a service name (加快手续). */
+  readonly everydayWords: readonly string[];
 }
 
 function compileTerm(term: Term, kind: CompiledTerm['kind']): CompiledTerm {
@@ -131,5 +133,6 @@ export function compileCompetitors(data: CompetitorsFile, file: string, lineOf: 
       ) as CompiledCompetitors['directives'],
     ),
     notCompetitors: Object.freeze(unique(data.notCompetitors.map(normalizeTerm))),
+    everydayWords: Object.freeze(unique(data.everydayWords.map(normalizeTerm))),
   });
 }

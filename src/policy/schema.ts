@@ -205,6 +205,8 @@ export const CompetitorsFileSchema = z
     directives: DirectivesSchema,
     /** Platforms that are not competitors (支付宝, 微博): a weak surface right after one of them is theirs (支付宝小程序). */
     notCompetitors: z.array(NonEmpty).default([]),
+    /** Everyday words that contain a service's name (加快手续, 尽快手动): where one matches, the name inside it is no name. */
+    everydayWords: z.array(NonEmpty).default([]),
   })
   .strict();
 export type CompetitorsFile = z.infer<typeof CompetitorsFileSchema>;
