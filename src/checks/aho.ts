@@ -19,6 +19,7 @@ export class AhoCorasick<T> {
   private readonly out: Array<Array<[number, T]>> = [[]];
   /** Depth of each state (length of the prefix it stands for): a transition to depth + 1 follows the trie. */
   private readonly depth: number[] = [0];
+  private depthOf: Uint16Array = new Uint16Array(1);
 
   /**
    * The automaton compiled to a full DFA over the dictionary's own alphabet: `alpha`
@@ -57,6 +58,7 @@ export class AhoCorasick<T> {
     }
     this.delta = delta;
     this.width = width;
+    this.depthOf = Uint16Array.from(this.depth, (d) => Math.min(d, 0xffff));
   }
 
   /** The automaton's state after reading `c` in state `node` (0 is the start). */
@@ -65,21 +67,28 @@ export class AhoCorasick<T> {
   }
 
   /**
-   * The state after `c` when `c` extends the prefix `node` stands for (a trie edge),
-   * else -1: the matcher skips noise inside a name only where the name goes on.
+   * Whether reading `c` in `node` continues a pattern prefix of at least two units: some
+   * suffix of what was read, extended by `c`, begins a pattern (after `加微` + noise, `信`
+   * continues `微`). The matcher skips noise inside a name only where the name goes on.
+   * The DFA's target is the longest such prefix, so one array read answers it.
    */
-  child(node: number, c: number): number {
-    const next = this.delta[node * this.width + this.alpha[c]!]!;
-    return this.depth[next] === this.depth[node]! + 1 && next !== 0 ? next : -1;
+  continues(node: number, c: number): boolean {
+    return this.depthOf[this.delta[node * this.width + this.alpha[c]!]!]! >= 2;
   }
 
-  /**
-   * The state, `node` or one on its failure chain (a shorter suffix of what was read),
-   * whose prefix `c` extends, or -1: after `加微` + noise, `信` extends the suffix `微`.
-   */
-  extendable(node: number, c: number): number {
-    for (let s = node; s !== 0; s = this.fail[s]!) if (this.child(s, c) >= 0) return s;
-    return -1;
+  /** continues() with the column already looked up. */
+  continuesColumn(node: number, column: number): boolean {
+    return this.depthOf[this.delta[node * this.width + column]!]! >= 2;
+  }
+
+  /** The column of code unit `c` (0 when no pattern uses it): with stepColumn, a caller can fold it into its own table. */
+  column(c: number): number {
+    return this.alpha[c]!;
+  }
+
+  /** step() with the column already looked up. */
+  stepColumn(node: number, column: number): number {
+    return this.delta[node * this.width + column]!;
   }
 
   /** Number of states; states are 0 … size - 1. */

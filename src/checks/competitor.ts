@@ -3,7 +3,7 @@ import type { Finding, Localized, Span } from '../findings.js';
 import type { CompiledCompetitorService, CompiledCompetitors } from '../policy/competitors.js';
 import { AhoCorasick, type Match } from './aho.js';
 import { finding } from './finding.js';
-import { compileHomophones, type HomophoneTable } from './homophones.js';
+import { CJK_FROM, CJK_SIZE, compileHomophones, type HomophoneTable } from './homophones.js';
 import { CJK, CLAUSE_END, COMPLEX, DROP, LATIN, NOISE, SENTENCE_END, SPACE, TAG_HIGH, foldBuffer, foldInto, foldTable, normalizeForMatch, normalizeTerm, originEnd } from './normalize.js';
 
 /**
@@ -192,8 +192,7 @@ export function compileCompetitorChecker(competitors: CompiledCompetitors, optio
    * two Latin letters only when both stand alone (`W e C h a t`, not `we chat`).
    * Returns the index of the unit after the run, or -1.
    */
-  let skipTo = 0;
-  const skipNoise = (unitAt: (k: number) => number, n: number, i: number, node: number, ac: AhoCorasick<unknown> = names): number => {
+    const skipNoise = (unitAt: (k: number) => number, n: number, i: number, node: number, ac: AhoCorasick<unknown> = names): number => {
     const { flags } = foldTable();
     let j = i;
     let onlySpace = true;
@@ -203,8 +202,7 @@ export function compileCompetitorChecker(competitors: CompiledCompetitors, optio
     }
     if (j >= n || flags[unitAt(j)]! & NOISE) return -1;
     const next = unitAt(j);
-    const state = ac.extendable(node, next);
-    if (state < 0) return -1;
+    if (!ac.continues(node, next)) return -1;
     // The grammar's words skip noise between Chinese characters only (请 勿, 同 号): English ones have their own spaces.
     if (ac !== names && !(i > 0 && flags[unitAt(i - 1)]! & CJK && flags[next]! & CJK)) return -1;
     if (onlySpace) {
@@ -214,7 +212,6 @@ export function compileCompetitorChecker(competitors: CompiledCompetitors, optio
         if (!(lone(i - 2) && lone(j + 1))) return -1;
       } else if (flags[next]! & LATIN) return -1; // 微信 abc: a space before a Latin word stays
     }
-    skipTo = state;
     return j;
   };
 
@@ -224,50 +221,97 @@ export function compileCompetitorChecker(competitors: CompiledCompetitors, optio
    * anywhere, which is most replies. Anything unusual (a pair other than an emoji, an
    * NFKC expansion) answers "maybe".
    */
-  const mayName = (text: string): boolean => {
+  // The text mayName reads, for rawAt: one closure for the checker's life, none per call.
+  let rawText = '';
+  const rawAt = (k: number) => {
+    const c = rawText.charCodeAt(k);
+    const f = foldTable().fold[c]!;
+    return f >= COMPLEX ? c : f;
+  };
+  /**
+   * The first look's one table: for each raw code unit, its name-automaton column (bits
+   * 0–15), the flags of its fold (16–23), its homophone syllable set (24–29), and bit 30
+   * for a unit that is dropped (bit 0 then set) or needs the slow path. One read per
+   * character instead of four (fold, flags, syllables, column): at a few nanoseconds
+   * per character, each table read was a measurable share of the gate.
+   */
+  const SPECIAL = 1 << 30;
+  let look: Int32Array | null = null;
+  const lookTable = (): Int32Array => {
+    if (look) return look;
     const { fold, flags } = foldTable();
-    const { mask, first, last } = homo();
-    const n = text.length;
-    const rawAt = (k: number) => {
-      const f = fold[text.charCodeAt(k)]!;
-      return f >= COMPLEX ? text.charCodeAt(k) : f;
-    };
-    let node = 0;
-    let fed = 0;
-    let syl = 0;
-    let noiseRun = 0;
-    for (let i = 0; i < n; i++) {
-      const c = text.charCodeAt(i);
+    const { index } = homo();
+    const t = new Int32Array(0x10000);
+    for (let c = 0; c < 0x10000; c++) {
       let f = fold[c]!;
       if (f === DROP) {
-        if (c === TAG_HIGH) i++;
+        t[c] = SPECIAL | 1;
         continue;
       }
       if (f === COMPLEX) {
-        if (!(c >= 0xd83c && c <= 0xd83e)) return true;
-        f = c;
+        if (!(flags[c]! & NOISE)) {
+          t[c] = SPECIAL;
+          continue;
+        }
+        f = c; // an emoji half: noise inside a name
       }
-      const fl = flags[f]!;
-      if (fl & NOISE) {
+      const syllables = f >= CJK_FROM && f - CJK_FROM < CJK_SIZE ? index[f - CJK_FROM]! : 0;
+      t[c] = names.column(f) | (flags[f]! << 16) | (syllables << 24);
+    }
+    return (look = t);
+  };
+
+  const mayName = (text: string, skip: readonly Span[]): boolean => {
+    const table = lookTable();
+    const { masks, first, last } = homo();
+    const n = text.length;
+    rawText = text;
+    let node = 0;
+    let syl = 0;
+    let noiseRun = 0;
+    let fed = 0;
+    // Links are the link rules' to judge (their matches are dropped later): the first look jumps over them.
+    let k = 0;
+    let nextSkip = skip.length > 0 ? skip[0]!.start : n;
+    for (let i = 0; i < n; i++) {
+      if (i === nextSkip) {
+        i = skip[k]!.end - 1;
+        nextSkip = ++k < skip.length ? Math.max(skip[k]!.start, i + 1) : n;
+        node = 0;
+        syl = 0;
+        continue;
+      }
+      const c = text.charCodeAt(i);
+      const x = table[c]!;
+      if (x & SPECIAL) {
+        if (!(x & 1)) return true;
+        if (c === TAG_HIGH) i++;
+        continue;
+      }
+      if ((x >> 16) & NOISE) {
         if (++noiseRun > NOISE_RUN) syl = 0;
-        if (node !== 0 && names.child(node, f) < 0) {
-          const j = skipNoise(rawAt, n, i, node);
-          if (j >= 0) {
-            node = skipTo;
-            i = j - 1;
-            continue;
+        if (node !== 0 && !names.continuesColumn(node, x & 0xffff) && i + 1 < n) {
+          // Most noise (a space between words, a colon) is followed by a unit that is no noise and continues no name.
+          const y = table[text.charCodeAt(i + 1)]!;
+          if (y & SPECIAL || (y >> 16) & NOISE || names.continuesColumn(node, y & 0xffff)) {
+            const j = skipNoise(rawAt, Math.min(n, nextSkip), i, node);
+            if (j >= 0) {
+              i = j - 1;
+              continue;
+            }
           }
         }
       } else {
         noiseRun = 0;
-        syl = (mask[f]! & (first | ((syl << 1) & ~first))) >>> 0;
+        syl = masks[x >>> 24]! & (first | ((syl << 1) & ~first));
         if (syl & last) return true;
       }
-      node = names.step(node, f);
+      node = names.stepColumn(node, x & 0xffff);
+      // Where each unit read came from: with units dropped or skipped (w.x in a host), a match's start is not i - length + 1.
       ring[fed++ & ringMask] = i;
       if (!namesEnd[node]) continue;
       for (const [length, value] of names.outputs(node)) {
-        if (onWordBoundary(text, ring[(fed - length) & ringMask]!, i + 1) && value.kind !== 'other-platform') return true;
+        if (value.kind !== 'other-platform' && onWordBoundary(text, ring[(fed - length) & ringMask]!, i + 1)) return true;
       }
     }
     return false;
@@ -283,10 +327,9 @@ export function compileCompetitorChecker(competitors: CompiledCompetitors, optio
     let fed = 0;
     for (let pos = 0; pos < len; pos++) {
       const u = units[pos]!;
-      if (node !== 0 && flags[u]! & NOISE && names.child(node, u) < 0) {
+      if (node !== 0 && flags[u]! & NOISE && !names.continues(node, u)) {
         const j = skipNoise(unitAt, len, pos, node);
         if (j >= 0) {
-          node = skipTo;
           pos = j - 1;
           continue;
         }
@@ -303,7 +346,7 @@ export function compileCompetitorChecker(competitors: CompiledCompetitors, optio
 
   /** Pinyin homophones (any spelling reading like a `homophonesOf` name), in end order. */
   const scanHomophones = (text: string, len: number): Array<Match<NameTerm & { kind: 'name' }> & { generated: string }> => {
-    const { mask, first, last, names: hn } = homo();
+    const { index, masks, first, last, names: hn } = homo();
     const found: Array<Match<NameTerm & { kind: 'name' }> & { generated: string }> = [];
     if (hn.length === 0) return found;
     const { units, origins } = buf;
@@ -318,7 +361,7 @@ export function compileCompetitorChecker(competitors: CompiledCompetitors, optio
         continue;
       }
       noiseRun = 0;
-      syl = (mask[u]! & (first | ((syl << 1) & ~first))) >>> 0;
+      syl = u >= CJK_FROM && u - CJK_FROM < CJK_SIZE ? (masks[index[u - CJK_FROM]!]! & (first | ((syl << 1) & ~first))) >>> 0 : 0;
       ring[fed++ & ringMask] = origins[pos]!;
       if (!(syl & last)) continue;
       for (const h of hn) {
@@ -345,10 +388,9 @@ export function compileCompetitorChecker(competitors: CompiledCompetitors, optio
     let fed = 0;
     for (let pos = 0; pos < len; pos++) {
       const u = units[pos]!;
-      if (node !== 0 && flags[u]! & NOISE && words.child(node, u) < 0) {
+      if (node !== 0 && flags[u]! & NOISE && !words.continues(node, u)) {
         const j = skipNoise(unitAt, len, pos, node, words as AhoCorasick<unknown>);
         if (j >= 0) {
-          node = skipTo;
           pos = j - 1;
           continue;
         }
@@ -366,7 +408,7 @@ export function compileCompetitorChecker(competitors: CompiledCompetitors, optio
   };
 
   const analyze = (text: string, skip: readonly Span[]): Analysis | null => {
-    if (!mayName(text)) return null;
+    if (!mayName(text, skip)) return null;
     const len = foldInto(text, buf);
     const found = scanNames(text, len);
     const generated = scanHomophones(text, len);

@@ -19,13 +19,22 @@ export interface HomophoneName {
 }
 
 export interface HomophoneTable {
-  readonly mask: Uint32Array;
+  /**
+   * INDEX[c - 0x4E00] (c in U+4E00–U+9FFF): which entry of MASKS holds c's bits. Two
+   * small arrays instead of one 256 KB Uint32Array over the BMP: the first look reads
+   * it for every Chinese character, and the big table's cache misses doubled its cost.
+   */
+  readonly index: Uint8Array;
+  readonly masks: Uint32Array;
   /** Bits of every name's first syllable. */
   readonly first: number;
   /** Bits of every name's last syllable. */
   readonly last: number;
   readonly names: readonly HomophoneName[];
 }
+
+export const CJK_FROM = 0x4e00;
+export const CJK_SIZE = 0x9fff - 0x4e00 + 1;
 
 /** The bits are 32: a name is 2–4 syllables, so at least 8 names fit. */
 const BITS = 32;
@@ -84,7 +93,7 @@ export function compileHomophones(services: readonly CompiledCompetitorService[]
   const wanted: Array<{ service: CompiledCompetitorService; name: string }> = [];
   for (const service of services) for (const name of service.homophonesOf) wanted.push({ service, name });
   const mask = new Uint32Array(0x10000);
-  if (wanted.length === 0) return { mask, first: 0, last: 0, names: [] };
+  if (wanted.length === 0) return { index: new Uint8Array(CJK_SIZE), masks: new Uint32Array(1), first: 0, last: 0, names: [] };
   const chars = charsBySyllable();
   const { fold } = foldTable();
   const names: HomophoneName[] = [];
@@ -112,6 +121,20 @@ export function compileHomophones(services: readonly CompiledCompetitorService[]
     last |= 1 << (bit - 1);
     names.push({ service, name, syllables, lastBit: 1 << (bit - 1) });
   }
+  const index = new Uint8Array(CJK_SIZE);
+  const distinct = new Map<number, number>([[0, 0]]);
+  for (let k = 0; k < CJK_SIZE; k++) {
+    const m = mask[CJK_FROM + k]!;
+    let at = distinct.get(m);
+    if (at === undefined) {
+      at = distinct.size;
+      if (at > 63) throw new HomophoneLimitError('rules/competitors.yaml: homophonesOf names share too few characters to index (more than 63 distinct syllable sets)');
+      distinct.set(m, at);
+    }
+    index[k] = at;
+  }
+  const masks = new Uint32Array(distinct.size);
+  for (const [m, at] of distinct) masks[at] = m;
   // `1 << 31` is negative in JS; keep every mask unsigned.
-  return { mask, first: first >>> 0, last: last >>> 0, names };
+  return { index, masks, first: first >>> 0, last: last >>> 0, names };
 }
