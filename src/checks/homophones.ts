@@ -13,7 +13,8 @@ import { foldTable } from './normalize.js';
 export interface HomophoneName {
   readonly service: CompiledCompetitorService;
   readonly name: string;
-  readonly syllables: readonly string[];
+  /** The readings of each character of the name. */
+  readonly syllables: readonly (readonly string[])[];
   /** Bit of the last syllable: set in the state when the whole name has been read. */
   readonly lastBit: number;
 }
@@ -73,19 +74,25 @@ function gb2312(): string {
  * by toneless syllable. Built once per process, on the first competitor look.
  */
 let bySyllable: Map<string, number[]> | null = null;
+/** And the other way: every reading of each character in the range. */
+let readingsOf: Map<number, readonly string[]> | null = null;
 function charsBySyllable(): Map<string, number[]> {
   if (bySyllable) return bySyllable;
   const all = gb2312();
   const readings = pinyinLib().polyphonic(all, { toneType: 'none', type: 'array' }) as string[][];
   const map = new Map<string, number[]>();
+  const of = new Map<number, readonly string[]>();
   for (let k = 0; k < readings.length; k++) {
+    const c = all.charCodeAt(k);
+    of.set(c, readings[k] ?? []);
     for (const syllable of readings[k] ?? []) {
       let list = map.get(syllable);
       if (!list) map.set(syllable, (list = []));
-      list.push(all.charCodeAt(k));
+      list.push(c);
     }
   }
   bySyllable = map;
+  readingsOf = of;
   return map;
 }
 
@@ -101,16 +108,21 @@ export function compileHomophones(services: readonly CompiledCompetitorService[]
   let first = 0;
   let last = 0;
   for (const { service, name } of wanted) {
-    const syllables = pinyinLib().pinyin(name, { toneType: 'none', type: 'array' });
+    // Every reading of each character of the name counts (a name is short; pinyin-pro's
+    // pinyin() in context would load its word segmentation, ~20 ms more at start-up).
+    const syllables = [...name].map((ch) => readingsOf!.get(ch.charCodeAt(0)) ?? []);
+    if (syllables.some((r) => r.length === 0)) {
+      throw new HomophoneLimitError(`${service.file}:${service.line} ${service.id}: homophonesOf "${name}" has a character outside GB2312, whose reading is not known`);
+    }
     if (bit + syllables.length > BITS) {
       throw new HomophoneLimitError(
         `${service.file}:${service.line} ${service.id}: homophonesOf "${name}" does not fit: the homophone automaton holds ${BITS} syllables in all`,
       );
     }
     first |= 1 << bit;
-    syllables.forEach((syllable, k) => {
+    syllables.forEach((readings, k) => {
       const b = 1 << (bit + k);
-      for (const c of chars.get(syllable) ?? []) {
+      for (const c of readings.flatMap((syllable) => chars.get(syllable) ?? [])) {
         mask[c]! |= b;
         // A traditional form folds to its simplified one before the lookup; mark both.
         const f = fold[c]!;

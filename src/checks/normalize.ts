@@ -85,6 +85,9 @@ const NOISE_CLASS = /^[\p{P}\p{S}\p{Zs}\t]$/u;
 /** Blocks of letters only (Hangul, Yi, CJK extension A): no need to ask the regex. */
 const letterBlock = (c: number) => (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xa000 && c <= 0xa48c) || (c >= 0x3400 && c <= 0x4dbf);
 
+/** CJK unified ideographs (and extension A) and Hangul syllables: NFKC and lower case leave them alone. */
+const unchanged = (c: number) => (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xac00 && c <= 0xd7a3);
+
 /** Built on first use, then shared by every gate in the process. */
 export function foldTable(): Table {
   if (table) return table;
@@ -99,6 +102,11 @@ export function foldTable(): Table {
       fold[c] = DROP;
       continue;
     }
+    if (unchanged(c)) {
+      // No compatibility decomposition and no case: NFKC leaves these as they are (half the BMP; a third of the build time).
+      fold[c] = t2s.get(c) ?? c;
+      continue;
+    }
     const s = String.fromCharCode(c).normalize('NFKC').toLowerCase();
     const f = s.length === 1 ? s.charCodeAt(0) : s.length === 0 ? DROP : COMPLEX;
     fold[c] = f < COMPLEX ? (t2s.get(f) ?? f) : f;
@@ -107,6 +115,10 @@ export function foldTable(): Table {
   fold[TAG_HIGH] = DROP;
   const flags = new Uint8Array(0x10000);
   for (let c = 0; c < 0x10000; c++) {
+    if (isCjk(c) && c >= 0x3400) {
+      flags[c] = CJK;
+      continue;
+    }
     const ch = String.fromCharCode(c);
     let fl = isCjk(c) ? CJK : 0;
     if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a)) fl |= LATIN;
