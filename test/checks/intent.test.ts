@@ -33,7 +33,7 @@ describe('promotion by intent, per sentence', () => {
     expectAll(['关注我们的视频号', '扫码进入小程序领取', '打开抖店下单', '添加企业微信客服', '上QQ空间看相册', '关注头条号获取资讯', '去快手小店下单'], 'promotion');
   });
   test('euphemisms and emoji stand-ins', () => {
-    expectAll(['更多优惠请移步某音', '去某乎搜我们的专栏', '加薇：abc123', '来小🍠看笔记', '去🎵搜我们', '加绿泡泡：acme2024', '加🐧：123456789', '扣扣：123456789', '小🍠搜：acme', '加V❤：acme2024', '加V心 acme2024'], 'promotion');
+    expectAll(['有问题可以直接V我：acme', '购买请认准我们快手小店', '商品链接放在抖音橱窗了', 'V信同步手机号', '更多优惠请移步某音', '去某乎搜我们的专栏', '加薇：abc123', '来小🍠看笔记', '去🎵搜我们', '加绿泡泡：acme2024', '加🐧：123456789', '扣扣：123456789', '小🍠搜：acme', '加V❤：acme2024', '加V心 acme2024'], 'promotion');
   });
   test('noise inside a name', () => {
     expectAll(['加我微🌟信', '加我微.信', '关注抖-音', '加Q.Q：123456', 'add me on W e C h a t', '加V❤信', '加微\u202e信', '加微\u{e0041}信', '关注抖\ufe0f音'], 'promotion');
@@ -68,7 +68,7 @@ describe('stays a mention or nothing', () => {
   });
   test('everyday customer-service text', () => {
     expectAll(
-      ['关注我们的微博，了解最新活动', '您的订单已发货，请在App内查看物流', '请到门店购买', '上周下单的商品已发出', '在我们的官网下单可享九折', 'Go to Settings and search for updates', 'Find us on Weibo', 'Our official store opens at 9', '我们的客服电话与手机同号吗？请拨打400-123-4567', 'We chat with customers every day', '请在订单页面搜索您的订单号：A123456', '我们会加快手续办理，请放心。', '我们的小程序正在维护中'],
+      ['关注我们的微博，了解最新活动', '您的订单已发货，请在App内查看物流', '请到门店购买', '上周下单的商品已发出', '在我们的官网下单可享九折', 'Go to Settings and search for updates', 'Find us on Weibo', 'Our official store opens at 9', '我们的客服电话与手机同号吗？请拨打400-123-4567', 'We chat with customers every day', '请在订单页面搜索您的订单号：A123456', '我们会加快手续办理，请放心。', '我们的小程序正在维护中', 'Please follow our official account on Weibo', 'Follow our store for more moments of joy', 'Please contact our service account manager'],
       'nothing',
     );
   });
