@@ -60,7 +60,7 @@ describe('stays a mention or nothing', () => {
     expectAll(['请勿在抖音购买假冒商品', '不要添加任何自称客服的微信', "Don't search for us on TikTok, we are not there", '我们没有官方抖音账号', '请不要私信小红书上的假冒账号'], 'mention');
   });
   test('bare mentions and payment methods', () => {
-    expectAll(['微信支付暂不支持', 'We accept WeChat Pay', '支持微信支付和支付宝', '本店支持微信支付，下单后48小时内发货', '您在抖音看到的店铺不是我们的', 'As seen on TikTok'], 'mention');
+    expectAll(['微信支付暂不支持', 'We accept WeChat Pay', '支持微信支付和支付宝', '本店支持微信支付，下单后48小时内发货', '用微信扫码付款即可', 'Please pay via WeChat at checkout', '您在抖音看到的店铺不是我们的', 'As seen on TikTok'], 'mention');
   });
   test('generic surfaces alone, or tied to a non-competitor, are not WeChat', () => {
     expectAll(['打开支付宝小程序下单', '关注我们的微博小程序', '小程序暂时无法访问', '服务号已停用'], 'nothing');
