@@ -17,6 +17,9 @@ export class AhoCorasick<T> {
   private readonly fail: number[] = [0];
   /** Patterns ending at a node: [length, value]. */
   private readonly out: Array<Array<[number, T]>> = [[]];
+  /** Depth of each state (length of the prefix it stands for): a transition to depth + 1 follows the trie. */
+  private readonly depth: number[] = [0];
+  private depthOf: Uint16Array = new Uint16Array(1);
 
   /**
    * The automaton compiled to a full DFA over the dictionary's own alphabet: `alpha`
@@ -55,11 +58,37 @@ export class AhoCorasick<T> {
     }
     this.delta = delta;
     this.width = width;
+    this.depthOf = Uint16Array.from(this.depth, (d) => Math.min(d, 0xffff));
   }
 
   /** The automaton's state after reading `c` in state `node` (0 is the start). */
   step(node: number, c: number): number {
     return this.delta[node * this.width + this.alpha[c]!]!;
+  }
+
+  /**
+   * Whether reading `c` in `node` continues a pattern prefix of at least two units: some
+   * suffix of what was read, extended by `c`, begins a pattern (after `加微` + noise, `信`
+   * continues `微`). The matcher skips noise inside a name only where the name goes on.
+   * The DFA's target is the longest such prefix, so one array read answers it.
+   */
+  continues(node: number, c: number): boolean {
+    return this.depthOf[this.delta[node * this.width + this.alpha[c]!]!]! >= 2;
+  }
+
+  /** continues() with the column already looked up. */
+  continuesColumn(node: number, column: number): boolean {
+    return this.depthOf[this.delta[node * this.width + column]!]! >= 2;
+  }
+
+  /** The column of code unit `c` (0 when no pattern uses it): with stepColumn, a caller can fold it into its own table. */
+  column(c: number): number {
+    return this.alpha[c]!;
+  }
+
+  /** step() with the column already looked up. */
+  stepColumn(node: number, column: number): number {
+    return this.delta[node * this.width + column]!;
   }
 
   /** Number of states; states are 0 … size - 1. */
@@ -82,6 +111,7 @@ export class AhoCorasick<T> {
         this.next.push(new Map());
         this.fail.push(0);
         this.out.push([]);
+        this.depth.push(this.depth[node]! + 1);
         this.next[node]!.set(c, child);
       }
       node = child;

@@ -48,9 +48,10 @@ export const RULE_CATALOG: Readonly<RuleCatalog> = Object.freeze(
     'link/personal-account': { short: 'Link from a personal account', help: 'Personal accounts may carry no links unless they pay for link placement (`paidLinks` in the config).' },
     'competitor/promotion': {
       short: 'Promotes a competing service',
-      help: 'The reply API forbids guiding users to competing services (names, aliases, homophones with a call to action such as "加我微信"). Reword the reply.',
+      help:
+        'The reply API forbids guiding users to competing services: a service or one of its surfaces (朋友圈, 抖店, 小程序) joined in one sentence to a call to action ("加我微信"), a direction ("去抖音搜"), an account pointer ("快手：acme", "微信同号") or possession ("我们的公众号"). `weibo-guard explain --text` shows why. Reword the reply.',
     },
-    'competitor/mention': { short: 'Mentions a competing service', help: 'A competing service is named without a call to action. Check that the reply does not promote it.' },
+    'competitor/mention': { short: 'Mentions a competing service', help: 'A competing service is named without a directive (or only with a negated one: "请勿添加陌生人微信"). Check that the reply does not promote it.' },
     'payload/articles-count': { short: 'Wrong number of articles', help: 'An articles reply carries 1 to 8 articles.' },
     'payload/articles-recommended': { short: 'Unusual number of articles', help: 'Weibo recommends 1 or 3 articles in an articles reply.' },
     'payload/text-too-long': { short: 'Reply text too long', help: 'Reply text must stay under 300 units: a full-width or CJK character counts 1, a half-width character ½.' },

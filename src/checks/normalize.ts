@@ -1,52 +1,137 @@
+import { ConverterFactory, Locale } from 'opencc-js/t2cn';
+
 /**
- * Folds text the way evasions vary it: NFKC (full-width `ＶＸ` → `vx`, compatibility
- * forms), lower case, zero-width characters dropped, and spacing or filler punctuation
- * dropped between two CJK characters (`微 信`, `微·信`, `微-信`). Clause punctuation
- * (，。！？) is never dropped: the competitor check reads clauses from it.
+ * Folds text the way evasions vary it, one code unit at a time: NFKC (full-width `ＶＸ`
+ * → `vx`, compatibility forms), lower case, traditional → simplified Chinese (`號` →
+ * `号`), invisible characters dropped (zero-width, C0/C1 controls, DEL, bidi marks,
+ * embeddings, overrides and isolates, variation selectors, tag characters). Noise
+ * between a name's characters (`微🌟信`, `Q.Q`) is not dropped here: the competitor
+ * matcher skips a bounded run of NOISE units only inside a name, so punctuation keeps
+ * its meaning everywhere else (`请➕微信`, sentence ends).
  *
  * The fold of every BMP code unit is compiled once into a table, so the matcher folds
  * as it scans (no normalized copy, no offset map to build): calling
- * String.prototype.normalize per character is what made the first version slow.
+ * String.prototype.normalize (or a converter) per character is what made the first
+ * version slow.
  */
 
 /** FOLD[c]: the single code unit c folds to, or DROP, or COMPLEX (surrogates, expansions such as ㎏ → kg). */
 export const DROP = 0xffff;
 export const COMPLEX = 0xfffe;
 
-const ZERO_WIDTH = [0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0x00ad, 0x180e];
+const ZERO_WIDTH = [0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0x00ad, 0x180e, 0x061c, 0x200e, 0x200f, 0x034f, 0x115f, 0x1160, 0x3164, 0xffa0];
 
-/** Separators an evasion puts between CJK characters; dropped only when CJK sits on both sides. */
-const FILLER_CHARS = ' \t\u3000\u00a0.-_·•*|/\\~、・';
+/** Invisible ranges a browser or chat client renders as nothing. */
+function invisible(c: number): boolean {
+  return (
+    (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) ||
+    (c >= 0x7f && c <= 0x9f) ||
+    (c >= 0x202a && c <= 0x202e) ||
+    (c >= 0x2066 && c <= 0x2069) ||
+    (c >= 0x2061 && c <= 0x2064) ||
+    (c >= 0xfe00 && c <= 0xfe0f)
+  );
+}
 
-/** CJK ideographs (unified, extension A, compatibility) and kana: what counts as "between CJK". */
+/** High surrogate of U+E0000–E03FF: tag characters and the variation selectors supplement, dropped as a pair. */
+export const TAG_HIGH = 0xdb40;
+
+/** CJK ideographs (unified, extension A, compatibility) and kana. */
 export function isCjk(c: number): boolean {
   return (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0x3040 && c <= 0x30ff);
 }
 
-/** FLAGS[c]: bit 0 filler, bit 1 CJK. */
-export const FILLER = 1;
+/** FLAGS[c] (of the folded unit): bit 0 noise, bit 1 CJK, bit 2 Latin letter, bit 3 white space, bit 4 clause end, bit 5 sentence end. */
+export const NOISE = 1;
 export const CJK = 2;
+export const LATIN = 4;
+export const SPACE = 8;
+export const CLAUSE_END = 16;
+export const SENTENCE_END = 32;
 
-let table: { fold: Uint16Array; filler: Uint8Array; flags: Uint8Array } | null = null;
+/** Where a sentence ends (`.` only before white space or the end, so `Q.Q` and `1.5` stay whole). */
+const SENTENCE_ENDERS = '。！？!?；;\n\r…｡‼⁇⁈⁉';
+/** Clause ends: the competitor grammar joins most directives to a name only within a clause. */
+const CLAUSE_ENDERS = '，,、､︐︑﹐﹑';
 
-/** Built on first use (~30 ms), then shared by every gate in the process. */
-export function foldTable(): { fold: Uint16Array; filler: Uint8Array; flags: Uint8Array } {
+type Table = { fold: Uint16Array; flags: Uint8Array };
+let table: Table | null = null;
+
+/**
+ * Traditional → simplified for single characters, from opencc-js: the character-level
+ * dictionaries of its Taiwan-to-mainland chain (variants, then TSCharacters) make the
+ * converter, their keys are the candidates, converted in one call (separated by line
+ * breaks). The phrase dictionaries are left out: they never apply to one character,
+ * and building their tries was 60–90 ms of start-up (measured on the 2-core machine).
+ */
+function traditionalToSimplified(): Map<number, number> {
+  const charLevel = (groups: readonly (readonly (string | readonly (readonly [string, string])[])[])[]) =>
+    groups.map((g) => g.filter((d): d is string => typeof d === 'string' && d.indexOf(' ') === 1));
+  const chain = [...charLevel(Locale.from.tw ?? []), ...charLevel(Locale.to.cn ?? [])].filter((g) => g.length > 0);
+  const candidates = new Set<string>();
+  for (const group of chain) for (const dict of group) for (const pair of dict.split('|')) if (pair.indexOf(' ') === 1) candidates.add(pair[0]!);
+  const list = [...candidates];
+  const converted = ConverterFactory(...chain)(list.join('\n')).split('\n');
+  const map = new Map<number, number>();
+  if (converted.length !== list.length) return map;
+  for (let k = 0; k < list.length; k++) {
+    const to = converted[k]!;
+    if (to.length === 1 && to !== list[k]) map.set(list[k]!.charCodeAt(0), to.charCodeAt(0));
+  }
+  return map;
+}
+
+const NOISE_CLASS = /^[\p{P}\p{S}\p{Zs}\t]$/u;
+/** Blocks of letters only (Hangul, Yi, CJK extension A): no need to ask the regex. */
+const letterBlock = (c: number) => (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xa000 && c <= 0xa48c) || (c >= 0x3400 && c <= 0x4dbf);
+
+/** CJK unified ideographs (and extension A) and Hangul syllables: NFKC and lower case leave them alone. */
+const unchanged = (c: number) => (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xac00 && c <= 0xd7a3);
+
+/** Built on first use, then shared by every gate in the process. */
+export function foldTable(): Table {
   if (table) return table;
+  const t2s = traditionalToSimplified();
   const fold = new Uint16Array(0x10000);
   for (let c = 0; c < 0x10000; c++) {
     if (c >= 0xd800 && c <= 0xdfff) {
       fold[c] = COMPLEX;
       continue;
     }
+    if (invisible(c)) {
+      fold[c] = DROP;
+      continue;
+    }
+    if (unchanged(c)) {
+      // No compatibility decomposition and no case: NFKC leaves these as they are (half the BMP; a third of the build time).
+      fold[c] = t2s.get(c) ?? c;
+      continue;
+    }
     const s = String.fromCharCode(c).normalize('NFKC').toLowerCase();
-    fold[c] = s.length === 1 ? s.charCodeAt(0) : s.length === 0 ? DROP : COMPLEX;
+    const f = s.length === 1 ? s.charCodeAt(0) : s.length === 0 ? DROP : COMPLEX;
+    fold[c] = f < COMPLEX ? (t2s.get(f) ?? f) : f;
   }
   for (const z of ZERO_WIDTH) fold[z] = DROP;
-  const filler = new Uint8Array(0x10000);
-  for (const ch of FILLER_CHARS) filler[ch.charCodeAt(0)] = 1;
+  fold[TAG_HIGH] = DROP;
   const flags = new Uint8Array(0x10000);
-  for (let c = 0; c < 0x10000; c++) flags[c] = (filler[c] ? FILLER : 0) | (isCjk(c) ? CJK : 0);
-  table = { fold, filler, flags };
+  for (let c = 0; c < 0x10000; c++) {
+    if (isCjk(c) && c >= 0x3400) {
+      flags[c] = CJK;
+      continue;
+    }
+    const ch = String.fromCharCode(c);
+    let fl = isCjk(c) ? CJK : 0;
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a)) fl |= LATIN;
+    if (c === 0x20 || c === 0x09 || c === 0x3000 || c === 0xa0) fl |= SPACE;
+    if (SENTENCE_ENDERS.includes(ch)) fl |= SENTENCE_END | CLAUSE_END;
+    else if (CLAUSE_ENDERS.includes(ch)) fl |= CLAUSE_END;
+    else if (!(fl & CJK) && !letterBlock(c) && (c < 0xd800 || c > 0xdfff) && NOISE_CLASS.test(ch)) fl |= NOISE;
+    flags[c] = fl;
+  }
+  // Emoji (U+1F000–1FAFF, high surrogates D83C–D83E) are noise inside a name: both halves.
+  for (let c = 0xd83c; c <= 0xd83e; c++) flags[c] = NOISE;
+  for (let c = 0xdc00; c <= 0xdfff; c++) flags[c] = NOISE;
+  table = { fold, flags };
   return table;
 }
 
@@ -72,40 +157,27 @@ function grow(buf: FoldBuffer, need: number): void {
 }
 
 /**
- * Folds `text` into `buf` and returns how many units were written. Linear: a run of
- * fillers is looked past once and then skipped or copied. Plain loops over typed
- * arrays, no callback per character: this runs over every string the gate sees.
+ * Folds `text` into `buf` and returns how many units were written. Linear, one table
+ * read per unit; plain loops over typed arrays, no callback per character: this runs
+ * over every string the gate sees.
  */
 export function foldInto(text: string, buf: FoldBuffer): number {
-  const { fold, flags } = foldTable();
+  const { fold } = foldTable();
   const n = text.length;
   if (buf.units.length < n) grow(buf, n);
   const units = buf.units;
   const origins = buf.origins;
   let len = 0;
-  let prevCjk = 0;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    const fl = flags[c]!;
     const f = fold[c]!;
-    if (f < COMPLEX && (prevCjk & fl) === 0) {
-      // The common case: one unit in, one unit out.
+    if (f < COMPLEX) {
       units[len] = f;
       origins[len++] = i;
-      prevCjk = (fl & CJK) >> 1;
       continue;
     }
-    if (f === DROP) continue;
-    if ((prevCjk & fl) !== 0) {
-      // Fillers after a CJK character: dropped when another CJK character follows.
-      let j = i + 1;
-      while (j < n && (flags[text.charCodeAt(j)]! & FILLER || fold[text.charCodeAt(j)] === DROP)) j++;
-      if (j < n && flags[text.charCodeAt(j)]! & CJK) {
-        i = j - 1;
-        continue;
-      }
-      prevCjk = 0;
-      i--; // emit the filler as an ordinary character
+    if (f === DROP) {
+      if (c === TAG_HIGH && i + 1 < n) i++;
       continue;
     }
     // A surrogate pair or an NFKC expansion (㎏ → kg): rare, and may outgrow the buffer.
@@ -116,35 +188,29 @@ export function foldInto(text: string, buf: FoldBuffer): number {
 
 /** foldInto from offset `i` on, once a character folds to something other than one unit. */
 function foldComplex(text: string, buf: FoldBuffer, from: number, written: number): number {
-  const { fold, flags } = foldTable();
+  const { fold } = foldTable();
   const n = text.length;
   let len = written;
-  let prevCjk = 0;
   let i = from;
   while (i < n) {
     const c = text.charCodeAt(i);
     const f = fold[c]!;
     if (f === DROP) {
-      i++;
+      i += c === TAG_HIGH && i + 1 < n ? 2 : 1;
       continue;
-    }
-    if (prevCjk && flags[c]! & FILLER) {
-      let j = i + 1;
-      while (j < n && (flags[text.charCodeAt(j)]! & FILLER || fold[text.charCodeAt(j)] === DROP)) j++;
-      if (j < n && flags[text.charCodeAt(j)]! & CJK) {
-        i = j;
-        continue;
-      }
     }
     const cp = text.codePointAt(i)!;
     const width = cp > 0xffff ? 2 : 1;
-    const folded = f !== COMPLEX ? String.fromCharCode(f) : text.slice(i, i + width).normalize('NFKC').toLowerCase();
+    // An emoji keeps its two units (the matcher reads them as noise); other pairs fold by NFKC.
+    const emoji = c >= 0xd83c && c <= 0xd83e;
+    const folded = f !== COMPLEX ? String.fromCharCode(f) : emoji ? text.slice(i, i + width) : text.slice(i, i + width).normalize('NFKC').toLowerCase();
     if (len + folded.length + (n - i) > buf.units.length) grow(buf, len + folded.length + (n - i));
     for (let k = 0; k < folded.length; k++) {
-      buf.units[len] = folded.charCodeAt(k);
+      const u = folded.charCodeAt(k);
+      const g = fold[u]!;
+      buf.units[len] = g < COMPLEX && !emoji ? g : u;
       buf.origins[len++] = i;
     }
-    prevCjk = f !== COMPLEX && flags[c]! & CJK ? 1 : 0;
     i += width;
   }
   return len;

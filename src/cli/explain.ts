@@ -5,19 +5,31 @@ import { canonicalize } from '../links/index.js';
 import { classifyLink, describeEntry, type LinkDecision } from '../policy/index.js';
 import type { FoundLink } from '../links/types.js';
 import { addContextOptions, contextFrom, gateFor, type CheckCommandOptions, type Io } from './check.js';
-import { exitCodes } from './errors.js';
+import { UsageError, exitCodes } from './errors.js';
+import { runExplainText, type ExplainTextOptions } from './explain-text-run.js';
 import { formatFinding, wantsColor } from './format.js';
 
 export function register(program: Command): void {
   const cmd = program
     .command('explain')
-    .description('Show how a URL is canonicalized and which whitelist entry or rule decides it. Exit 0 allowed, 1 blocked.')
-    .argument('<url>', 'the link as written (quote it for the shell)')
+    .description(
+      'Show how a URL is canonicalized and which whitelist entry or rule decides it; with --text or --message, why the competitor rule calls a text promotion, a mention or nothing. Exit 0 allowed, 1 blocked.',
+    )
+    .argument('[url]', 'the link as written (quote it for the shell)')
+    .option('--text <text>', 'explain a reply text instead of a URL')
+    .option('--message [file]', 'explain a whole message (JSON as the API takes it); "-" or no file reads stdin')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'));
   addContextOptions(cmd, 'the link');
   cmd.option('--config <file>', 'project config (default: weibo-guard.config.{json,yaml,yml} in the current folder)')
-    .action((url: string, options: CheckCommandOptions) => {
-      process.exitCode = runExplain(url, options, { stdin: process.stdin, stdout: process.stdout });
+    .action(async (url: string | undefined, options: CheckCommandOptions & ExplainTextOptions) => {
+      const io = { stdin: process.stdin, stdout: process.stdout };
+      if (options.text !== undefined || options.message !== undefined) {
+        if (url !== undefined) throw new UsageError('explain takes a URL, --text or --message, not two of them');
+        process.exitCode = await runExplainText(options, io);
+        return;
+      }
+      if (url === undefined) throw new UsageError('explain needs a URL, --text <text> or --message [file]');
+      process.exitCode = runExplain(url, options, io);
     });
 }
 

@@ -1,5 +1,5 @@
 import type { Channel } from '../context.js';
-import type { CompetitorsFile, Term } from './schema.js';
+import type { CompetitorsFile, Directives, Surface, Term } from './schema.js';
 
 /**
  * The one normalisation for names and the text they are looked for in: NFKC folds
@@ -43,6 +43,12 @@ export interface CompiledCompetitorService {
   readonly schemes: readonly string[];
   /** Normalised words that introduce an account ID (微信号, wechat id). */
   readonly idPatterns: readonly string[];
+  /** Surfaces (朋友圈, 抖店): `weak` ones (小程序) count only with a directive and no other platform's name attached. */
+  readonly surfaces: readonly { readonly text: string; readonly normalized: string; readonly weak: boolean }[];
+  /** Normalised uses that only name the service (微信支付). */
+  readonly mentionsOnly: readonly string[];
+  /** Names whose pinyin generates homophones (strong context only). */
+  readonly homophonesOf: readonly string[];
   readonly channelExceptions: readonly { domain?: string; url?: string; paths?: readonly string[]; channels: readonly Channel[]; note: string }[];
   readonly file: string;
   readonly line: number;
@@ -57,6 +63,12 @@ export interface CompiledCompetitors {
   readonly urlExceptions: ReadonlyMap<string, readonly UrlException[]>;
   /** Normalised call-to-action phrases (加, 扫码, follow, add us on). */
   readonly callsToAction: { readonly zh: readonly string[]; readonly en: readonly string[] };
+  /** Normalised words of the promotion grammar, per kind and language. */
+  readonly directives: { readonly [K in keyof Directives]: { readonly zh: readonly string[]; readonly en: readonly string[] } };
+  /** Normalised names of platforms that are not competitors (支付宝). */
+  readonly notCompetitors: readonly string[];
+  /** Normalised everyday words containing a service name (加快手续). */
+  readonly everydayWords: readonly string[];
 }
 
 function compileTerm(term: Term, kind: CompiledTerm['kind']): CompiledTerm {
@@ -93,6 +105,12 @@ export function compileCompetitors(data: CompetitorsFile, file: string, lineOf: 
       cdn: Object.freeze([...s.cdn]),
       schemes: Object.freeze([...s.schemes]),
       idPatterns: Object.freeze(unique(s.idPatterns.map(normalizeTerm))),
+      surfaces: Object.freeze(s.surfaces.map((x: Surface) => {
+        const { text, weak } = typeof x === 'string' ? { text: x, weak: false } : x;
+        return Object.freeze({ text, normalized: normalizeTerm(text), weak });
+      })),
+      mentionsOnly: Object.freeze(unique(s.mentionsOnly.map(normalizeTerm))),
+      homophonesOf: Object.freeze([...s.homophonesOf]),
       channelExceptions: Object.freeze(s.exceptions.map((e) => Object.freeze({ ...e }))),
       file,
       line: lineOf(['services', i]),
@@ -109,5 +127,12 @@ export function compileCompetitors(data: CompetitorsFile, file: string, lineOf: 
       zh: Object.freeze(unique(data.callsToAction.zh.map(normalizeTerm))),
       en: Object.freeze(unique(data.callsToAction.en.map(normalizeTerm))),
     }),
+    directives: Object.freeze(
+      Object.fromEntries(
+        Object.entries(data.directives).map(([k, w]) => [k, Object.freeze({ zh: Object.freeze(unique(w.zh.map(normalizeTerm))), en: Object.freeze(unique(w.en.map(normalizeTerm))) })]),
+      ) as CompiledCompetitors['directives'],
+    ),
+    notCompetitors: Object.freeze(unique(data.notCompetitors.map(normalizeTerm))),
+    everydayWords: Object.freeze(unique(data.everydayWords.map(normalizeTerm))),
   });
 }

@@ -109,6 +109,12 @@ export const TermSchema = z.union(
 );
 export type Term = z.infer<typeof TermSchema>;
 
+export const SurfaceSchema = z.union(
+  [z.string().trim().min(1), z.object({ text: z.string().trim().min(1), weak: z.boolean(), note: z.string().optional() }).strict()],
+  { error: 'expected a surface name, or { text, weak: true, note? } for a generic word such as 小程序' },
+);
+export type Surface = z.infer<typeof SurfaceSchema>;
+
 export const SchemeSchema = z.string().regex(/^[a-z][a-z0-9+.-]*$/, { message: 'expected a URL scheme without "://", lower-case (e.g. weixin)' });
 
 /** A channel exception: where a competitor's host or deep link is allowed anyway (WeChat mini-programs in ads). */
@@ -148,15 +154,59 @@ export const CompetitorServiceSchema = z
     cdn: z.array(CompetitorHostSchema).default([]),
     schemes: z.array(SchemeSchema).default([]),
     exceptions: z.array(ExceptionSchema).default([]),
+    /**
+     * Places inside the service a reply can send users to (朋友圈, 抖店, Moments). A
+     * `weak` one is a generic word (小程序, 服务号): it is the service's only with a
+     * directive and when no other platform's name is attached to it (支付宝小程序).
+     */
+    surfaces: z.array(SurfaceSchema).default([]),
+    /** Uses of the service that only ever name it (微信支付, WeChat Pay): a warning, never promotion. */
+    mentionsOnly: z.array(NonEmpty).default([]),
+    /** Names whose every homophone (same pinyin, any tones) counts, in strong context only: 微信 → 薇芯, 威心. */
+    homophonesOf: z.array(z.string().regex(/^[\u4e00-\u9fff]{2,4}$/, { message: 'expected a Chinese name of 2 to 4 characters (its pinyin generates the homophones)' })).default([]),
   })
   .strict();
 export type CompetitorService = z.infer<typeof CompetitorServiceSchema>;
+
+/** Words per language: Chinese and English lists, either may be empty. */
+const WordsSchema = z.object({ zh: z.array(NonEmpty).default([]), en: z.array(NonEmpty).default([]) }).strict();
+
+/**
+ * The words of the promotion grammar (src/checks/competitor.ts): a service or surface
+ * joined in one sentence to a call to action, a direction (preposition before the name +
+ * verb), an account pointer (pointer word or colon + a value, same-number phrases) or a
+ * possessive before the name. A negation just before a directive cancels it.
+ */
+export const DirectivesSchema = z
+  .object({
+    /** 去/到/上/在, on/via: right before a name, they make a direction with a verb in the same sentence. */
+    directionPrepositions: WordsSchema,
+    /** 看/搜/找/下单, watch/find/search: the verb of a direction. */
+    directionVerbs: WordsSchema,
+    /** Words that contain a verb but report, not direct (看到, 买过, seen): the verb inside them does not count. */
+    notDirections: WordsSchema.default({ zh: [], en: [] }),
+    /** 号/ID/账号/昵称, id/handle: right after a name, followed by a value, they point to an account. */
+    pointers: WordsSchema,
+    /** 同号, same as my phone number: in the same clause as a name, the account is the phone number. */
+    sameNumber: WordsSchema,
+    /** 我们的/官方/本店, our/official: right before a name. */
+    possessives: WordsSchema,
+    /** 请勿/不要, don't/never: right before a directive, it warns users off instead. */
+    negations: WordsSchema,
+  })
+  .strict();
+export type Directives = z.infer<typeof DirectivesSchema>;
 
 export const CompetitorsFileSchema = z
   .object({
     about: NonEmpty,
     services: z.array(CompetitorServiceSchema),
     callsToAction: z.object({ zh: z.array(NonEmpty), en: z.array(NonEmpty) }).strict(),
+    directives: DirectivesSchema,
+    /** Platforms that are not competitors (支付宝, 微博): a weak surface right after one of them is theirs (支付宝小程序). */
+    notCompetitors: z.array(NonEmpty).default([]),
+    /** Everyday words that contain a service's name (加快手续, 尽快手动): where one matches, the name inside it is no name. */
+    everydayWords: z.array(NonEmpty).default([]),
   })
   .strict();
 export type CompetitorsFile = z.infer<typeof CompetitorsFileSchema>;

@@ -14,7 +14,7 @@ const judge = (text: string, channel: Channel = 'reply') =>
 describe('competitor/promotion and its non-promotion twin', () => {
   const pairs: Array<[string, string[], string, string[]]> = [
     // [promotion, findings, twin, findings]
-    ['加我微信', ['competitor/promotion:error:加我微信'], '微信支付暂不支持', ['competitor/mention:warning:微信']],
+    ['加我微信', ['competitor/promotion:error:加我微信'], '微信支付暂不支持', ['competitor/mention:warning:微信支付']],
     ['微信号：abc123', ['competitor/promotion:error:微信号：abc123'], '微信号是什么？', ['competitor/mention:warning:微信号']],
     ['VX：abc', ['competitor/promotion:error:VX：abc'], '我们不用 VX', ['competitor/mention:warning:VX']],
     ['Add me on WeChat', ['competitor/promotion:error:Add me on WeChat'], 'WeChat is down today', ['competitor/mention:warning:WeChat']],
@@ -45,8 +45,10 @@ describe('competitor/promotion and its non-promotion twin', () => {
   });
 
   test('a call to action in another clause or too far away does not count', () => {
-    expect(judge('欢迎关注！微信支付暂不支持')).toEqual(['competitor/mention:warning:微信']);
-    expect(judge('关注我们的官方账号和我们的朋友们在朋友圈')).toEqual(['competitor/mention:warning:朋友圈']);
+    expect(judge('欢迎关注！微信支付暂不支持')).toEqual(['competitor/mention:warning:微信支付']);
+    // Within one sentence distance no longer matters (issue 10: intent per sentence, not an 8-unit window).
+    expect(judge('关注我们的官方账号。我们的朋友们也在朋友圈')).toEqual(['competitor/mention:warning:朋友圈']);
+    expect(judge('关注我们的官方账号和我们的朋友们在朋友圈')).toEqual(['competitor/promotion:error:关注我们的官方账号和我们的朋友们在朋友圈']);
   });
 
   test('a negated call to action warns users off: a mention, not promotion', () => {
@@ -101,10 +103,11 @@ describe('the quick first passes never hide a name the folded text contains', ()
 });
 
 describe('normalizeForMatch keeps a map to the original offsets', () => {
-  test('full-width, NFKC expansion, zero-width, CJK fillers', () => {
-    const n = normalizeForMatch('Ａ㎏微 · 信\u200bx');
-    expect(n.text).toBe('akg微信x');
-    expect([...n.start]).toEqual([0, 1, 1, 2, 6, 8]);
+  test('full-width, NFKC expansion, zero-width, invisible controls, traditional characters', () => {
+    // Noise between a name's characters (微 · 信) is the name matcher's to skip, bounded; the fold keeps it.
+    const n = normalizeForMatch('Ａ㎏微 · 信\u200bx\u202e號\u{e0041}');
+    expect(n.text).toBe('akg微 · 信x号');
+    expect([...n.start]).toEqual([0, 1, 1, 2, 3, 4, 5, 6, 8, 10]);
   });
   test('spaces between Latin words stay', () => {
     expect(normalizeForMatch('Add Me').text).toBe('add me');

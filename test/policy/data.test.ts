@@ -23,11 +23,12 @@ describe('normalizeTerm', () => {
 
 describe('competitor data for the checks', () => {
   it.each([
-    ['wechat', ['微信', 'weixin', 'wechat', 'vx', 'v信', '薇信', '威信', '微❤', '➕v'], ['v', '+v', '加v']],
+    // 威信 is also a county (威信县): counted only with a directive right next to it.
+    ['wechat', ['微信', 'weixin', 'wechat', 'vx', 'v信', '薇信', '微❤', '➕v'], ['v', '+v', '加v', '威信']],
     ['wechat-official-accounts', ['公众号'], []],
     ['wechat-channels', ['视频号'], []],
     ['wechat-moments', ['朋友圈'], []],
-    ['wechat-mini-programs', ['微信小程序'], ['小程序']],
+    ['wechat-mini-programs', ['微信小程序'], []],
     ['douyin', ['抖音', 'douyin', 'tiktok'], ['dy']],
     ['kuaishou', ['快手', 'kuaishou'], []],
     ['xiaohongshu', ['小红书', 'xhs', 'xhslink'], ['红薯']],
@@ -47,6 +48,17 @@ describe('competitor data for the checks', () => {
 
   it('short aliases are all marked ambiguous', () => {
     for (const s of competitors.services) for (const t of s.terms) if ([...t.normalized].length <= 1) expect(t.ambiguous, `${s.id}: ${t.text}`).toBe(true);
+  });
+
+  it('surfaces, mention-only uses, homophone sources and the grammar words are there, normalised', () => {
+    expect(service('wechat-mini-programs').surfaces).toEqual(expect.arrayContaining([{ text: '小程序', normalized: '小程序', weak: true }]));
+    expect(service('douyin').surfaces.map((x) => x.normalized)).toEqual(expect.arrayContaining(['抖店', '抖音小店', 'tiktok shop']));
+    expect(service('wechat').mentionsOnly).toEqual(expect.arrayContaining(['微信支付', 'wechat pay']));
+    expect(service('wechat').homophonesOf).toEqual(['微信']);
+    expect(competitors.directives.directionPrepositions.zh).toEqual(expect.arrayContaining(['去', '在', '上']));
+    expect(competitors.directives.possessives.en).toEqual(expect.arrayContaining(['our', 'official']));
+    expect(competitors.directives.negations.zh).toContain('请勿');
+    expect(competitors.notCompetitors).toEqual(expect.arrayContaining(['支付宝', '微博']));
   });
 
   it('ID words and calls to action are there, normalised', () => {

@@ -257,6 +257,25 @@ describe('rules files', () => {
     expect(issue.message).toMatch(/aliases\[0\]: expected a name, or \{ text, ambiguous: true, note\? \}/);
   });
 
+  it('a homophone source that is not a short Chinese name', () => {
+    const text = competitors.replace('homophonesOf: [知乎]', 'homophonesOf: [zhihu]');
+    const issue = only(loadError({ dataDir: dataDir({ 'rules/competitors.yaml': text }) }));
+    expect(issue.line).toBe(lineOf(text, 'homophonesOf: [zhihu]'));
+    expect(issue.message).toMatch(/^services\[\d+\]\.homophonesOf\[0\]: expected a Chinese name of 2 to 4 characters/);
+  });
+
+  it('a surface that is neither a string nor { text, weak }', () => {
+    const text = competitors.replace('surfaces: [知乎专栏', 'surfaces: [{ text: 知乎专栏, strong: true }');
+    const issue = only(loadError({ dataDir: dataDir({ 'rules/competitors.yaml': text }) }));
+    expect(issue.message).toMatch(/surfaces\[0\]: expected a surface name, or \{ text, weak: true, note\? \}/);
+  });
+
+  it('the promotion grammar needs its word lists', () => {
+    const text = competitors.replace(/\n  possessives:\n    zh: .*\n    en: .*\n/, '\n');
+    const issue = only(loadError({ dataDir: dataDir({ 'rules/competitors.yaml': text }) }));
+    expect(issue.message).toMatch(/^directives\.possessives: /);
+  });
+
   it('a duplicate shortener', () => {
     const text = readFileSync(join(repoRoot, 'rules/shorteners.yaml'), 'utf8') + '  - domain: bit.ly\n    operator: o\n    note: n\n    source: s\n    added: 2026-01-01\n';
     const issue = only(loadError({ dataDir: dataDir({ 'rules/shorteners.yaml': text }) }));
