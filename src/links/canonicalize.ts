@@ -1,7 +1,8 @@
 import { K, kindAt } from './chars.js';
 import { foldSchemeHost, foldsOf, hostOf, isBareIpv4, readHostRun, settleLabels, type Label } from './host.js';
 import { slowParse } from './fasturl.js';
-import { OPAQUE_SCHEMES } from './find.js';
+import { OPAQUE_SCHEMES, SPECIAL_SCHEMES } from './find.js';
+import { invisiblesIn } from './invisible.js';
 import { judge, type Candidate } from './judge.js';
 import type { FoundLink } from './types.js';
 
@@ -71,15 +72,35 @@ function judgeHref(href: string, cand: Candidate, requireKnownSuffix: boolean): 
   return url === null ? null : judge(url, cand, { requireKnownSuffix });
 }
 
+/** Where the authority starts after `scheme:`, or -1: any run of `/` and `\` for a special scheme (as WHATWG), `//` for others. */
+function authorityStart(input: string, scheme: string, colon: number, e: number): number {
+  if (!SPECIAL_SCHEMES.has(scheme)) return input.charCodeAt(colon + 1) === 0x2f && input.charCodeAt(colon + 2) === 0x2f ? colon + 3 : -1;
+  let a = colon + 1;
+  while (a < e && (input.charCodeAt(a) === 0x2f || input.charCodeAt(a) === 0x5c)) a++;
+  return a > colon + 1 ? a : -1;
+}
+
 function withScheme(input: string, s: number, e: number, colon: number): FoundLink | null {
   const base: Candidate = { start: 0, end: input.length, raw: input, form: 'scheme', folded: [], credentials: false };
-  const slashes = input.charCodeAt(colon + 1) === 0x2f && input.charCodeAt(colon + 2) === 0x2f;
-  if (!slashes) return judgeHref(input.slice(s, e), base, false);
-  const a = colon + 3;
-  const { hs, he, at } = hostSpan(input, a, authorityEnd(input, a, e));
+  const scheme = input.slice(s, colon).toLowerCase();
+  const a = authorityStart(input, scheme, colon, e);
+  if (a < 0) return judgeHref(input.slice(s, e), base, false);
+  const authEnd = authorityEnd(input, a, e);
+  const { hs, he, at } = hostSpan(input, a, authEnd);
   const folded = foldSchemeHost(input, hs, he);
-  const cand: Candidate = { ...base, form: folded.folds.length > 0 ? 'obfuscated' : 'scheme', folded: folded.folds, credentials: at };
-  return judgeHref(input.slice(s, hs) + folded.host + input.slice(he, e), cand, false);
+  const hidden = invisiblesIn(input, s, authEnd);
+  const folds = hidden.length > 0 && !folded.folds.includes('zero-width') ? [...folded.folds, 'zero-width'] : folded.folds;
+  const cand: Candidate = { ...base, form: folds.length > 0 ? 'obfuscated' : 'scheme', folded: folds, credentials: at };
+  const userinfo = input.slice(a, hs);
+  const link = judgeHref(`${scheme}://${hidden.length > 0 ? stripHidden(userinfo) : userinfo}${folded.host}${input.slice(he, e)}`, cand, false);
+  if (link !== null && hidden.length > 0) link.invisible = hidden;
+  return link;
+}
+
+function stripHidden(s: string): string {
+  let out = '';
+  for (let j = 0; j < s.length; j++) if (kindAt(s, j) !== K.Ignorable) out += s.charAt(j);
+  return out;
 }
 
 /** `example.com/path`, `//example.com`, `example[.]com`: a host that must fill the input up to its port/path. */
@@ -94,7 +115,12 @@ function withoutScheme(input: string, s: number, e: number): FoundLink | null {
   if (rest !== '' && !/^[:/?#]/.test(rest)) return null;
   const folds = foldsOf(labels);
   const cand: Candidate = { start: 0, end: input.length, raw: input, form: folds.length > 0 ? 'obfuscated' : 'bare', folded: folds, credentials: false };
-  return judgeHref(`http://${hostOf(input, labels, folds)}${rest}`, cand, true);
+  const link = judgeHref(`http://${hostOf(input, labels, folds)}${rest}`, cand, true);
+  if (link !== null && folds.includes('zero-width')) {
+    const hidden = invisiblesIn(input, s, last.end);
+    if (hidden.length > 0) link.invisible = hidden;
+  }
+  return link;
 }
 
 /**
