@@ -2,7 +2,7 @@ import type { Context } from '../context.js';
 import type { Evidence, Finding, Span } from '../findings.js';
 import { describeInvisible } from '../links/invisible.js';
 import type { FoundLink } from '../links/types.js';
-import { classifyLink, describeEntry, type LinkDecision, type Policy } from '../policy/index.js';
+import { chainReason, classifyLink, describeChain, describeEntry, followRedirects, mayRedirect, type LinkDecision, type Policy } from '../policy/index.js';
 import { finding } from './finding.js';
 
 /**
@@ -49,9 +49,33 @@ function invisibleFinding(link: FoundLink, span: Span, path: string, evidence: E
 export function judgeLink(link: FoundLink, span: Span, path: string, context: Context, policy: Policy): Finding[] {
   const decision = classifyLink(link, policy, context.channel);
   const personal = context.account === 'personal' && !context.paidLinks;
-  // The common case, a plainly written allowed link, allocates nothing.
-  if (decision.allowed && !personal && link.form !== 'obfuscated') return [];
+  const follow = !personal && (decision.allowed || decision.severity === 'warning') && mayRedirect(link, policy);
+  // The common case, a plainly written allowed link carrying no URL, allocates nothing.
+  if (decision.allowed && !personal && link.form !== 'obfuscated' && !follow) return [];
   const evidence = evidenceOf(link, decision);
+  const out = judgeLinkAsWritten(link, decision, span, path, personal, evidence);
+  if (follow) {
+    const redirect = redirectFinding(link, decision, span, path, context, policy, evidence);
+    if (redirect !== null) out.push(redirect);
+  }
+  return out;
+}
+
+/** link/redirect for a link whose carried target (followed to MAX_DEPTH hops) is not allowed. */
+function redirectFinding(link: FoundLink, decision: LinkDecision, span: Span, path: string, context: Context, policy: Policy, evidence: Evidence): Finding | null {
+  const chain = followRedirects(link, decision, policy, context.channel);
+  if (chain === null) return null;
+  const last = chain.hops[chain.hops.length - 1]!;
+  const severity = chain.unreadable ? chain.unreadable.severity : (last.decision.severity ?? 'error');
+  const e: Evidence = { ...evidence, detail: `redirect: ${describeChain(chain)}` };
+  if (chain.unreadable) e.entry = `${chain.unreadable.file}:${chain.unreadable.line} ${chain.unreadable.domain}`;
+  else if (last.decision.entry) e.entry = describeEntry(last.decision.entry);
+  else delete e.entry;
+  return finding('link/redirect', severity, chainReason(chain), path, { span, evidence: e });
+}
+
+/** The findings about the link as written: its host, its disguise, the sender. */
+function judgeLinkAsWritten(link: FoundLink, decision: LinkDecision, span: Span, path: string, personal: boolean, evidence: Evidence): Finding[] {
   const out: Finding[] = [];
   if (link.invisible !== undefined && link.invisible.length > 0) out.push(invisibleFinding(link, span, path, evidence));
   if (personal) {

@@ -21,6 +21,8 @@
  */
 export { findLinks, scanPath, trimTrailing } from './find.js';
 export { canonicalize } from './canonicalize.js';
+export { embeddedTargets, mayCarryTarget, queryParams, type EmbeddedTarget } from './redirect.js';
+export { describeInvisible } from './invisible.js';
 export { suffixFacts, hostTypeOf, isKnownTld, dnsShaped } from './judge.js';
 export { FindLinksOptionsSchema, DEFAULT_FIND_LINKS_OPTIONS, type FindLinksOptions, type ResolvedFindLinksOptions } from './options.js';
-export { FOLD_KINDS, type FoldKind, type FoundLink, type HostType, type LinkForm } from './types.js';
+export { FOLD_KINDS, MINI_PROGRAM_DEEP_LINK, MINI_PROGRAM_SCHEME, type FoldKind, type FoundLink, type HostType, type InvisibleChar, type LinkForm } from './types.js';

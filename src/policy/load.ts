@@ -3,18 +3,20 @@ import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { compileCompetitors, type CompiledCompetitors } from './competitors.js';
-import { HostMatcher, MAX_HOST_LENGTH, type PolicyEntry } from './matcher.js';
+import { HostMatcher, MAX_HOST_LENGTH, pathHasPrefix, type PolicyEntry } from './matcher.js';
 import {
   CategorySchema,
   CompetitorsFileSchema,
   ConfigSchema,
   LimitsSchema,
+  RedirectorsFileSchema,
   ShortenersFileSchema,
   WhitelistFileSchema,
   type Category,
   type Config,
   type Limits,
   type LimitsOverride,
+  type Redirector,
   type Shortener,
 } from './schema.js';
 import { formatIssue, locate, parseSource, validate, type PolicyIssue, type PolicyWarning, type Source } from './source.js';
@@ -70,12 +72,41 @@ export class ShortenerMatcher {
   }
 }
 
+/** A redirect endpoint as compiled: where it was written, for evidence. */
+export interface RedirectorEntry extends Redirector {
+  readonly file: string;
+  readonly line: number;
+}
+
+export class RedirectorMatcher {
+  readonly #byDomain: Map<string, RedirectorEntry>;
+  constructor(entries: Iterable<RedirectorEntry>) {
+    this.#byDomain = new Map([...entries].map((e) => [e.domain, e]));
+    Object.freeze(this);
+  }
+  get size(): number {
+    return this.#byDomain.size;
+  }
+  /** The redirector serving this host (or a parent domain of it, by label suffix) at this path. */
+  match(host: string, path: string): RedirectorEntry | undefined {
+    if (host.length > MAX_HOST_LENGTH || this.#byDomain.size === 0) return undefined;
+    for (let at = 0; ; ) {
+      const hit = this.#byDomain.get(at === 0 ? host : host.slice(at));
+      if (hit) return hit.paths === undefined || hit.paths.some((p) => pathHasPrefix(path, p)) ? hit : undefined;
+      const dot = host.indexOf('.', at);
+      if (dot < 0) return undefined;
+      at = dot + 1;
+    }
+  }
+}
+
 /** Everything the checks need, validated and compiled once; frozen. */
 export interface Policy {
   /** Allow (whitelist) and deny (competitor) entries in one host-suffix matcher. */
   readonly whitelist: HostMatcher;
   readonly competitors: CompiledCompetitors;
   readonly shorteners: ShortenerMatcher;
+  readonly redirectors: RedirectorMatcher;
   readonly limits: Limits;
   readonly config: Config;
   readonly warnings: readonly PolicyWarning[];
@@ -229,6 +260,26 @@ function loadShorteners(loader: Loader, dataDir: string): ShortenerEntry[] {
   return out;
 }
 
+function loadRedirectors(loader: Loader, dataDir: string): RedirectorEntry[] {
+  const path = resolve(dataDir, 'rules', 'redirectors.yaml');
+  const source = loader.read(path, displayPath(path, dataDir));
+  const data = loader.check(source, RedirectorsFileSchema);
+  if (!source || !data) return [];
+  const seen = new Map<string, number>();
+  const out: RedirectorEntry[] = [];
+  data.redirectors.forEach((r, i) => {
+    const line = locate(source, ['redirectors', i]).line;
+    const first = seen.get(r.domain);
+    if (first !== undefined) {
+      loader.issues.push({ file: source.file, line: locate(source, ['redirectors', i, 'domain']).line, message: `redirectors[${i}].domain: duplicate domain "${r.domain}" (already listed at line ${first}); merge the paths and params into one entry` });
+      return;
+    }
+    seen.set(r.domain, line);
+    out.push(Object.freeze({ ...r, file: source.file, line }));
+  });
+  return out;
+}
+
 function mergeLimits(base: Limits, override: LimitsOverride | undefined): unknown {
   if (!override) return base;
   return {
@@ -281,6 +332,7 @@ export function loadPolicy(options: LoadPolicyOptions = {}): Policy {
   loadWhitelists(loader, dataDir);
   const competitors = loadCompetitors(loader, dataDir);
   const shorteners = loadShorteners(loader, dataDir);
+  const redirectors = loadRedirectors(loader, dataDir);
   const limitsPath = resolve(dataDir, 'rules', 'limits.yaml');
   const limitsSource = loader.read(limitsPath, displayPath(limitsPath, dataDir));
   const baseLimits = loader.check(limitsSource, LimitsSchema);
@@ -300,6 +352,7 @@ export function loadPolicy(options: LoadPolicyOptions = {}): Policy {
     whitelist,
     competitors,
     shorteners: new ShortenerMatcher(shorteners),
+    redirectors: new RedirectorMatcher(redirectors),
     limits: deepFreeze(limits),
     config: deepFreeze(config),
     warnings: Object.freeze(loader.warnings),

@@ -1,0 +1,116 @@
+/**
+ * Absolute URLs a link carries to somewhere else: a redirect page's `?u=`, a search
+ * engine's `/url?q=`, `/redirect/https://…` in the path. The policy judges them as the
+ * link's destination (seed 002: the site a URL directs users to decides).
+ *
+ * Bounded on purpose: only the first MAX_SCAN characters of path and query are read,
+ * at most MAX_PARAMS parameters and MAX_TARGETS targets per link, each value decoded
+ * at most twice (a link inside a link inside a link is encoded twice).
+ */
+
+export interface EmbeddedTarget {
+  /** Where it was found. */
+  where: 'query' | 'path';
+  /** The query parameter that carried it; null in the path. */
+  param: string | null;
+  /** The target as decoded (an absolute URL). */
+  value: string;
+  /** How many times it was percent-decoded to read it (0, 1 or 2). */
+  decoded: number;
+}
+
+const MAX_SCAN = 4096;
+const MAX_PARAMS = 32;
+const MAX_TARGETS = 8;
+const MAX_DECODE = 2;
+
+/** `scheme:` followed by a slash or backslash, for a scheme a redirect can send to. */
+const ABSOLUTE = /^(?:https?|wss?|ftp):[/\\]/i;
+/** The first absolute URL inside a path segment run. Anchored on `/`, so linear. */
+const IN_PATH = /\/((?:https?|wss?|ftp):[/\\])/i;
+
+/** Cheap test run on every allowed link: could the path or query hold an absolute URL at all? */
+export function mayCarryTarget(path: string): boolean {
+  const n = Math.min(path.length, MAX_SCAN);
+  for (let i = 1; i < n; i++) {
+    const c = path.charCodeAt(i);
+    if (c === 0x3a) return true;
+    // `%3A` and `%253A`: an encoded colon.
+    if (c === 0x25 && i + 2 < n && path.charCodeAt(i + 1) === 0x33 && (path.charCodeAt(i + 2) | 0x20) === 0x61) return true;
+    if (c === 0x25 && i + 4 < n && path.charCodeAt(i + 1) === 0x32 && path.charCodeAt(i + 2) === 0x35 && path.charCodeAt(i + 3) === 0x33 && (path.charCodeAt(i + 4) | 0x20) === 0x61) return true;
+  }
+  return false;
+}
+
+function decodeOnce(s: string, plus: boolean): string | null {
+  if (!s.includes('%') && !(plus && s.includes('+'))) return null;
+  try {
+    return decodeURIComponent(plus ? s.replace(/\+/g, ' ') : s);
+  } catch {
+    return null;
+  }
+}
+
+/** `value` as an absolute URL after at most two decodings, or null. */
+function asTarget(value: string, plus: boolean): { value: string; decoded: number } | null {
+  let v = value.trim();
+  for (let d = 0; d <= MAX_DECODE; d++) {
+    if (ABSOLUTE.test(v)) return { value: v, decoded: d };
+    if (d === MAX_DECODE) break;
+    const next = decodeOnce(v, plus);
+    if (next === null) break;
+    v = next.trim();
+  }
+  return null;
+}
+
+/** Query parameters as [name, raw value]; at most MAX_PARAMS. */
+export function queryParams(query: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  let at = 0;
+  while (at <= query.length && out.length < MAX_PARAMS) {
+    let amp = query.indexOf('&', at);
+    if (amp < 0) amp = query.length;
+    const pair = query.slice(at, amp);
+    if (pair !== '') {
+      const eq = pair.indexOf('=');
+      const name = eq < 0 ? pair : pair.slice(0, eq);
+      out.push([decodeOnce(name, true) ?? name, eq < 0 ? '' : pair.slice(eq + 1)]);
+    }
+    at = amp + 1;
+  }
+  return out;
+}
+
+/**
+ * Absolute URLs in `path` (pathname + search, as FoundLink.path holds it): every
+ * query value that is one (decoded up to twice), then the first one in the path.
+ */
+export function embeddedTargets(path: string): EmbeddedTarget[] {
+  const scanned = path.length > MAX_SCAN ? path.slice(0, MAX_SCAN) : path;
+  if (!mayCarryTarget(scanned)) return [];
+  const out: EmbeddedTarget[] = [];
+  const q = scanned.indexOf('?');
+  const pathname = q < 0 ? scanned : scanned.slice(0, q);
+  if (q >= 0) {
+    for (const [name, raw] of queryParams(scanned.slice(q + 1))) {
+      const t = asTarget(raw, true);
+      if (t !== null) out.push({ where: 'query', param: name, ...t });
+      if (out.length >= MAX_TARGETS) return out;
+    }
+  }
+  // In the path the target runs to the end, query included: `/redirect/https://x.cn/a?b=1`.
+  let p = pathname;
+  for (let d = 0; d <= MAX_DECODE; d++) {
+    const m = IN_PATH.exec(p);
+    if (m !== null) {
+      const start = (m.index as number) + 1;
+      out.push({ where: 'path', param: null, value: d === 0 ? p.slice(start) + (q >= 0 ? scanned.slice(q) : '') : p.slice(start), decoded: d });
+      break;
+    }
+    const next = d < MAX_DECODE ? decodeOnce(p, false) : null;
+    if (next === null) break;
+    p = next;
+  }
+  return out;
+}
