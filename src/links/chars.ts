@@ -179,6 +179,9 @@ const TABLE: Uint8Array = (() => {
  * and digits, other letters): everything else, which is most of a Chinese text,
  * is skipped by one table lookup per character.
  */
+/** CAN_START value of the punctuation that may start a link (the rest are 1: letters and digits). */
+export const START_PUNCT = 2;
+
 export const CAN_START: Uint8Array = (() => {
   const t = new Uint8Array(0x10000);
   for (let c = 0; c < 0x10000; c++) {
@@ -188,7 +191,7 @@ export const CAN_START: Uint8Array = (() => {
   // The high surrogate of the mathematical alphanumerics (𝐞xample.com) may start one too.
   t[0xd835] = 1;
   // A dot between CJK runs may join an all-CJK host (商城.中国); `#` / `＃` may open `#小程序://`.
-  t[0x2e] = t[0xff0e] = t[0x23] = t[0xff03] = 1;
+  t[0x2e] = t[0xff0e] = t[0x23] = t[0xff03] = START_PUNCT;
   return t;
 })();
 

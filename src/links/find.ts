@@ -1,4 +1,4 @@
-import { CAN_START, K, PATH_UNIT, isPathKind, kindAt, kindOfUnit, widthAt } from './chars.js';
+import { CAN_START, K, PATH_UNIT, START_PUNCT, isPathKind, kindAt, kindOfUnit, widthAt } from './chars.js';
 import { MAX_HOST_SCAN, foldSchemeHost, foldsOf, hostOf, isBareIpv4, readHostRun, settleLabels, type Label } from './host.js';
 import { parseParts, slowParse } from './fasturl.js';
 import { isKnownTld, judge, lowerAscii, unparsedLink, type Candidate } from './judge.js';
@@ -25,6 +25,11 @@ export const OPAQUE_SCHEMES: ReadonlySet<string> = new Set(['javascript', 'vbscr
  * starts the authority (`https:/x`, `https:\x`, `http:/\x`, `https:///x` all open x).
  */
 export const SPECIAL_SCHEMES: ReadonlySet<string> = new Set(['http', 'https', 'ws', 'wss', 'ftp']);
+
+/** SPECIAL_SCHEMES.has, without hashing a freshly sliced string on every scheme read. */
+function isSpecial(s: string): boolean {
+  return s === 'https' || s === 'http' || s === 'wss' || s === 'ws' || s === 'ftp';
+}
 
 /** Longest run of slashes read after a special scheme; WHATWG takes any number, a reader a few. */
 const MAX_SLASHES = 16;
@@ -169,15 +174,15 @@ function isAuthorityEnd(c: number): boolean {
 /**
  * `scheme:` at i: the scheme's end (index of `:`), or -1 with `floor` the first index
  * no scheme can span. Invisible characters inside it (`ht\u200btps:`) are skipped:
- * `hidden` says there were some.
+ * `hidden` is the first of them (-1 for none).
  */
-function readScheme(text: string, i: number): { colon: number; floor: number; hidden: boolean } {
+function readScheme(text: string, i: number): { colon: number; floor: number; hidden: number } {
   let j = i;
-  let hidden = false;
+  let hidden = -1;
   while (j < text.length && j - i <= MAX_SCHEME) {
     if (isSchemeChar(text.charCodeAt(j))) j++;
     else if (kindAt(text, j) === K.Ignorable) {
-      hidden = true;
+      if (hidden < 0) hidden = j;
       j += widthAt(text, j);
     } else break;
   }
@@ -359,10 +364,14 @@ function slashRun(text: string, j: number): number {
 
 /** A link written with a scheme at i, or null with the floor for further scheme starts. */
 function tryScheme(text: string, i: number): Hit {
-  const { colon, floor, hidden } = readScheme(text, i);
+  const read = readScheme(text, i);
+  const { colon, floor } = read;
   if (colon < 0) return { link: null, next: floor };
+  const hidden = read.hidden >= 0;
   const scheme = lowerAscii(hidden ? withoutHidden(text, i, colon) : text.slice(i, colon));
-  if (SPECIAL_SCHEMES.has(scheme)) {
+  // `ht\u200btps://` reads as https to anyone; an invisible character in any other scheme ends it where it stands.
+  if (hidden && !isSpecial(scheme)) return { link: null, next: read.hidden };
+  if (isSpecial(scheme)) {
     const a = slashRun(text, colon + 1);
     if (a > colon + 1) return tryHierarchical(text, i, scheme, a, hidden) ?? { link: null, next: a };
   } else if (code(text, colon + 1) === 0x2f && code(text, colon + 2) === 0x2f) {
@@ -562,10 +571,9 @@ export function findLinks(text: string, options?: FindLinksOptions): FoundLink[]
   while (i < n && out.length < max) {
     i = skipToStart(text, i);
     if (i >= n) break;
-    const k = kindAt(text, i);
-    if (k === K.Dot || k === K.AltDot || k === K.AsciiPunct || k === K.CjkPunct) {
+    const c = text.charCodeAt(i);
+    if (CAN_START[c] === START_PUNCT) {
       // The starts that are not letters: a dot inside CJK text, `#` before 小程序.
-      const c = text.charCodeAt(i);
       if (isCjkDot(c)) {
         if (o.bare && i >= cjkFloor && i > lastEnd && kindAt(text, i - 1) === K.Cjk && kindAt(text, i + 1) === K.Cjk) {
           const hit = tryCjkHost(text, i, lastEnd);
@@ -587,6 +595,7 @@ export function findLinks(text: string, options?: FindLinksOptions): FoundLink[]
       i++;
       continue;
     }
+    const k = kindAt(text, i);
     if (k === K.Alnum && i >= schemeFloor && isAsciiLetter(text.charCodeAt(i)) && schemeBoundary(text, i)) {
       const hit = tryScheme(text, i);
       if (hit.link !== null) {

@@ -149,8 +149,11 @@ export function readSep(text: string, i: number, allowWeak: boolean): SepHit | n
   if (c === DIAN || c === DIAN_TRAD) return { sep: Sep.WordZh, next: skipSpaces(text, i + 1, MAX_GAP) };
   const b = readBracketDot(text, i);
   if (b >= 0) return { sep: Sep.Bracket, next: skipSpaces(text, b, MAX_GAP) };
-  const l = readLookalike(text, i);
-  if (l >= 0) return { sep: Sep.LookAlike, next: skipSpaces(text, l, MAX_GAP) };
+  // Gated by the table (an astral emoji starts with a high surrogate): most hosts end at CJK text or `/`.
+  if (LOOKALIKE_DOT[c] === 1 || (c & 0xfc00) === 0xd800) {
+    const l = readLookalike(text, i);
+    if (l >= 0) return { sep: Sep.LookAlike, next: skipSpaces(text, l, MAX_GAP) };
+  }
   if (!isSpaceAt(text, i)) return null;
   const s = skipSpaces(text, i, MAX_GAP);
   if (s >= text.length) return null;

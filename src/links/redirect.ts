@@ -24,10 +24,14 @@ const MAX_PARAMS = 32;
 const MAX_TARGETS = 8;
 const MAX_DECODE = 2;
 
-/** `scheme:` followed by a slash or backslash, for a scheme a redirect can send to. */
-const ABSOLUTE = /^(?:https?|wss?|ftp):[/\\]/i;
-/** The first absolute URL inside a path segment run. Anchored on `/`, so linear. */
-const IN_PATH = /\/((?:https?|wss?|ftp):[/\\])/i;
+/**
+ * An absolute URL a redirect can send to: a special scheme with any slash or
+ * backslash (as browsers read `https:/x`), any `scheme://` (an app's deep link such as
+ * `weixin://`), or a script or data URL. `12:30`, `note:abc` are not.
+ */
+const ABSOLUTE = /^(?:(?:https?|wss?|ftp):[/\\]|[a-z][a-z0-9+.-]{1,31}:\/\/|(?:javascript|vbscript|data):)/i;
+/** The first absolute URL after a `/` in the path; each try is bounded (32 scheme characters), so linear. */
+const IN_PATH = /\/((?:https?|wss?|ftp):[/\\]|[a-z][a-z0-9+.-]{1,31}:\/\/)/i;
 
 /** Cheap test run on every allowed link: could the path or query hold an absolute URL at all? */
 export function mayCarryTarget(path: string): boolean {

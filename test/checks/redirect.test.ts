@@ -45,6 +45,9 @@ describe('link/redirect', () => {
     expect(url('https://www.people.com.cn/redirect/https://evil.cn/x')).toEqual(['link/redirect:error']);
     expect(url('https://weibo.com/?to=https://weixin.qq.com/r/abc')).toEqual(['link/redirect:error']);
     expect(url('https://weibo.com/?to=https://m.weibo.cn/status/1')).toEqual([]);
+    // A competitor's app deep link or a script URL as the target.
+    expect(url('https://weibo.com/jump?url=weixin%3A%2F%2Fdl%2Fchat')).toEqual(['link/redirect:error']);
+    expect(url('https://weibo.com/login?next=javascript:alert(1)')).toEqual(['link/redirect:error']);
   });
   test('a target written the lenient way browsers accept', () => {
     expect(url('https://weibo.com/?to=https:%5C%5Cevil.cn/')).toEqual(['link/redirect:error']);
@@ -70,5 +73,19 @@ describe('link/redirect', () => {
   });
   test('a shortener target keeps its severity', () => {
     expect(url('https://weibo.com/?u=http://t.cn/A6abc')).toEqual(['link/redirect:warning']);
+  });
+});
+
+describe('following targets never throws and stays bounded', () => {
+  test('random links carrying links', async () => {
+    const fc = (await import('fast-check')).default;
+    const piece = fc.constantFrom('https://weibo.com/', 'https://weibo.cn/sinaurl?u=', 'https://www.baidu.com/link?url=', 'https:/', 'evil.cn', 'weibo.com', '%3A%2F%2F', '%253A%252F%252F', '%', '%2', '?', '&', '=', 'u=', '/', '\\', 'http:', 'weixin://', 'javascript:', '#', '%E4', '\u0000', '\u202e');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }).map((a) => a.join('')), (text) => {
+        for (const f of gate.checkText(text)) expect(f.span!.end).toBeLessThanOrEqual(text.length);
+        gate.checkUrl(text, undefined, 'url');
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
