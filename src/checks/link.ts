@@ -49,7 +49,7 @@ function invisibleFinding(link: FoundLink, span: Span, path: string, evidence: E
 export function judgeLink(link: FoundLink, span: Span, path: string, context: Context, policy: Policy): Finding[] {
   const decision = classifyLink(link, policy, context.channel);
   const personal = context.account === 'personal' && !context.paidLinks;
-  const follow = !personal && (decision.allowed || decision.severity === 'warning') && mayRedirect(link, policy);
+  const follow = (decision.allowed || decision.severity === 'warning') && !personal && mayRedirect(link, policy);
   // The common case, a plainly written allowed link carrying no URL, allocates nothing.
   if (decision.allowed && !personal && link.form !== 'obfuscated' && !follow) return [];
   const evidence = evidenceOf(link, decision);

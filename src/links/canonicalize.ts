@@ -3,7 +3,7 @@ import { foldSchemeHost, foldsOf, hostOf, isBareIpv4, readHostRun, settleLabels,
 import { slowParse } from './fasturl.js';
 import { OPAQUE_SCHEMES, SPECIAL_SCHEMES } from './find.js';
 import { invisiblesIn } from './invisible.js';
-import { judge, type Candidate } from './judge.js';
+import { judge, lowerAscii, type Candidate } from './judge.js';
 import type { FoundLink } from './types.js';
 
 /**
@@ -82,19 +82,25 @@ function authorityStart(input: string, scheme: string, colon: number, e: number)
 
 function withScheme(input: string, s: number, e: number, colon: number): FoundLink | null {
   const base: Candidate = { start: 0, end: input.length, raw: input, form: 'scheme', folded: [], credentials: false };
-  const scheme = input.slice(s, colon).toLowerCase();
+  const scheme = lowerAscii(input.slice(s, colon));
   const a = authorityStart(input, scheme, colon, e);
   if (a < 0) return judgeHref(input.slice(s, e), base, false);
   const authEnd = authorityEnd(input, a, e);
   const { hs, he, at } = hostSpan(input, a, authEnd);
   const folded = foldSchemeHost(input, hs, he);
-  const hidden = invisiblesIn(input, s, authEnd);
+  const userinfo = input.slice(a, hs);
+  // Only a folded host or a written userinfo can hold one: the scheme was read as scheme characters.
+  const hidden = folded.folds.includes('zero-width') || (userinfo !== '' && hasHidden(userinfo)) ? invisiblesIn(input, s, authEnd) : [];
   const folds = hidden.length > 0 && !folded.folds.includes('zero-width') ? [...folded.folds, 'zero-width'] : folded.folds;
   const cand: Candidate = { ...base, form: folds.length > 0 ? 'obfuscated' : 'scheme', folded: folds, credentials: at };
-  const userinfo = input.slice(a, hs);
   const link = judgeHref(`${scheme}://${hidden.length > 0 ? stripHidden(userinfo) : userinfo}${folded.host}${input.slice(he, e)}`, cand, false);
   if (link !== null && hidden.length > 0) link.invisible = hidden;
   return link;
+}
+
+function hasHidden(s: string): boolean {
+  for (let j = 0; j < s.length; j++) if (kindAt(s, j) === K.Ignorable) return true;
+  return false;
 }
 
 function stripHidden(s: string): string {

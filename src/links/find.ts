@@ -1,6 +1,6 @@
 import { CAN_START, K, PATH_UNIT, START_PUNCT, isPathKind, kindAt, kindOfUnit, widthAt } from './chars.js';
 import { MAX_HOST_SCAN, foldSchemeHost, foldsOf, hostOf, isBareIpv4, readHostRun, settleLabels, type Label } from './host.js';
-import { parseParts, slowParse } from './fasturl.js';
+import { parseParts, slowParse, type ParsedUrl } from './fasturl.js';
 import { isKnownTld, judge, lowerAscii, unparsedLink, type Candidate } from './judge.js';
 import { resolveFindLinksOptions, type FindLinksOptions, type ResolvedFindLinksOptions } from './options.js';
 import { invisiblesIn } from './invisible.js';
@@ -178,13 +178,19 @@ function isAuthorityEnd(c: number): boolean {
  */
 function readScheme(text: string, i: number): { colon: number; floor: number; hidden: number } {
   let j = i;
-  let hidden = -1;
+  while (j < text.length && j - i <= MAX_SCHEME && isSchemeChar(text.charCodeAt(j))) j++;
+  if (j < text.length && j - i <= MAX_SCHEME && kindAt(text, j) === K.Ignorable) return readHiddenScheme(text, i, j);
+  if (j - i > MAX_SCHEME || code(text, j) !== 0x3a) return { colon: -1, floor: j, hidden: -1 };
+  return { colon: j, floor: j, hidden: -1 };
+}
+
+/** readScheme from the first invisible character `hidden` on: kept apart so the common read stays small. */
+function readHiddenScheme(text: string, i: number, hidden: number): { colon: number; floor: number; hidden: number } {
+  let j = hidden;
   while (j < text.length && j - i <= MAX_SCHEME) {
     if (isSchemeChar(text.charCodeAt(j))) j++;
-    else if (kindAt(text, j) === K.Ignorable) {
-      if (hidden < 0) hidden = j;
-      j += widthAt(text, j);
-    } else break;
+    else if (kindAt(text, j) === K.Ignorable) j += widthAt(text, j);
+    else break;
   }
   if (j - i > MAX_SCHEME || code(text, j) !== 0x3a) return { colon: -1, floor: j, hidden };
   return { colon: j, floor: j, hidden };
@@ -287,28 +293,31 @@ function tryHierarchical(text: string, i: number, scheme: string, a: number, sch
   if (he !== heFolded) folded = foldSchemeHost(text, hs, he);
   if (folded.host.length === 0 && scheme !== 'file') return null;
   const raw = text.slice(i, end);
+  // Without userinfo or port the parts are scheme, host and rest: the fast path may apply.
+  if (auth.at < 0 && !schemeHidden && code(text, he) !== 0x3a) {
+    const cand: Candidate = { start: i, end, raw, form: folded.folds.length > 0 ? 'obfuscated' : 'scheme', folded: folded.folds, credentials: false };
+    const url = parseParts(scheme, text, hs, he, end, folded.folds.length === 0 && folded.firstGlued < 0 ? null : folded.host);
+    return judged(url, cand, scheme, text, i, auth.end);
+  }
   const userinfo = auth.at >= 0 ? text.slice(a, hs) : '';
   const hiddenInfo = userinfo !== '' && hasHidden(userinfo);
   let folds = folded.folds;
   if ((schemeHidden || hiddenInfo) && !folds.includes('zero-width')) folds = [...folds, 'zero-width'];
-  const cand: Candidate = {
-    start: i,
-    end,
-    raw,
-    form: folds.length > 0 ? 'obfuscated' : 'scheme',
-    folded: folds,
-    credentials: auth.at >= 0 && auth.at < end,
-  };
-  // Without userinfo or port the parts are scheme, host and rest: the fast path may apply.
-  const plain = auth.at < 0 && code(text, he) !== 0x3a;
-  const url = plain
-    ? parseParts(scheme, text, hs, he, end, folded.folds.length === 0 && folded.firstGlued < 0 ? null : folded.host)
-    : slowParse(`${scheme}://${hiddenInfo ? withoutHidden(userinfo, 0, userinfo.length) : userinfo}${folded.host}${text.slice(he, end)}`);
-  // A written URL no parser accepts (bad port, `xn--` garbage) is still shown to the
-  // reader as a link: reported with url null, for the policy to refuse.
-  if (url === null) return { link: withInvisible(unparsedLink(cand, scheme), text, i, auth.end), next: end };
+  const cand: Candidate = { start: i, end, raw, form: folds.length > 0 ? 'obfuscated' : 'scheme', folded: folds, credentials: auth.at >= 0 && auth.at < end };
+  const url = slowParse(`${scheme}://${hiddenInfo ? withoutHidden(userinfo, 0, userinfo.length) : userinfo}${folded.host}${text.slice(he, end)}`);
+  return judged(url, cand, scheme, text, i, auth.end);
+}
+
+/**
+ * The hit for a parsed (or unparseable) scheme URL. A written URL no parser accepts
+ * (bad port, `xn--` garbage) is still shown to the reader as a link: reported with url
+ * null, for the policy to refuse.
+ */
+function judged(url: ParsedUrl | null, cand: Candidate, scheme: string, text: string, i: number, authEnd: number): Hit | null {
+  if (url === null) return { link: withInvisible(unparsedLink(cand, scheme), text, i, Math.min(authEnd, cand.end)), next: cand.end };
   const link = judge(url, cand, { requireKnownSuffix: false });
-  return link === null ? null : { link: withInvisible(link, text, i, Math.min(auth.end, end)), next: end };
+  if (link === null) return null;
+  return { link: link.folded.length === 0 ? link : withInvisible(link, text, i, Math.min(authEnd, cand.end)), next: cand.end };
 }
 
 function hasHidden(s: string): boolean {
@@ -431,7 +440,7 @@ export function tryBare(text: string, i: number, start: number): Hit {
   const first = labels[0] as Label;
   const url = parseParts('http', text, first.start, last.end, end, folds.length === 0 ? null : hostOf(text, labels, folds));
   const link = url === null ? null : judge(url, cand, { requireKnownSuffix: true });
-  return link === null ? fail : { link: withInvisible(link, text, start, last.end), next: end };
+  return link === null ? fail : { link: folds.length === 0 ? link : withInvisible(link, text, start, last.end), next: end };
 }
 
 const MAX_CJK_LABEL = 63;
@@ -447,7 +456,8 @@ function isCjkDot(c: number): boolean {
  * `我们在中国.中国很大` has no TLD label standing alone. `。` never joins CJK labels:
  * it ends Chinese sentences. `next` is where a failed read stopped.
  */
-function tryCjkHost(text: string, d: number, from: number): Hit {
+function tryCjkHost(text: string, d: number, from: number): Hit | null {
+  if (d === 0 || kindAt(text, d - 1) !== K.Cjk || d + 1 >= text.length || kindAt(text, d + 1) !== K.Cjk) return null;
   let s = d;
   const lo = Math.max(from, d - MAX_CJK_LABEL);
   while (s > lo && kindAt(text, s - 1) === K.Cjk) s--;
@@ -571,30 +581,6 @@ export function findLinks(text: string, options?: FindLinksOptions): FoundLink[]
   while (i < n && out.length < max) {
     i = skipToStart(text, i);
     if (i >= n) break;
-    const c = text.charCodeAt(i);
-    if (CAN_START[c] === START_PUNCT) {
-      // The starts that are not letters: a dot inside CJK text, `#` before 小程序.
-      if (isCjkDot(c)) {
-        if (o.bare && i >= cjkFloor && i > lastEnd && kindAt(text, i - 1) === K.Cjk && kindAt(text, i + 1) === K.Cjk) {
-          const hit = tryCjkHost(text, i, lastEnd);
-          if (hit.link !== null) {
-            if (keep(hit.link, o)) out.push(hit.link);
-            i = bareFloor = schemeFloor = lastEnd = hit.next;
-            continue;
-          }
-          cjkFloor = hit.next;
-        }
-      } else if (o.schemes) {
-        const hit = tryMiniProgram(text, i);
-        if (hit !== null && hit.link !== null) {
-          out.push(hit.link);
-          i = bareFloor = schemeFloor = lastEnd = hit.next;
-          continue;
-        }
-      }
-      i++;
-      continue;
-    }
     const k = kindAt(text, i);
     if (k === K.Alnum && i >= schemeFloor && isAsciiLetter(text.charCodeAt(i)) && schemeBoundary(text, i)) {
       const hit = tryScheme(text, i);
@@ -614,6 +600,18 @@ export function findLinks(text: string, options?: FindLinksOptions): FoundLink[]
         continue;
       }
       bareFloor = hit.next;
+    }
+    if (CAN_START[text.charCodeAt(i)] === START_PUNCT) {
+      // The starts that are not letters: a dot inside CJK text, `#` before 小程序.
+      const hit = isCjkDot(text.charCodeAt(i)) ? (o.bare && i >= cjkFloor && i > lastEnd ? tryCjkHost(text, i, lastEnd) : null) : o.schemes ? tryMiniProgram(text, i) : null;
+      if (hit !== null) {
+        if (hit.link !== null) {
+          if (keep(hit.link, o)) out.push(hit.link);
+          i = bareFloor = schemeFloor = lastEnd = hit.next;
+          continue;
+        }
+        if (isCjkDot(text.charCodeAt(i))) cjkFloor = hit.next;
+      }
     }
     // One unit on: after a start that is a surrogate pair (𝐞), its low half starts nothing.
     i++;

@@ -80,9 +80,22 @@ export interface RedirectorEntry extends Redirector {
 
 export class RedirectorMatcher {
   readonly #byDomain: Map<string, RedirectorEntry>;
+  /** Lengths of the first path segment of every listed path (index 0: an entry for any path). */
+  readonly #segmentLengths = new Uint8Array(65);
   constructor(entries: Iterable<RedirectorEntry>) {
     this.#byDomain = new Map([...entries].map((e) => [e.domain, e]));
+    for (const e of this.#byDomain.values()) {
+      if (e.paths === undefined) this.#segmentLengths[0] = 1;
+      else for (const p of e.paths) this.#segmentLengths[Math.min(firstSegmentEnd(p), 64)] = 1;
+    }
     Object.freeze(this);
+  }
+  /**
+   * False when no entry can apply to this path, from the length of its first segment
+   * alone: run on every allowed link, so it hashes nothing.
+   */
+  mayApply(path: string): boolean {
+    return this.#segmentLengths[0] === 1 || this.#segmentLengths[Math.min(firstSegmentEnd(path), 64)] === 1;
   }
   get size(): number {
     return this.#byDomain.size;
@@ -98,6 +111,17 @@ export class RedirectorMatcher {
       at = dot + 1;
     }
   }
+}
+
+/** End of `/segment` at the start of a path: the first `/`, `?` or `#` after the leading slash. */
+function firstSegmentEnd(path: string): number {
+  let j = 1;
+  while (j < path.length && j <= 64) {
+    const c = path.charCodeAt(j);
+    if (c === 0x2f || c === 0x3f || c === 0x23) break;
+    j++;
+  }
+  return j;
 }
 
 /** Everything the checks need, validated and compiled once; frozen. */

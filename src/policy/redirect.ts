@@ -35,7 +35,7 @@ export interface RedirectChain {
 /** Whether a link is worth following at all: cheap, run on every allowed link. */
 export function mayRedirect(link: FoundLink, policy: Policy): boolean {
   if (!link.web || link.host === null || link.path.length <= 1) return false;
-  return mayCarryTarget(link.path) || policy.redirectors.match(link.host, link.path) !== undefined;
+  return mayCarryTarget(link.path) || (policy.redirectors.mayApply(link.path) && policy.redirectors.match(link.host, link.path) !== undefined);
 }
 
 /**
