@@ -9,8 +9,8 @@
  */
 
 export interface EmbeddedTarget {
-  /** Where it was found. */
-  where: 'query' | 'path';
+  /** Where it was found (the fragment is where a single-page app reads its redirect). */
+  where: 'query' | 'path' | 'fragment';
   /** The query parameter that carried it; null in the path. */
   param: string | null;
   /** The target as decoded (an absolute URL). */
@@ -87,14 +87,31 @@ export function queryParams(query: string): Array<[string, string]> {
   return out;
 }
 
+function pathTarget(p: string, rest: string): { value: string; decoded: number } | null {
+  for (let d = 0; d <= MAX_DECODE; d++) {
+    const m = IN_PATH.exec(p);
+    if (m !== null) {
+      const start = (m.index as number) + 1;
+      return { value: d === 0 ? p.slice(start) + rest : p.slice(start), decoded: d };
+    }
+    const next = d < MAX_DECODE ? decodeOnce(p, false) : null;
+    if (next === null) return null;
+    p = next;
+  }
+  return null;
+}
+
 /**
- * Absolute URLs in `path` (pathname + search, as FoundLink.path holds it): every
- * query value that is one (decoded up to twice), then the first one in the path.
+ * Absolute URLs in `path` (pathname, search and optionally `#fragment`): every query
+ * value that is one (decoded up to twice), the first one in the path, then the same in
+ * the fragment (`#!/go?u=…`, `#/redirect/https://…`).
  */
 export function embeddedTargets(path: string): EmbeddedTarget[] {
-  const scanned = path.length > MAX_SCAN ? path.slice(0, MAX_SCAN) : path;
-  if (!mayCarryTarget(scanned)) return [];
+  const all = path.length > MAX_SCAN ? path.slice(0, MAX_SCAN) : path;
+  if (!mayCarryTarget(all)) return [];
   const out: EmbeddedTarget[] = [];
+  const h = all.indexOf('#');
+  const scanned = h < 0 ? all : all.slice(0, h);
   const q = scanned.indexOf('?');
   const pathname = q < 0 ? scanned : scanned.slice(0, q);
   if (q >= 0) {
@@ -105,17 +122,17 @@ export function embeddedTargets(path: string): EmbeddedTarget[] {
     }
   }
   // In the path the target runs to the end, query included: `/redirect/https://x.cn/a?b=1`.
-  let p = pathname;
-  for (let d = 0; d <= MAX_DECODE; d++) {
-    const m = IN_PATH.exec(p);
-    if (m !== null) {
-      const start = (m.index as number) + 1;
-      out.push({ where: 'path', param: null, value: d === 0 ? p.slice(start) + (q >= 0 ? scanned.slice(q) : '') : p.slice(start), decoded: d });
-      break;
-    }
-    const next = d < MAX_DECODE ? decodeOnce(p, false) : null;
-    if (next === null) break;
-    p = next;
+  const inPath = pathTarget(pathname, q >= 0 ? scanned.slice(q) : '');
+  if (inPath !== null) out.push({ where: 'path', param: null, ...inPath });
+  if (h < 0) return out;
+  const frag = all.slice(h + 1);
+  const fq = frag.indexOf('?');
+  for (const [name, raw] of queryParams(fq >= 0 ? frag.slice(fq + 1) : frag)) {
+    if (out.length >= MAX_TARGETS) return out;
+    const t = asTarget(raw, true);
+    if (t !== null) out.push({ where: 'fragment', param: name, ...t });
   }
+  const inFrag = out.length < MAX_TARGETS ? pathTarget(`/${fq >= 0 ? frag.slice(0, fq) : frag}`, '') : null;
+  if (inFrag !== null) out.push({ where: 'fragment', param: null, ...inFrag });
   return out;
 }

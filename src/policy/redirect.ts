@@ -32,10 +32,18 @@ export interface RedirectChain {
   unreadable?: RedirectorEntry;
 }
 
+/** Path, query and fragment: everything after the host that a page can read a target from. */
+function carried(link: FoundLink): string {
+  const h = link.url === null ? -1 : link.url.indexOf('#');
+  return h < 0 ? link.path : link.path + (link.url as string).slice(h);
+}
+
 /** Whether a link is worth following at all: cheap, run on every allowed link. */
 export function mayRedirect(link: FoundLink, policy: Policy): boolean {
-  if (!link.web || link.host === null || link.path.length <= 1) return false;
-  return mayCarryTarget(link.path) || (policy.redirectors.mayApply(link.path) && policy.redirectors.match(link.host, link.path) !== undefined);
+  if (!link.web || link.host === null) return false;
+  const rest = carried(link);
+  if (rest.length <= 1) return false;
+  return mayCarryTarget(rest) || (policy.redirectors.mayApply(link.path) && policy.redirectors.match(link.host, link.path) !== undefined);
 }
 
 /**
@@ -52,7 +60,7 @@ function walk(chain: RedirectHop[], policy: Policy, channel: Channel, budget: { 
   const last = chain[chain.length - 1] as RedirectHop;
   const { link } = last;
   if (!link.web || link.host === null) return null;
-  const targets = embeddedTargets(link.path);
+  const targets = embeddedTargets(carried(link));
   const redirector = policy.redirectors.match(link.host, link.path);
   let readable = false;
   for (const t of targets) {
@@ -62,7 +70,7 @@ function walk(chain: RedirectHop[], policy: Policy, channel: Channel, budget: { 
     if (redirector && t.param !== null && redirector.params.includes(t.param)) readable = true;
     budget.judged++;
     const decision = classifyLink(target, policy, channel);
-    const hop: RedirectHop = { link: target, decision, via: t.param === null ? 'path' : `query ${t.param}` };
+    const hop: RedirectHop = { link: target, decision, via: t.param === null ? t.where : `${t.where === 'fragment' ? 'fragment' : 'query'} ${t.param}` };
     seen?.push(hop);
     const next = [...chain, hop];
     if (!decision.allowed) return { hops: next };

@@ -49,6 +49,14 @@ describe('link/redirect', () => {
     expect(url('https://weibo.com/jump?url=weixin%3A%2F%2Fdl%2Fchat')).toEqual(['link/redirect:error']);
     expect(url('https://weibo.com/login?next=javascript:alert(1)')).toEqual(['link/redirect:error']);
   });
+  test('in the fragment, where a single-page app reads its redirect', () => {
+    expect(url('https://weibo.com/#!/go?u=https%3A%2F%2Fevil.cn')).toEqual(['link/redirect:error']);
+    expect(url('https://weibo.com/#/redirect/https://evil.cn/')).toEqual(['link/redirect:error']);
+    expect(url('https://weibo.com/#!/u/1722052204')).toEqual([]);
+  });
+  test('a bare link carrying one', () => {
+    expect(inText('见 weibo.cn/sinaurl?u=https://evil.cn/x 谢谢')).toEqual(['link/redirect:error:weibo.cn/sinaurl?u=https://evil.cn/x']);
+  });
   test('a target written the lenient way browsers accept', () => {
     expect(url('https://weibo.com/?to=https:%5C%5Cevil.cn/')).toEqual(['link/redirect:error']);
     expect(url('https://weibo.com/go/https:/evil.cn/')).toEqual(['link/redirect:error']);
