@@ -1,5 +1,5 @@
 import { K, kindAt } from './chars.js';
-import { foldSchemeHost, foldsOf, hostOf, isBareIpv4, readHostRun, settleLabels, type Label } from './host.js';
+import { foldSchemeHost, foldsOf, hostOf, isBareIpv4, readHostRun, settleLabels, type FoldedHost, type Label } from './host.js';
 import { slowParse } from './fasturl.js';
 import { OPAQUE_SCHEMES, SPECIAL_SCHEMES } from './find.js';
 import { invisiblesIn } from './invisible.js';
@@ -82,24 +82,35 @@ function authorityStart(input: string, scheme: string, colon: number, e: number)
 
 function withScheme(input: string, s: number, e: number, colon: number): FoundLink | null {
   const base: Candidate = { start: 0, end: input.length, raw: input, form: 'scheme', folded: [], credentials: false };
-  const scheme = lowerAscii(input.slice(s, colon));
-  const a = authorityStart(input, scheme, colon, e);
+  const c3 = input.charCodeAt(colon + 3);
+  // `scheme://host`, the common case, needs no scheme read; other slash runs only count for special schemes.
+  const plainSlashes = input.charCodeAt(colon + 1) === 0x2f && input.charCodeAt(colon + 2) === 0x2f && c3 !== 0x2f && c3 !== 0x5c;
+  const a = plainSlashes ? colon + 3 : authorityStart(input, lowerAscii(input.slice(s, colon)), colon, e);
   if (a < 0) return judgeHref(input.slice(s, e), base, false);
   const authEnd = authorityEnd(input, a, e);
   const { hs, he, at } = hostSpan(input, a, authEnd);
   const folded = foldSchemeHost(input, hs, he);
-  const userinfo = input.slice(a, hs);
   // Only a folded host or a written userinfo can hold one: the scheme was read as scheme characters.
-  const hidden = folded.folds.includes('zero-width') || (userinfo !== '' && hasHidden(userinfo)) ? invisiblesIn(input, s, authEnd) : [];
+  if (plainSlashes && !folded.folds.includes('zero-width') && !(at && hasHidden(input, a, hs))) {
+    const cand: Candidate = { ...base, form: folded.folds.length > 0 ? 'obfuscated' : 'scheme', folded: folded.folds, credentials: at };
+    return judgeHref(input.slice(s, hs) + folded.host + input.slice(he, e), cand, false);
+  }
+  return withHidden(input, s, e, colon, a, authEnd, hs, he, at, folded, base);
+}
+
+/** withScheme for a lenient slash run or invisible characters: the href is rebuilt from its parts. */
+function withHidden(input: string, s: number, e: number, colon: number, a: number, authEnd: number, hs: number, he: number, at: boolean, folded: FoldedHost, base: Candidate): FoundLink | null {
+  const hidden = invisiblesIn(input, s, authEnd);
   const folds = hidden.length > 0 && !folded.folds.includes('zero-width') ? [...folded.folds, 'zero-width'] : folded.folds;
   const cand: Candidate = { ...base, form: folds.length > 0 ? 'obfuscated' : 'scheme', folded: folds, credentials: at };
-  const link = judgeHref(`${scheme}://${hidden.length > 0 ? stripHidden(userinfo) : userinfo}${folded.host}${input.slice(he, e)}`, cand, false);
+  const userinfo = input.slice(a, hs);
+  const link = judgeHref(`${lowerAscii(input.slice(s, colon))}://${hidden.length > 0 ? stripHidden(userinfo) : userinfo}${folded.host}${input.slice(he, e)}`, cand, false);
   if (link !== null && hidden.length > 0) link.invisible = hidden;
   return link;
 }
 
-function hasHidden(s: string): boolean {
-  for (let j = 0; j < s.length; j++) if (kindAt(s, j) === K.Ignorable) return true;
+function hasHidden(s: string, from: number, to: number): boolean {
+  for (let j = from; j < to; j++) if (kindAt(s, j) === K.Ignorable) return true;
   return false;
 }
 

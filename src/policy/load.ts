@@ -82,20 +82,30 @@ export class RedirectorMatcher {
   readonly #byDomain: Map<string, RedirectorEntry>;
   /** Lengths of the first path segment of every listed path (index 0: an entry for any path). */
   readonly #segmentLengths = new Uint8Array(65);
+  /** First character (after `/`, ASCII) of every listed path; 0x80 marks a non-ASCII one. */
+  readonly #firstChars = new Uint8Array(0x81);
+  #anyPath = false;
   constructor(entries: Iterable<RedirectorEntry>) {
     this.#byDomain = new Map([...entries].map((e) => [e.domain, e]));
     for (const e of this.#byDomain.values()) {
-      if (e.paths === undefined) this.#segmentLengths[0] = 1;
-      else for (const p of e.paths) this.#segmentLengths[Math.min(firstSegmentEnd(p), 64)] = 1;
+      if (e.paths === undefined) this.#anyPath = true;
+      else {
+        for (const p of e.paths) {
+          this.#segmentLengths[Math.min(firstSegmentEnd(p), 64)] = 1;
+          this.#firstChars[Math.min(p.charCodeAt(1) || 0, 0x80)] = 1;
+        }
+      }
     }
     Object.freeze(this);
   }
   /**
-   * False when no entry can apply to this path, from the length of its first segment
-   * alone: run on every allowed link, so it hashes nothing.
+   * False when no entry can apply to this path, from its first character and the
+   * length of its first segment alone: run on every allowed link, so it hashes nothing.
    */
   mayApply(path: string): boolean {
-    return this.#segmentLengths[0] === 1 || this.#segmentLengths[Math.min(firstSegmentEnd(path), 64)] === 1;
+    if (this.#anyPath) return true;
+    if (this.#firstChars[Math.min(path.charCodeAt(1) || 0, 0x80)] !== 1) return false;
+    return this.#segmentLengths[Math.min(firstSegmentEnd(path), 64)] === 1;
   }
   get size(): number {
     return this.#byDomain.size;

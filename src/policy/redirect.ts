@@ -34,8 +34,11 @@ export interface RedirectChain {
 
 /** Path, query and fragment: everything after the host that a page can read a target from. */
 function carried(link: FoundLink): string {
-  const h = link.url === null ? -1 : link.url.indexOf('#');
-  return h < 0 ? link.path : link.path + (link.url as string).slice(h);
+  const u = link.url;
+  // href is scheme://host + path (+ userinfo, port, #fragment): equal lengths mean no fragment, with no search for it.
+  if (u === null || u.length === link.scheme.length + 3 + (link.host?.length ?? 0) + link.path.length) return link.path;
+  const h = u.indexOf('#');
+  return h < 0 ? link.path : link.path + u.slice(h);
 }
 
 /** Whether a link is worth following at all: cheap, run on every allowed link. */
