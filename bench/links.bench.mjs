@@ -75,6 +75,10 @@ export default async function () {
     ["'a 点 ' repeated (weak joins)", fill('a 点 ')],
     ["'http://' repeated", fill('http://')],
     ["'example.com ' repeated (a link every 12 chars)", fill('example.com ')],
+    ["'a、' repeated (look-alike dots)", fill('a、')],
+    ["'中.' repeated (dots inside CJK text)", fill('中.')],
+    ["'商城.中国 ' repeated (an all-CJK host every 6 chars)", fill('商城.中国 ')],
+    ["'ev\\0il.cn/ ' repeated (NUL inside hosts)", fill('ev\u0000il.cn/ ')],
   ]) {
     const one = make(MB);
     const two = make(2 * MB);

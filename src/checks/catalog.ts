@@ -40,7 +40,15 @@ export const RULE_CATALOG: Readonly<RuleCatalog> = Object.freeze(
     },
     'link/obfuscated': {
       short: 'Disguised link',
-      help: 'Text that guides a user to a site is a link even when written as `example。cn`, `example[.]cn` or `example 点 cn`, and it is judged like one. Remove it or link to a whitelisted site.',
+      help: 'Text that guides a user to a site is a link even when written as `example。cn`, `example[.]cn`, `example 点 cn`, `example、cn` or with a bullet, middle dot or emoji for the dot, and it is judged like one. Remove it or link to a whitelisted site.',
+    },
+    'link/invisible': {
+      short: 'Link hiding invisible characters',
+      help: 'A control character (even NUL), a bidi mark or override, a zero-width character, a tag character or a variation selector inside a link\'s scheme, user name or host is invisible to the reader but not to a browser: `https://weibo.com\\u0000@evil.cn` opens evil.cn. The characters are removed before the link is judged and named in the evidence. Retype the link.',
+    },
+    'link/redirect': {
+      short: 'Link that redirects to a site that is not allowed',
+      help: 'A URL that carries another absolute URL (a redirect page\'s `?u=`, a search engine\'s link wrapper, a path like `/redirect/https://…`) sends the user to that target, so the target is judged too. A listed redirector whose target cannot be read (an opaque token) is refused like a shortener. Link the destination itself, and only a whitelisted one.',
     },
     'link/ip-address': { short: 'Link to an IP address', help: 'Links must name a whitelisted site, never a bare IP address.' },
     'link/credentials': { short: 'Link carrying a user name or password', help: 'Remove the `user:password@` part; credentials must never appear in a reply.' },

@@ -1,7 +1,8 @@
 import type { Context } from '../context.js';
 import type { Evidence, Finding, Span } from '../findings.js';
+import { describeInvisible } from '../links/invisible.js';
 import type { FoundLink } from '../links/types.js';
-import { classifyLink, describeEntry, type LinkDecision, type Policy } from '../policy/index.js';
+import { chainReason, classifyLink, describeChain, describeEntry, followRedirects, mayRedirect, type LinkDecision, type Policy } from '../policy/index.js';
 import { finding } from './finding.js';
 
 /**
@@ -21,14 +22,62 @@ function evidenceOf(link: FoundLink, decision: LinkDecision | null): Evidence {
 
 const shown = (link: FoundLink) => link.host ?? link.raw;
 
+/** Disguised beyond the invisible characters, which link/invisible reports on its own. */
+function disguised(link: FoundLink): boolean {
+  if (link.form !== 'obfuscated') return false;
+  if (link.invisible === undefined) return true;
+  return link.folded.some((f) => f !== 'zero-width');
+}
+
+/** link/invisible: a character nobody sees inside the scheme, userinfo or host. */
+function invisibleFinding(link: FoundLink, span: Span, path: string, evidence: Evidence): Finding {
+  const list = link.invisible ?? [];
+  const names = describeInvisible(list);
+  return finding(
+    'link/invisible',
+    'error',
+    {
+      en: `Link to ${shown(link)} hides ${list.length === 1 ? 'an invisible character' : `${list.length} invisible characters`} (${names}); they were removed before judging`,
+      zh: `链接 ${shown(link)} 中藏有 ${list.length} 个不可见字符（${names}），已去除后再判断`,
+    },
+    path,
+    { span, evidence: { ...evidence, detail: `removed: ${names}` } },
+  );
+}
+
 /** Findings for one link found at `span` of the string at `path`. */
 export function judgeLink(link: FoundLink, span: Span, path: string, context: Context, policy: Policy): Finding[] {
   const decision = classifyLink(link, policy, context.channel);
   const personal = context.account === 'personal' && !context.paidLinks;
-  // The common case, a plainly written allowed link, allocates nothing.
-  if (decision.allowed && !personal && link.form !== 'obfuscated') return [];
+  const follow = (decision.allowed || decision.severity === 'warning') && !personal && mayRedirect(link, policy);
+  // The common case, a plainly written allowed link carrying no URL, allocates nothing.
+  if (decision.allowed && !personal && link.form !== 'obfuscated' && !follow) return [];
   const evidence = evidenceOf(link, decision);
+  const out = judgeLinkAsWritten(link, decision, span, path, personal, evidence);
+  if (follow) {
+    const redirect = redirectFinding(link, decision, span, path, context, policy, evidence);
+    if (redirect !== null) out.push(redirect);
+  }
+  return out;
+}
+
+/** link/redirect for a link whose carried target (followed to MAX_DEPTH hops) is not allowed. */
+function redirectFinding(link: FoundLink, decision: LinkDecision, span: Span, path: string, context: Context, policy: Policy, evidence: Evidence): Finding | null {
+  const chain = followRedirects(link, decision, policy, context.channel);
+  if (chain === null) return null;
+  const last = chain.hops[chain.hops.length - 1]!;
+  const severity = chain.unreadable ? chain.unreadable.severity : (last.decision.severity ?? 'error');
+  const e: Evidence = { ...evidence, detail: `redirect: ${describeChain(chain)}` };
+  if (chain.unreadable) e.entry = `${chain.unreadable.file}:${chain.unreadable.line} ${chain.unreadable.domain}`;
+  else if (last.decision.entry) e.entry = describeEntry(last.decision.entry);
+  else delete e.entry;
+  return finding('link/redirect', severity, chainReason(chain), path, { span, evidence: e });
+}
+
+/** The findings about the link as written: its host, its disguise, the sender. */
+function judgeLinkAsWritten(link: FoundLink, decision: LinkDecision, span: Span, path: string, personal: boolean, evidence: Evidence): Finding[] {
   const out: Finding[] = [];
+  if (link.invisible !== undefined && link.invisible.length > 0) out.push(invisibleFinding(link, span, path, evidence));
   if (personal) {
     out.push(
       finding(
@@ -41,7 +90,7 @@ export function judgeLink(link: FoundLink, span: Span, path: string, context: Co
     );
   }
   if (decision.allowed) {
-    if (link.form === 'obfuscated') {
+    if (disguised(link)) {
       // A whitelisted host written in disguise (often just an IME's full-width dot): say so, but it may go.
       out.push(
         finding(
@@ -58,7 +107,7 @@ export function judgeLink(link: FoundLink, span: Span, path: string, context: Co
   if (decision.rule === 'link/not-whitelisted') {
     // Personal accounts already have one finding per link; the host adds nothing.
     if (personal) return out;
-    if (link.form === 'obfuscated') {
+    if (disguised(link)) {
       out.push(
         finding(
           'link/obfuscated',

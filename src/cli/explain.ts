@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
 import pc from 'picocolors';
 import { verdictOf } from '../findings.js';
-import { canonicalize } from '../links/index.js';
-import { classifyLink, describeEntry, type LinkDecision } from '../policy/index.js';
+import { canonicalize, describeInvisible } from '../links/index.js';
+import { classifyLink, describeEntry, followRedirects, type LinkDecision, type RedirectChain, type RedirectHop } from '../policy/index.js';
 import type { FoundLink } from '../links/types.js';
 import { addContextOptions, contextFrom, gateFor, type CheckCommandOptions, type Io } from './check.js';
 import { UsageError, exitCodes } from './errors.js';
@@ -40,6 +40,10 @@ export interface Explanation {
   decision: LinkDecision | null;
   findings: ReturnType<typeof verdictOf>['findings'];
   allowed: boolean;
+  /** Every URL the link carries that was judged as a destination, in the order followed. */
+  redirects: RedirectHop[];
+  /** The chain that blocks the link, when one does. */
+  redirect: RedirectChain | null;
 }
 
 export function explainUrl(url: string, options: CheckCommandOptions): Explanation {
@@ -50,7 +54,9 @@ export function explainUrl(url: string, options: CheckCommandOptions): Explanati
   // Same precedence as the gate: flag, then the project config, then the default.
   const channel = options.channel ?? gate.policy.config.channel ?? 'reply';
   const decision = link ? classifyLink(link, gate.policy, channel) : null;
-  return { input: url, link, decision, findings, allowed: verdictOf(findings).allowed };
+  const redirects: RedirectHop[] = [];
+  const redirect = link && decision ? followRedirects(link, decision, gate.policy, channel, redirects) : null;
+  return { input: url, link, decision, findings, allowed: verdictOf(findings).allowed, redirects, redirect };
 }
 
 export function runExplain(url: string, options: CheckCommandOptions, io: Io): number {
@@ -77,6 +83,7 @@ export function formatExplanation(e: Explanation, color: boolean): string {
     if (l.publicSuffix) lines.push(row('public suffix', l.publicSuffix));
     lines.push(row('path', l.path));
     if (l.credentials) lines.push(row('credentials', c.red('yes: a user name or password before "@"')));
+    if (l.invisible) lines.push(row('invisible', c.red(`removed before judging: ${describeInvisible(l.invisible)}`)));
   }
   if (e.decision) {
     const d = e.decision;
@@ -90,6 +97,15 @@ export function formatExplanation(e: Explanation, color: boolean): string {
       lines.push(row('entry', 'none: no whitelist entry covers this host'));
     }
     lines.push(row('reason', d.reason.en), row('', d.reason.zh));
+  }
+  if (e.redirects.length > 0 || e.redirect?.unreadable) {
+    lines.push(c.bold('redirects'));
+    for (const h of e.redirects) {
+      const rule = h.decision.allowed ? c.green(h.decision.rule) : h.decision.severity === 'warning' ? c.yellow(h.decision.rule) : c.red(h.decision.rule);
+      lines.push(row(`→ ${h.via}`, `${h.link.url ?? h.link.raw} (${h.link.host ?? 'no host'}): ${rule}`));
+    }
+    const u = e.redirect?.unreadable;
+    if (u) lines.push(row('→ ?', c.red(`${u.file}:${u.line} ${u.domain} (${u.operator}): none of ${u.params.join(', ')} holds a readable target`)));
   }
   if (e.findings.length > 0) {
     lines.push(c.bold('findings'));

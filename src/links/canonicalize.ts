@@ -1,8 +1,9 @@
 import { K, kindAt } from './chars.js';
-import { foldSchemeHost, foldsOf, hostOf, isBareIpv4, readHostRun, settleLabels, type Label } from './host.js';
+import { foldSchemeHost, foldsOf, hostOf, isBareIpv4, readHostRun, settleLabels, type FoldedHost, type Label } from './host.js';
 import { slowParse } from './fasturl.js';
-import { OPAQUE_SCHEMES } from './find.js';
-import { judge, type Candidate } from './judge.js';
+import { OPAQUE_SCHEMES, SPECIAL_SCHEMES } from './find.js';
+import { invisiblesIn } from './invisible.js';
+import { judge, lowerAscii, type Candidate } from './judge.js';
 import type { FoundLink } from './types.js';
 
 /**
@@ -71,15 +72,52 @@ function judgeHref(href: string, cand: Candidate, requireKnownSuffix: boolean): 
   return url === null ? null : judge(url, cand, { requireKnownSuffix });
 }
 
+/** Where the authority starts after `scheme:`, or -1: any run of `/` and `\` for a special scheme (as WHATWG), `//` for others. */
+function authorityStart(input: string, scheme: string, colon: number, e: number): number {
+  if (!SPECIAL_SCHEMES.has(scheme)) return input.charCodeAt(colon + 1) === 0x2f && input.charCodeAt(colon + 2) === 0x2f ? colon + 3 : -1;
+  let a = colon + 1;
+  while (a < e && (input.charCodeAt(a) === 0x2f || input.charCodeAt(a) === 0x5c)) a++;
+  return a > colon + 1 ? a : -1;
+}
+
 function withScheme(input: string, s: number, e: number, colon: number): FoundLink | null {
   const base: Candidate = { start: 0, end: input.length, raw: input, form: 'scheme', folded: [], credentials: false };
-  const slashes = input.charCodeAt(colon + 1) === 0x2f && input.charCodeAt(colon + 2) === 0x2f;
-  if (!slashes) return judgeHref(input.slice(s, e), base, false);
-  const a = colon + 3;
-  const { hs, he, at } = hostSpan(input, a, authorityEnd(input, a, e));
+  const c3 = input.charCodeAt(colon + 3);
+  // `scheme://host`, the common case, needs no scheme read; other slash runs only count for special schemes.
+  const plainSlashes = input.charCodeAt(colon + 1) === 0x2f && input.charCodeAt(colon + 2) === 0x2f && c3 !== 0x2f && c3 !== 0x5c;
+  const a = plainSlashes ? colon + 3 : authorityStart(input, lowerAscii(input.slice(s, colon)), colon, e);
+  if (a < 0) return judgeHref(input.slice(s, e), base, false);
+  const authEnd = authorityEnd(input, a, e);
+  const { hs, he, at } = hostSpan(input, a, authEnd);
   const folded = foldSchemeHost(input, hs, he);
-  const cand: Candidate = { ...base, form: folded.folds.length > 0 ? 'obfuscated' : 'scheme', folded: folded.folds, credentials: at };
-  return judgeHref(input.slice(s, hs) + folded.host + input.slice(he, e), cand, false);
+  // Only a folded host or a written userinfo can hold one: the scheme was read as scheme characters.
+  if (plainSlashes && !folded.folds.includes('zero-width') && !(at && hasHidden(input, a, hs))) {
+    const cand: Candidate = { ...base, form: folded.folds.length > 0 ? 'obfuscated' : 'scheme', folded: folded.folds, credentials: at };
+    return judgeHref(input.slice(s, hs) + folded.host + input.slice(he, e), cand, false);
+  }
+  return withHidden(input, s, e, colon, a, authEnd, hs, he, at, folded, base);
+}
+
+/** withScheme for a lenient slash run or invisible characters: the href is rebuilt from its parts. */
+function withHidden(input: string, s: number, e: number, colon: number, a: number, authEnd: number, hs: number, he: number, at: boolean, folded: FoldedHost, base: Candidate): FoundLink | null {
+  const hidden = invisiblesIn(input, s, authEnd);
+  const folds = hidden.length > 0 && !folded.folds.includes('zero-width') ? [...folded.folds, 'zero-width'] : folded.folds;
+  const cand: Candidate = { ...base, form: folds.length > 0 ? 'obfuscated' : 'scheme', folded: folds, credentials: at };
+  const userinfo = input.slice(a, hs);
+  const link = judgeHref(`${lowerAscii(input.slice(s, colon))}://${hidden.length > 0 ? stripHidden(userinfo) : userinfo}${folded.host}${input.slice(he, e)}`, cand, false);
+  if (link !== null && hidden.length > 0) link.invisible = hidden;
+  return link;
+}
+
+function hasHidden(s: string, from: number, to: number): boolean {
+  for (let j = from; j < to; j++) if (kindAt(s, j) === K.Ignorable) return true;
+  return false;
+}
+
+function stripHidden(s: string): string {
+  let out = '';
+  for (let j = 0; j < s.length; j++) if (kindAt(s, j) !== K.Ignorable) out += s.charAt(j);
+  return out;
 }
 
 /** `example.com/path`, `//example.com`, `example[.]com`: a host that must fill the input up to its port/path. */
@@ -94,7 +132,12 @@ function withoutScheme(input: string, s: number, e: number): FoundLink | null {
   if (rest !== '' && !/^[:/?#]/.test(rest)) return null;
   const folds = foldsOf(labels);
   const cand: Candidate = { start: 0, end: input.length, raw: input, form: folds.length > 0 ? 'obfuscated' : 'bare', folded: folds, credentials: false };
-  return judgeHref(`http://${hostOf(input, labels, folds)}${rest}`, cand, true);
+  const link = judgeHref(`http://${hostOf(input, labels, folds)}${rest}`, cand, true);
+  if (link !== null && folds.includes('zero-width')) {
+    const hidden = invisiblesIn(input, s, last.end);
+    if (hidden.length > 0) link.invisible = hidden;
+  }
+  return link;
 }
 
 /**

@@ -19,7 +19,12 @@ export const enum K {
    * circled (ⓔ, ①), super/subscript (ᵉ, ²), letterlike (ℯ). Read as that ASCII character.
    */
   FullAlnum,
-  /** Invisible inside a host: zero-width space/joiners, word joiner, BOM, soft hyphen. */
+  /**
+   * Renders as nothing, so a reader never sees it, while a URL parser may act on it:
+   * zero-width space/joiners, word joiner, BOM, soft hyphen, variation selectors, C0
+   * and C1 controls other than white space (NUL included), DEL, bidi marks, embeddings,
+   * overrides and isolates, tag characters. Dropped inside a link and reported.
+   */
   Ignorable,
   /** CJK ideographs, kana, hangul, bopomofo: end a bare host and a path. */
   Cjk,
@@ -27,7 +32,7 @@ export const enum K {
   CjkPunct,
   /** Unicode white space. */
   Space,
-  /** C0/C1 controls and bidi controls. */
+  /** A lone surrogate: no character at all, it ends every link. */
   Control,
   /** Non-ASCII, non-CJK letter, mark or digit (é, д, ം): a host or path character. */
   Letter,
@@ -122,9 +127,16 @@ const MATH_FOLD: Uint8Array = (() => {
  */
 function isInvisible(c: number): boolean {
   return (
-    c === 0xad || c === 0x34f || c === 0x180e || (c >= 0x200b && c <= 0x200d) || (c >= 0x2060 && c <= 0x2064) || c === 0xfeff ||
-    (c >= 0xfe00 && c <= 0xfe0f) || c === 0x115f || c === 0x1160 || c === 0x3164 || c === 0xffa0
+    c === 0xad || c === 0x34f || c === 0x180e || (c >= 0x200b && c <= 0x200f) || (c >= 0x2060 && c <= 0x2064) || c === 0xfeff ||
+    (c >= 0xfe00 && c <= 0xfe0f) || c === 0x115f || c === 0x1160 || c === 0x3164 || c === 0xffa0 ||
+    // Bidi: ALM, embeddings and overrides, isolates. C1 controls (NEL included: no line break to a URL parser).
+    c === 0x61c || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || (c >= 0x80 && c <= 0x9f)
   );
+}
+
+/** Astral characters that render as nothing: tag characters and the variation selectors supplement. */
+export function isInvisibleAstral(cp: number): boolean {
+  return (cp >= 0xe0000 && cp <= 0xe007f) || (cp >= 0xe0100 && cp <= 0xe01ef);
 }
 
 function classify(c: number): K {
@@ -136,7 +148,8 @@ function classify(c: number): K {
     if (c === 0x2e) return K.Dot;
     if (c === 0x22 || c === 0x3c || c === 0x3e || c === 0x60) return K.Quote;
     if (has(c, P_SPACE)) return K.Space;
-    if (c < 0x20 || c === 0x7f) return K.Control;
+    // NUL and the other non-space controls: WHATWG keeps them inside a URL (`a.cn\0@evil.cn` opens evil.cn).
+    if (c < 0x20 || c === 0x7f) return K.Ignorable;
     return K.AsciiPunct;
   }
   if (c === 0x3002 || c === 0xff0e || c === 0xff61) return K.AltDot;
@@ -166,6 +179,9 @@ const TABLE: Uint8Array = (() => {
  * and digits, other letters): everything else, which is most of a Chinese text,
  * is skipped by one table lookup per character.
  */
+/** CAN_START value of the punctuation that may start a link (the rest are 1: letters and digits). */
+export const START_PUNCT = 2;
+
 export const CAN_START: Uint8Array = (() => {
   const t = new Uint8Array(0x10000);
   for (let c = 0; c < 0x10000; c++) {
@@ -174,6 +190,8 @@ export const CAN_START: Uint8Array = (() => {
   }
   // The high surrogate of the mathematical alphanumerics (𝐞xample.com) may start one too.
   t[0xd835] = 1;
+  // A dot between CJK runs may join an all-CJK host (商城.中国); `#` / `＃` may open `#小程序://`.
+  t[0x2e] = t[0xff0e] = t[0x23] = t[0xff03] = START_PUNCT;
   return t;
 })();
 
@@ -205,6 +223,7 @@ function surrogateKind(text: string, i: number): K {
   if (hi >= 0xd800 && hi <= 0xdbff && lo >= 0xdc00 && lo <= 0xdfff) {
     const cp = ((hi - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
     if (cp >= MATH_FROM && cp <= MATH_TO && MATH_FOLD[cp - MATH_FROM] !== 0) return K.FullAlnum;
+    if (isInvisibleAstral(cp)) return K.Ignorable;
     // Supplementary ideographs (Extension B and later) read as Chinese text.
     return cp >= 0x20000 && cp <= 0x3ffff ? K.Cjk : K.Symbol;
   }
@@ -249,3 +268,16 @@ export function foldKindAt(text: string, i: number): 'fullwidth-letter' | 'compa
   const c = text.charCodeAt(i);
   return c >= 0xff00 && c <= 0xffef ? 'fullwidth-letter' : 'compat-letter';
 }
+
+/**
+ * Characters used in place of a dot between host labels (`evil、cn`, `evil•cn`,
+ * `evil⚫cn`): list commas, bullets, middle dots, small and vertical full stops, ring
+ * operators. Symbols and emoji (K.Symbol) count as well. Read as a dot only before a
+ * TLD spam uses (host.ts), so enumerations and names stay text.
+ */
+export const LOOKALIKE_DOT: Uint8Array = (() => {
+  const t = new Uint8Array(0x10000);
+  for (const ch of '、⚫●•·∙︒﹒・‧∘◦⋅⸱') t[ch.charCodeAt(0)] = 1;
+  for (let c = 0; c < 0x10000; c++) if (TABLE[c] === K.Symbol) t[c] = 1;
+  return t;
+})();

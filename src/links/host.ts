@@ -1,4 +1,4 @@
-import { K, foldAt, foldKindAt, isBareLabelKind, kindAt, widthAt } from './chars.js';
+import { K, LOOKALIKE_DOT, foldAt, foldKindAt, isBareLabelKind, kindAt, widthAt } from './chars.js';
 import { isKnownTld, lowerAscii } from './judge.js';
 import type { FoldKind } from './types.js';
 
@@ -20,6 +20,8 @@ export const enum Sep {
   WordZh,
   WordEn,
   Spaced,
+  /** A list comma, bullet, middle dot or emoji in place of the dot (`evil、cn`, `evil•cn`): only before the TLD. */
+  LookAlike,
 }
 
 const SEP_FOLD: Record<Sep, FoldKind | null> = {
@@ -29,6 +31,7 @@ const SEP_FOLD: Record<Sep, FoldKind | null> = {
   [Sep.WordZh]: 'word-dot',
   [Sep.WordEn]: 'word-dot',
   [Sep.Spaced]: 'spaced-dot',
+  [Sep.LookAlike]: 'lookalike-dot',
 };
 
 /** The bracket closing `c`, or -1 when `c` opens none of the brackets a dot is hidden in. */
@@ -110,6 +113,23 @@ export function readBracketDot(text: string, i: number): number {
   return j < text.length && text.charCodeAt(j) === closer ? j + 1 : -1;
 }
 
+/** Most look-alike characters taken as one dot (an emoji, its modifier, a ZWJ-joined one). */
+const MAX_LOOKALIKE = 3;
+
+/** A run of look-alike dot characters at `i` (invisible ones between them allowed): the index after it, or -1. */
+function readLookalike(text: string, i: number): number {
+  let j = i;
+  let n = 0;
+  while (j < text.length && n < MAX_LOOKALIKE) {
+    const c = text.charCodeAt(j);
+    const k = kindAt(text, j);
+    if (k === K.Symbol || LOOKALIKE_DOT[c] === 1) n++;
+    else if (k !== K.Ignorable || n === 0) break;
+    j += widthAt(text, j);
+  }
+  return n === 0 ? -1 : j;
+}
+
 export interface SepHit {
   sep: Sep;
   next: number;
@@ -129,6 +149,11 @@ export function readSep(text: string, i: number, allowWeak: boolean): SepHit | n
   if (c === DIAN || c === DIAN_TRAD) return { sep: Sep.WordZh, next: skipSpaces(text, i + 1, MAX_GAP) };
   const b = readBracketDot(text, i);
   if (b >= 0) return { sep: Sep.Bracket, next: skipSpaces(text, b, MAX_GAP) };
+  // Gated by the table (an astral emoji starts with a high surrogate): most hosts end at CJK text or `/`.
+  if (LOOKALIKE_DOT[c] === 1 || (c & 0xfc00) === 0xd800) {
+    const l = readLookalike(text, i);
+    if (l >= 0) return { sep: Sep.LookAlike, next: skipSpaces(text, l, MAX_GAP) };
+  }
   if (!isSpaceAt(text, i)) return null;
   const s = skipSpaces(text, i, MAX_GAP);
   if (s >= text.length) return null;
@@ -144,6 +169,8 @@ export function readSep(text: string, i: number, allowWeak: boolean): SepHit | n
   }
   const bb = readBracketDot(text, s);
   if (bb >= 0) return { sep: Sep.Bracket, next: skipSpaces(text, bb, MAX_GAP) };
+  const ll = readLookalike(text, s);
+  if (ll >= 0) return { sep: Sep.LookAlike, next: skipSpaces(text, ll, MAX_GAP) };
   return null;
 }
 
@@ -173,7 +200,7 @@ export function readLabel(text: string, i: number, sep: Sep): Label | null {
     const k = kindAt(text, j);
     if (k === K.Ignorable) {
       plain = false;
-      j++;
+      j += widthAt(text, j);
       continue;
     }
     if (!isBareLabelKind(k)) break;
@@ -232,7 +259,7 @@ function readIdnTld(text: string, i: number): Label | null {
 
 function skipInvisible(text: string, i: number): number {
   let j = i;
-  while (j < text.length && j - i < MAX_GAP && kindAt(text, j) === K.Ignorable) j++;
+  while (j < text.length && j - i < MAX_GAP && kindAt(text, j) === K.Ignorable) j += widthAt(text, j);
   return j;
 }
 
@@ -256,8 +283,19 @@ export function readHostRun(text: string, i: number, allowWeak: boolean): HostRu
     if (hit === null) break;
     const next = skipInvisible(text, hit.next);
     let label: Label | null = null;
+    if (hit.sep === Sep.LookAlike) {
+      // Taken only as the join before the TLD, and only when the run does not already
+      // end in one: `example.com、weibo.com` is a list of two hosts, `ios、weibo.com` one host.
+      if (endsInTld(labels) || !startsLabel(text, next)) break;
+      const tld = readLabel(text, next, hit.sep);
+      if (tld === null || readSep(text, skipInvisible(text, tld.end), false) !== null || !lookalikeTld(labels[labels.length - 1] as Label, tld)) break;
+      if (q > p || next > hit.next) tld.folds = [...tld.folds, 'zero-width'];
+      labels.push(tld);
+      p = tld.end;
+      break;
+    }
     if (startsLabel(text, next)) label = readLabel(text, next, hit.sep);
-    else if (hit.sep === Sep.Dot && next < text.length && kindAt(text, next) === K.Cjk && !endsInTld(labels)) {
+    else if (hit.sep === Sep.Dot && next < text.length && kindAt(text, next) === K.Cjk && !endsInTld(labels) && !isDigits((labels[labels.length - 1] as Label).value)) {
       label = readIdnTld(text, next);
       if (label !== null) {
         labels.push(label);
@@ -272,6 +310,32 @@ export function readHostRun(text: string, i: number, allowWeak: boolean): HostRu
     p = label.end;
   }
   return { labels, scanEnd: Math.max(p, i + 1) };
+}
+
+/** `1.中国`: a list number before a glued IDN TLD is a list item, not a host. */
+function isDigits(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
+/**
+ * A look-alike join ends in a lower-case TLD of the `。` list (spam writes `evil、cn`),
+ * never after an English function word: `AI、AR`, `Mary·Me`, `for😀us` stay text.
+ */
+function lookalikeTld(left: Label, tld: Label): boolean {
+  const t = tld.value;
+  return isLowerAsciiWord(t) && ALTDOT_TLDS.has(t) && isKnownTld(t) && !DOT_STOPWORDS.has(lowerAscii(left.value));
+}
+
+function isLowerAsciiWord(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x61 || c > 0x7a) return false;
+  }
+  return s.length > 0;
 }
 
 function isAsciiWord(s: string): boolean {
@@ -310,6 +374,8 @@ function tailAllowed(labels: Label[], m: number): boolean {
       return WEAK_TLDS.has(t) && !DOT_STOPWORDS.has(lowerAscii(left.value));
     case Sep.Spaced:
       return WEAK_TLDS.has(t);
+    case Sep.LookAlike:
+      return lookalikeTld(left, tld);
     case Sep.AltDot:
       // `。` is also the Chinese full stop: `我买了iPhone。Apple发布…` must not become iphone.apple.
       return isAsciiWord(t) && !isTitleCase(tld.value) && disguiseTld(t);
@@ -320,7 +386,7 @@ function tailAllowed(labels: Label[], m: number): boolean {
 }
 
 function isWeak(sep: Sep): boolean {
-  return sep === Sep.WordEn || sep === Sep.Spaced || sep === Sep.WordZh || sep === Sep.Bracket || sep === Sep.AltDot;
+  return sep === Sep.WordEn || sep === Sep.Spaced || sep === Sep.WordZh || sep === Sep.Bracket || sep === Sep.AltDot || sep === Sep.LookAlike;
 }
 
 /**
@@ -408,7 +474,7 @@ export function foldSchemeHost(text: string, start: number, end: number): Folded
       j += widthAt(text, j);
     } else if (k === K.Ignorable) {
       folds.add('zero-width');
-      j++;
+      j += widthAt(text, j);
     } else {
       const b = closerOf(c) >= 0 ? readBracketDot(text, j) : -1;
       if (b >= 0 && b <= end) {

@@ -14,6 +14,17 @@
  *   counts (`http://intranet`), and a URL no parser accepts is reported with url null.
  * - Hosts are judged as WHATWG URL serializes them (userinfo dropped and flagged,
  *   percent-decoding, IDNA to punycode, IPv4 in any form to dotted decimal, IPv6).
+ * - What a browser opens counts however it is typed: a special scheme (http, https, ws,
+ *   wss, ftp) with one slash, backslashes or extra slashes (`https:\\x`, `http:/\\x`); an
+ *   all-CJK host under a CJK TLD with a boundary after it (`访问 商城.中国 领取`, never
+ *   `我们在中国.中国很大`; `。` never joins CJK labels); a list comma, bullet, middle dot or
+ *   emoji for the dot, only before a TLD spam uses (`evil、cn`, not `价格、数量`, `AI、AR`).
+ * - Invisible characters (C0 controls including NUL, DEL, bidi marks and controls, zero-
+ *   width characters, tag characters, variation selectors) inside a scheme, userinfo or
+ *   host are removed before judging, as a browser acts on them (`a.cn\0@evil.cn` opens
+ *   evil.cn), and listed in FoundLink.invisible with their offsets.
+ * - `#小程序://名称/code` (WeChat's mini-program text link) is a link: form `miniprogram`,
+ *   scheme `weixin`, no URL.
  * - E-mail addresses are contact details, not links (as twitter-text decides);
  *   `mailto:` written out is a non-web link. Non-web schemes a user can tap
  *   (`javascript:`, `data:`, `weixin://`, any `scheme://`) are reported with web false.
@@ -21,6 +32,8 @@
  */
 export { findLinks, scanPath, trimTrailing } from './find.js';
 export { canonicalize } from './canonicalize.js';
+export { embeddedTargets, mayCarryTarget, queryParams, type EmbeddedTarget } from './redirect.js';
+export { describeInvisible } from './invisible.js';
 export { suffixFacts, hostTypeOf, isKnownTld, dnsShaped } from './judge.js';
 export { FindLinksOptionsSchema, DEFAULT_FIND_LINKS_OPTIONS, type FindLinksOptions, type ResolvedFindLinksOptions } from './options.js';
-export { FOLD_KINDS, type FoldKind, type FoundLink, type HostType, type LinkForm } from './types.js';
+export { FOLD_KINDS, MINI_PROGRAM_DEEP_LINK, MINI_PROGRAM_SCHEME, type FoldKind, type FoundLink, type HostType, type InvisibleChar, type LinkForm } from './types.js';

@@ -8,12 +8,32 @@ export type LinkForm =
   /** A bare host with a real TLD: `example.com/path`. */
   | 'bare'
   /** Disguised: `example。cn`, `example[.]cn`, `example 点 cn`, zero-width inside. */
-  | 'obfuscated';
+  | 'obfuscated'
+  /** A WeChat mini program shared as text: `#小程序://名称/code` (scheme `weixin`, no URL). */
+  | 'miniprogram';
+
+/** The app that opens a `#小程序://` text link: WeChat, whose deep links use this scheme. */
+export const MINI_PROGRAM_SCHEME = 'weixin';
+/**
+ * WeChat opens a `#小程序://` text link as it opens its mini-program URL Scheme, so the
+ * policy judges it as that deep link (channel exceptions for mini programs apply).
+ */
+export const MINI_PROGRAM_DEEP_LINK = 'weixin://dl/business/';
+
+/** An invisible character removed from a link's scheme, userinfo or host before judging. */
+export interface InvisibleChar {
+  /** UTF-16 offset in the original text. */
+  at: number;
+  /** `U+0000`, `U+200B`, `U+E0063`. */
+  code: string;
+  /** `NUL`, `ZERO WIDTH SPACE`, `TAG LATIN SMALL LETTER C`. */
+  name: string;
+}
 
 export type HostType = 'domain' | 'ipv4' | 'ipv6';
 
 /** The obfuscations findLinks folds, as listed in FoundLink.folded. */
-export const FOLD_KINDS = ['fullwidth-dot', 'fullwidth-letter', 'compat-letter', 'zero-width', 'bracket-dot', 'word-dot', 'spaced-dot'] as const;
+export const FOLD_KINDS = ['fullwidth-dot', 'fullwidth-letter', 'compat-letter', 'zero-width', 'bracket-dot', 'word-dot', 'spaced-dot', 'lookalike-dot'] as const;
 export type FoldKind = (typeof FOLD_KINDS)[number];
 
 export interface FoundLink {
@@ -48,4 +68,6 @@ export interface FoundLink {
   credentials: boolean;
   /** Canonical path + query, for path-prefix whitelist entries (`/` when empty). */
   path: string;
+  /** Invisible characters removed from the scheme, userinfo or host (absent when none). */
+  invisible?: InvisibleChar[];
 }

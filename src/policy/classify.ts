@@ -1,6 +1,6 @@
 import type { Channel } from '../context.js';
 import type { Localized } from '../findings.js';
-import type { FoundLink } from '../links/types.js';
+import { MINI_PROGRAM_DEEP_LINK, type FoundLink } from '../links/types.js';
 import { MAX_HOST_LENGTH, type PolicyEntry } from './matcher.js';
 import type { Policy, ShortenerEntry } from './load.js';
 
@@ -63,7 +63,8 @@ function classifyScheme(link: FoundLink, policy: Policy, channel: Channel): Link
       zh: `不允许“${link.scheme}:”链接：只允许指向白名单网站的 http(s) 链接`,
     });
   }
-  const url = link.url ?? link.raw;
+  const mini = link.form === 'miniprogram';
+  const url = link.url ?? (mini ? MINI_PROGRAM_DEEP_LINK : link.raw);
   const exception = (competitors.urlExceptions.get(link.scheme) ?? []).find((e) => e.channels.includes(channel) && url.startsWith(e.prefix));
   if (exception) {
     return {
@@ -74,9 +75,12 @@ function classifyScheme(link: FoundLink, policy: Policy, channel: Channel): Link
       reason: { en: `allowed in ${channel}: ${exception.note}`, zh: `在${channel}渠道允许：${exception.note}` },
     };
   }
+  const reason = mini
+    ? { en: `"${link.raw}" is a mini program link that opens ${service.name}, a service competing with Weibo`, zh: `“${link.raw}”是小程序链接，会打开与微博竞争的服务：${service.name}` }
+    : { en: `"${link.scheme}:" opens ${service.name}, a service competing with Weibo`, zh: `“${link.scheme}:”链接会打开与微博竞争的服务：${service.name}` };
   return block(
     'link/competitor',
-    { en: `"${link.scheme}:" opens ${service.name}, a service competing with Weibo`, zh: `“${link.scheme}:”链接会打开与微博竞争的服务：${service.name}` },
+    reason,
     { file: service.file, line: service.line, domain: `${link.scheme}:`, category: 'competitors', kind: 'deny', service: service.id, note: service.name },
   );
 }

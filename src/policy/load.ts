@@ -3,18 +3,20 @@ import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { compileCompetitors, type CompiledCompetitors } from './competitors.js';
-import { HostMatcher, MAX_HOST_LENGTH, type PolicyEntry } from './matcher.js';
+import { HostMatcher, MAX_HOST_LENGTH, pathHasPrefix, type PolicyEntry } from './matcher.js';
 import {
   CategorySchema,
   CompetitorsFileSchema,
   ConfigSchema,
   LimitsSchema,
+  RedirectorsFileSchema,
   ShortenersFileSchema,
   WhitelistFileSchema,
   type Category,
   type Config,
   type Limits,
   type LimitsOverride,
+  type Redirector,
   type Shortener,
 } from './schema.js';
 import { readTextFile, TextFileError } from '../text-file.js';
@@ -71,12 +73,75 @@ export class ShortenerMatcher {
   }
 }
 
+/** A redirect endpoint as compiled: where it was written, for evidence. */
+export interface RedirectorEntry extends Redirector {
+  readonly file: string;
+  readonly line: number;
+}
+
+export class RedirectorMatcher {
+  readonly #byDomain: Map<string, RedirectorEntry>;
+  /** Lengths of the first path segment of every listed path (index 0: an entry for any path). */
+  readonly #segmentLengths = new Uint8Array(65);
+  /** First character (after `/`, ASCII) of every listed path; 0x80 marks a non-ASCII one. */
+  readonly #firstChars = new Uint8Array(0x81);
+  #anyPath = false;
+  constructor(entries: Iterable<RedirectorEntry>) {
+    this.#byDomain = new Map([...entries].map((e) => [e.domain, e]));
+    for (const e of this.#byDomain.values()) {
+      if (e.paths === undefined) this.#anyPath = true;
+      else {
+        for (const p of e.paths) {
+          this.#segmentLengths[Math.min(firstSegmentEnd(p), 64)] = 1;
+          this.#firstChars[Math.min(p.charCodeAt(1) || 0, 0x80)] = 1;
+        }
+      }
+    }
+    Object.freeze(this);
+  }
+  /**
+   * False when no entry can apply to this path, from its first character and the
+   * length of its first segment alone: run on every allowed link, so it hashes nothing.
+   */
+  mayApply(path: string): boolean {
+    if (this.#anyPath) return true;
+    if (this.#firstChars[Math.min(path.charCodeAt(1) || 0, 0x80)] !== 1) return false;
+    return this.#segmentLengths[Math.min(firstSegmentEnd(path), 64)] === 1;
+  }
+  get size(): number {
+    return this.#byDomain.size;
+  }
+  /** The redirector serving this host (or a parent domain of it, by label suffix) at this path. */
+  match(host: string, path: string): RedirectorEntry | undefined {
+    if (host.length > MAX_HOST_LENGTH || this.#byDomain.size === 0) return undefined;
+    for (let at = 0; ; ) {
+      const hit = this.#byDomain.get(at === 0 ? host : host.slice(at));
+      if (hit) return hit.paths === undefined || hit.paths.some((p) => pathHasPrefix(path, p)) ? hit : undefined;
+      const dot = host.indexOf('.', at);
+      if (dot < 0) return undefined;
+      at = dot + 1;
+    }
+  }
+}
+
+/** End of `/segment` at the start of a path: the first `/`, `?` or `#` after the leading slash. */
+function firstSegmentEnd(path: string): number {
+  let j = 1;
+  while (j < path.length && j <= 64) {
+    const c = path.charCodeAt(j);
+    if (c === 0x2f || c === 0x3f || c === 0x23) break;
+    j++;
+  }
+  return j;
+}
+
 /** Everything the checks need, validated and compiled once; frozen. */
 export interface Policy {
   /** Allow (whitelist) and deny (competitor) entries in one host-suffix matcher. */
   readonly whitelist: HostMatcher;
   readonly competitors: CompiledCompetitors;
   readonly shorteners: ShortenerMatcher;
+  readonly redirectors: RedirectorMatcher;
   readonly limits: Limits;
   readonly config: Config;
   readonly warnings: readonly PolicyWarning[];
@@ -235,6 +300,26 @@ function loadShorteners(loader: Loader, dataDir: string): ShortenerEntry[] {
   return out;
 }
 
+function loadRedirectors(loader: Loader, dataDir: string): RedirectorEntry[] {
+  const path = resolve(dataDir, 'rules', 'redirectors.yaml');
+  const source = loader.read(path, displayPath(path, dataDir));
+  const data = loader.check(source, RedirectorsFileSchema);
+  if (!source || !data) return [];
+  const seen = new Map<string, number>();
+  const out: RedirectorEntry[] = [];
+  data.redirectors.forEach((r, i) => {
+    const line = locate(source, ['redirectors', i]).line;
+    const first = seen.get(r.domain);
+    if (first !== undefined) {
+      loader.issues.push({ file: source.file, line: locate(source, ['redirectors', i, 'domain']).line, message: `redirectors[${i}].domain: duplicate domain "${r.domain}" (already listed at line ${first}); merge the paths and params into one entry` });
+      return;
+    }
+    seen.set(r.domain, line);
+    out.push(Object.freeze({ ...r, file: source.file, line }));
+  });
+  return out;
+}
+
 function mergeLimits(base: Limits, override: LimitsOverride | undefined): unknown {
   if (!override) return base;
   return {
@@ -289,6 +374,7 @@ export function loadPolicy(options: LoadPolicyOptions = {}): Policy {
   loadWhitelists(loader, dataDir);
   const competitors = loadCompetitors(loader, dataDir);
   const shorteners = loadShorteners(loader, dataDir);
+  const redirectors = loadRedirectors(loader, dataDir);
   const limitsPath = resolve(dataDir, 'rules', 'limits.yaml');
   const limitsSource = loader.read(limitsPath, displayPath(limitsPath, dataDir));
   const baseLimits = loader.check(limitsSource, LimitsSchema);
@@ -308,6 +394,7 @@ export function loadPolicy(options: LoadPolicyOptions = {}): Policy {
     whitelist,
     competitors,
     shorteners: new ShortenerMatcher(shorteners),
+    redirectors: new RedirectorMatcher(redirectors),
     limits: deepFreeze(limits),
     config: deepFreeze(config),
     warnings: Object.freeze(loader.warnings),

@@ -227,6 +227,35 @@ export type Shortener = z.infer<typeof ShortenerSchema>;
 export const ShortenersFileSchema = z.object({ about: NonEmpty, shorteners: z.array(ShortenerSchema) }).strict();
 export type ShortenersFile = z.infer<typeof ShortenersFileSchema>;
 
+/** A query parameter name as a redirect page reads it (`u`, `url`, `q`). */
+const ParamNameSchema = z.string().regex(/^[A-Za-z0-9_.~-]+$/, { message: 'expected a query parameter name such as u or url' });
+
+/**
+ * A redirect endpoint: a page that sends the user on to the URL in one of its query
+ * parameters. Any link's embedded absolute URL is judged anyway; a listed one whose
+ * target cannot be read (an opaque token, as Baidu's link?url=) is refused like a
+ * shortener, because its destination is unknown.
+ */
+export const RedirectorSchema = z
+  .object({
+    domain: DomainSchema,
+    /** Path prefixes of the redirect endpoint (segment boundaries); the whole host when left out. */
+    paths: PathsSchema.optional(),
+    /** The parameters that carry the target. */
+    params: z.array(ParamNameSchema).min(1, { message: 'list the parameter(s) that carry the target' }),
+    operator: NonEmpty,
+    /** `error` (default) blocks a redirect whose target cannot be read; `warning` reports it. */
+    severity: z.enum(['error', 'warning']).default('error'),
+    note: NonEmpty,
+    source: NonEmpty,
+    added: DateSchema,
+  })
+  .strict();
+export type Redirector = z.infer<typeof RedirectorSchema>;
+
+export const RedirectorsFileSchema = z.object({ about: NonEmpty, redirectors: z.array(RedirectorSchema) }).strict();
+export type RedirectorsFile = z.infer<typeof RedirectorsFileSchema>;
+
 const RangeSchema = z
   .tuple([z.number(), z.number()])
   .refine(([min, max]) => min <= max, { message: 'a range is [min, max] with min <= max' });

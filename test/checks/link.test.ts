@@ -61,4 +61,36 @@ describe('link rules', () => {
     expect(f).toMatchObject({ path: 'data.articles[2].url', evidence: { url: 'https://weixin.qq.com/r/abc', host: 'weixin.qq.com' } });
     expect(f!.evidence!.entry).toMatch(/^rules\/competitors\.yaml:\d+ weixin\.qq\.com$/);
   });
+  test('link/invisible: characters a reader cannot see are removed before judging, and named', () => {
+    const text = 'https://www.people.com.cn\u0000@evil.cn/x';
+    const found = gate.checkText(text);
+    expect(found.map((f) => `${f.rule}:${f.severity}`)).toEqual(['link/invisible:error', 'link/credentials:error']);
+    expect(found[0]!.evidence).toMatchObject({ host: 'evil.cn', detail: 'removed: U+0000 NUL at 25' });
+    expect(found[0]!.span).toEqual({ start: 0, end: text.length });
+    // A whitelisted host is still refused when written with a hidden character in it.
+    expect(inText('看 weibo\u200b.com 吧')).toEqual(['link/invisible:error:weibo\u200b.com']);
+    expect(inText('看 https://ev\u202eil.cn/x 吧')).toEqual(['link/invisible:error:https://ev\u202eil.cn/x', 'link/not-whitelisted:error:https://ev\u202eil.cn/x']);
+    expect(url('https://weibo.com\u2066/x')).toEqual(['link/invisible:error']);
+    // Its twin, written plainly.
+    expect(inText('看 weibo.com 吧')).toEqual([]);
+  });
+  test('special schemes with one slash or backslashes are judged by the host they open', () => {
+    expect(inText('点 https:\\evil.cn/x 领取')).toEqual(['link/not-whitelisted:error:https:\\evil.cn/x']);
+    expect(inText('点 http:/\\weibo.com/x 领取')).toEqual([]);
+    expect(url('https:/evil.cn/x')).toEqual(['link/not-whitelisted:error']);
+  });
+  test('dot look-alikes and all-CJK hosts are links', () => {
+    expect(inText('访问 evil、cn 领取')).toEqual(['link/obfuscated:error:evil、cn']);
+    expect(inText('访问 evil⚫com 领取')).toEqual(['link/obfuscated:error:evil⚫com']);
+    expect(inText('访问 商城.中国 领取')).toEqual(['link/not-whitelisted:error:商城.中国']);
+    expect(inText('价格、数量、颜色都可以选，欢迎来到中国。')).toEqual([]);
+  });
+  test('a mini-program text link is a WeChat link, allowed only where mini programs are', () => {
+    expect(inText('打开 #小程序://某某商城/abc123 下单')).toEqual(['link/competitor:error:#小程序://某某商城/abc123']);
+    expect(inText('打开＃小程序：//某某商城/abc123下单')).toEqual(['link/competitor:error:＃小程序：//某某商城/abc123']);
+    expect(inText('打开 #小程序://某某商城/abc123 下单', { channel: 'ad' })).toEqual([]);
+    const [f] = gate.checkText('打开 #小程序://某某商城/abc123 下单');
+    expect(f!.message.en).toMatch(/mini program/);
+    expect(f!.evidence!.entry).toMatch(/^rules\/competitors\.yaml:\d+ /);
+  });
 });

@@ -244,3 +244,29 @@ describe('weibo-guard explain', () => {
     expect(r.out).toContain('not a link');
   });
 });
+
+describe('weibo-guard explain: redirect hops and invisible characters', () => {
+  test('names the hop a redirect page sends to, and blocks', () => {
+    const r = run(['explain', 'https://weibo.cn/sinaurl?u=https%3A%2F%2Fevil.cn%2Fx']);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/redirects\n\s+→ query u\s+https:\/\/evil\.cn\/x \(evil\.cn\): link\/not-whitelisted/);
+    expect(r.out).toContain('link/redirect');
+  });
+  test('an allowed hop is shown too', () => {
+    const r = run(['explain', 'https://weibo.cn/sinaurl?u=https%3A%2F%2Fwww.people.com.cn%2F']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/→ query u\s+https:\/\/www\.people\.com\.cn\/ \(www\.people\.com\.cn\): link\/allowed/);
+  });
+  test('a listed redirector whose target cannot be read', () => {
+    const r = run(['explain', 'https://www.baidu.com/link?url=abcDEF123']);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/→ \?\s+rules\/redirectors\.yaml:\d+ baidu\.com \(Baidu\)/);
+  });
+  test('lists the invisible characters removed', () => {
+    // argv cannot carry NUL; a right-to-left override before "@" does the same.
+    const r = run(['explain', 'https://www.people.com.cn\u202e@evil.cn/x']);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/invisible\s+removed before judging: U\+202E RIGHT-TO-LEFT OVERRIDE at 25/);
+    expect(r.out).toMatch(/host\s+evil\.cn/);
+  });
+});

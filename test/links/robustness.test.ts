@@ -73,6 +73,11 @@ describe('1 MB adversarial inputs complete with sane output', () => {
     ['a 点 ', 0],
     ['(', 0],
     ['@a.', 0],
+    ['中.', 0],
+    ['a、', 0],
+    ['a😀', 0],
+    ['#小程序://', 0],
+    ['\u0000a.', 0],
   ])('%j repeated', (unit, count) => {
     const text = fill(unit);
     const links = findLinks(text);

@@ -35,6 +35,7 @@ describe('shipped data', () => {
       'whitelist/companies.yaml',
       'rules/competitors.yaml',
       'rules/shorteners.yaml',
+      'rules/redirectors.yaml',
       'rules/limits.yaml',
     ]);
     expect(policy.warnings).toEqual([]);
@@ -204,6 +205,7 @@ describe('bad files fail with file:line: what is wrong', () => {
       'whitelist/companies.yaml',
       'rules/competitors.yaml',
       'rules/shorteners.yaml',
+      'rules/redirectors.yaml',
       'rules/limits.yaml',
     ]);
     expect(err.message.split('\n')[0]).toBe('whitelist/government.yaml: cannot read the file (ENOENT)');
@@ -223,6 +225,32 @@ describe('bad files fail with file:line: what is wrong', () => {
 });
 
 describe('rules files', () => {
+  const redirectors = readFileSync(join(repoRoot, 'rules/redirectors.yaml'), 'utf8');
+
+  it('redirectors load with their parameters and match on path segments', () => {
+    const policy = loadPolicy({ cwd: project(), now: TODAY });
+    expect(policy.redirectors.size).toBeGreaterThanOrEqual(6);
+    expect(policy.redirectors.match('www.baidu.com', '/link?url=x')).toMatchObject({ domain: 'baidu.com', params: ['url'], file: 'rules/redirectors.yaml' });
+    expect(policy.redirectors.match('www.baidu.com', '/links')).toBeUndefined();
+    expect(policy.redirectors.match('weibo.cn', '/sinaurl?u=x')?.line).toBe(lineOf(redirectors, '- domain: weibo.cn'));
+  });
+
+  it('a redirector without parameters, or with a bad one, names the file and line', () => {
+    const text = redirectors.replace('params: [q, url]', 'params: []').replace('params: [m, url]', 'params: ["m&x"]');
+    const err = loadError({ dataDir: dataDir({ 'rules/redirectors.yaml': text }) });
+    expect(err.issues.map((i) => `${i.file}:${i.line}: ${i.message}`)).toEqual([
+      `rules/redirectors.yaml:${lineOf(text, 'params: []')}: redirectors[3].params: list the parameter(s) that carry the target`,
+      `rules/redirectors.yaml:${lineOf(text, 'params: ["m&x"]')}: redirectors[7].params[0]: expected a query parameter name such as u or url`,
+    ]);
+  });
+
+  it('a redirector listed twice', () => {
+    const text = redirectors.replace('- domain: sogou.com', '- domain: baidu.com');
+    const issue = only(loadError({ dataDir: dataDir({ 'rules/redirectors.yaml': text }) }));
+    expect(issue.message).toMatch(/^redirectors\[6\]\.domain: duplicate domain "baidu.com" \(already listed at line \d+\)/);
+    expect(issue.line).toBe(lineOf(text, '- domain: baidu.com', lineOf(text, '- domain: google.com.hk')));
+  });
+
   const competitors = readFileSync(join(repoRoot, 'rules/competitors.yaml'), 'utf8');
 
   it('a scheme claimed by two services', () => {
