@@ -36,7 +36,7 @@ export {
 } from './schemas.js';
 export { windowOf, OPENERS, type LaneEvents } from './ledger.js';
 export { decodeAnswer, encodeReply, postReply, ReplyErrorSchema, ReplySuccessSchema, type Decoded } from './api.js';
-export { kindOf, WeiboApiError, type ErrorKind } from './errors.js';
+export { kindOf, KNOWN_CODES, WeiboApiError, type ErrorKind } from './errors.js';
 export { backoffMs, RetrySchema, type RetrySettings } from './backoff.js';
 export { checkEndpoint, isLoopback, DEFAULT_ENDPOINT } from './endpoint.js';
 export { tokenSource, Redactor, DEFAULT_TOKEN_ENV, type TokenOptions, type TokenHook } from './secrets.js';
