@@ -295,7 +295,7 @@ export function createSender(options: SenderOptions): Sender {
       try {
         const token = await getToken(rec.account);
         redactor.add(token);
-        return await postReply(endpoint, encodeReply(rec, token), { timeoutMs: s.timeoutMs, ...(options.fetch ? { fetch: options.fetch } : {}) });
+        return await postReply(endpoint, encodeReply(rec, token), { timeoutMs: s.timeoutMs, scrub: (t) => redactor.redact(t), ...(options.fetch ? { fetch: options.fetch } : {}) });
       } catch (err) {
         // The token hook failed: nothing was sent.
         return { ok: false, error: new WeiboApiError('auth', redactor.redact((err as Error).message)) };
