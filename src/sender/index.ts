@@ -18,7 +18,8 @@ export {
   type SenderOptions,
   type SenderSettings,
 } from './sender.js';
-export { createSqliteStore, DEFAULT_STORE_PATH, type SqliteStoreOptions } from './sqlite-store.js';
+export { createSqliteStore, DEFAULT_STORE_PATH, OUTBOX_APPLICATION_ID, OUTBOX_SCHEMA_VERSION, type SqliteStoreOptions } from './sqlite-store.js';
+export { StorageError, OutboxIdentityError, type StorageFailure, type IdentityProblem } from './store.js';
 export type { AdmitRequest, AdmitResult, LaneItem, ListFilter, OutboxStore, RetryResult, Settlement, WorkerOwner } from './store.js';
 export {
   InboundEventSchema,
