@@ -85,6 +85,8 @@ export function register(program: Command): void {
       const wouldSend = wouldSendAt.filter((w): w is string => w !== undefined);
       const reasons = (b: Blocked) => b.findings.map((f) => `${f.rule}${f.path ? ` at ${f.path}` : ''}: ${f.message[lang]}`).join('; ');
 
+      // A dry run reads the ledger: its storage failing is not a verdict either.
+      if (flags.dryRun && storage) throw storage.error;
       if (flags.dryRun) {
         if (flags.json) out(`${JSON.stringify({ dryRun: true, wouldSend: wouldSend.length, blocked }, null, 2)}\n`);
         else {

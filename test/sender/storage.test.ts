@@ -115,6 +115,7 @@ describe('storage failures (CLI)', { timeout: 90_000 }, () => {
     const db = join(d, 'outbox.db');
     const w = open(db);
     await w.recordInbound({ from: '1', kind: 'message', at: Date.now() });
+    const queued = await w.enqueue(text('1', 'queued before'));
     w.close();
     chmodSync(db, 0o444);
     const lines = [text('1', 'a'), text('1', 'b')].map((m) => JSON.stringify(m)).join('\n');
@@ -128,6 +129,10 @@ describe('storage failures (CLI)', { timeout: 90_000 }, () => {
     expect(inbound.stderr).toContain('nothing was recorded from stdin:1 on');
     expect(inbound.code).toBe(3);
     const list = await runReadOnly(['outbox', 'list', '--store', db], d, '');
+    expect(list.stdout).toContain('queued 1');
     expect(list.code).toBe(0);
+    const drop = await runReadOnly(['outbox', 'drop', queued.status === 'queued' ? queued.id : '?', '--store', db], d, '');
+    expect(drop.stderr).toMatch(/^weibo-guard: storage failure: outbox .* is read-only/);
+    expect(drop.code).toBe(3);
   });
 });
