@@ -148,6 +148,9 @@ export class SenderInputError extends Error {
   }
 }
 
+/** Beyond ±8.64e15 ms a Date cannot say it: the number itself then. */
+const isoOr = (t: number): string => (Math.abs(t) <= 8.64e15 ? new Date(t).toISOString() : `${t} ms`);
+
 function ahead(ms: number): string {
   if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
   if (ms < 7_200_000) return `${Math.round(ms / 60_000)} min`;
@@ -241,7 +244,7 @@ export function createSender(options: SenderOptions): Sender {
       const t = now();
       if (e.data.at > t + s.eventSkewMs) {
         throw new SenderInputError(
-          `inbound event: at: ${new Date(e.data.at).toISOString()} is ${ahead(e.data.at - t)} ahead of this clock (${new Date(t).toISOString()}), ` +
+          `inbound event: at: ${isoOr(e.data.at)} is ${ahead(e.data.at - t)} ahead of this clock (${new Date(t).toISOString()}), ` +
             `more than the allowed skew of ${ahead(s.eventSkewMs)} (eventSkewMs): a wrong clock, or a time not in epoch milliseconds`,
           'at',
         );

@@ -32,6 +32,8 @@ describe('inbound event times', () => {
     expect((err as SenderInputError).field).toBe('at');
     expect((err as Error).message).toMatch(/^inbound event: at: 2286-11-20T17:46:39\.999Z is \d+ days ahead of this clock \(2026-01-01T00:00:00\.000Z\), more than the allowed skew of 5 min/);
     expect(await sender.window('1')).toEqual({ state: 'none' });
+    // Past what a Date can show: still a named refusal, not a RangeError.
+    await expect(sender.recordInbound({ from: '1', kind: 'message', at: 9_000_000_000_000_000 })).rejects.toThrow(/^inbound event: at: 9000000000000000 ms is \d+ days ahead/);
   });
 
   it('takes the skew from the settings', async () => {
