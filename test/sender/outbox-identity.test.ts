@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSender, createSqliteStore, OUTBOX_APPLICATION_ID, OUTBOX_SCHEMA_VERSION, OutboxIdentityError, StorageError, type Sender } from '../../src/sender/index.js';
 import { assertBuilt, gate, runCli, tempDir, text } from './helpers.js';
-import { V1_SCHEMA } from './v1-schema.js';
+import { V1_LEASE_SCHEMA, V1_SCHEMA, V2_SCHEMA } from './v1-schema.js';
 
 const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3') as typeof import('better-sqlite3');
@@ -129,6 +129,40 @@ describe('a file that is not an outbox', () => {
     expect([raw.pragma('application_id', { simple: true }), raw.pragma('user_version', { simple: true })]).toEqual([OUTBOX_APPLICATION_ID, OUTBOX_SCHEMA_VERSION]);
     raw.close();
   });
+});
+
+describe('older outboxes are upgraded to the current schema', () => {
+  const UNCERTAIN = "INSERT INTO outbox (id, account, receiver_id, type, data, save_sender_box, state, attempts, unknown_outcomes, next_at, reason, mention, created_at, updated_at) VALUES ('m1', 'default', '1', 'text', '{\"text\":\"hi\"}', 1, 'uncertain', 1, 1, 0, 'no answer', 0, 0, 0)";
+  const cases: Array<[string, string]> = [
+    ['schema 1 (0.1.0: a PID lock)', V1_SCHEMA],
+    ['schema 1 of a build that had the lease already (no application_id)', V1_LEASE_SCHEMA],
+    ['schema 2 (identity, before the lease)', V2_SCHEMA],
+  ];
+  for (const [name, schema] of cases) {
+    it(`${name}: its messages kept, operator retries counted, the drain lease usable, the PID lock gone`, async () => {
+      const db = join(dir(), 'outbox.db');
+      const old = new Database(db);
+      old.pragma('journal_mode = WAL');
+      old.exec(schema);
+      old.prepare(UNCERTAIN).run();
+      old.close();
+      const s = open(db);
+      const r = await s.retry('m1');
+      expect(r).toMatchObject({ status: 'queued', record: { id: 'm1', state: 'queued', operatorRetries: 1, unknownOutcomes: 1 } });
+      s.close();
+      const store = createSqliteStore({ path: db });
+      const got = await store.acquireLease({ holder: 'h1', host: 'here', pid: 1, ttlMs: 1000, now: 10 });
+      expect(got).toMatchObject({ acquired: true, lease: { holder: 'h1', expiresAt: 1010 } });
+      await store.releaseLease('h1');
+      store.close();
+      const raw = new Database(db, { readonly: true });
+      expect([raw.pragma('application_id', { simple: true }), raw.pragma('user_version', { simple: true })]).toEqual([OUTBOX_APPLICATION_ID, OUTBOX_SCHEMA_VERSION]);
+      const tables = (raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((t) => t.name);
+      expect(tables).toContain('lease');
+      expect(tables).not.toContain('worker');
+      raw.close();
+    });
+  }
 });
 
 describe('a damaged outbox', () => {
