@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { modulesFor } from './commands.js';
 import { UsageError, exitCodes } from './errors.js';
+import { OutboxIdentityError, StorageError } from '../sender/store.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -46,7 +47,11 @@ async function main(argv: string[]): Promise<number> {
       // --help and --version arrive here as "errors" with exit code 0.
       return err.exitCode === 0 ? 0 : exitCodes.usage;
     }
-    if (err instanceof UsageError) {
+    if (err instanceof StorageError) {
+      process.stderr.write(`weibo-guard: storage failure: ${err.message}\n`);
+      return exitCodes.storage;
+    }
+    if (err instanceof UsageError || err instanceof OutboxIdentityError) {
       process.stderr.write(`weibo-guard: ${err.message}\n`);
       return exitCodes.usage;
     }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { MessageStateSchema, type MessageState } from '../sender/schemas.js';
 import { addSenderFlags, senderFromFlags, type SenderFlags } from '../sender/cli-support.js';
 import { exitCodes, UsageError } from './errors.js';
+import { StorageError } from '../sender/store.js';
 
 interface ListFlags extends SenderFlags {
   state?: string;
@@ -103,6 +104,8 @@ export function register(program: Command): void {
           await sender.drop(id, flags.reason);
           process.stdout.write(`dropped\t${id}\n`);
         } catch (err) {
+          // The outbox failing is not this id's fault: stop, exit 3 (main).
+          if (err instanceof StorageError) throw err;
           bad++;
           process.stderr.write(`weibo-guard: ${(err as Error).message}\n`);
         }

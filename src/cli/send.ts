@@ -3,7 +3,7 @@ import type { ContextInput } from '../context.js';
 import type { Finding } from '../findings.js';
 import { addSenderFlags, addWorkerFlags, eventPrinter, readInput, readRecords, senderFromFlags, type SenderFlags } from '../sender/cli-support.js';
 import { OutboxBusyError, type EnqueueOptions } from '../sender/sender.js';
-import { LeaseLostError } from '../sender/store.js';
+import { LeaseLostError, StorageError } from '../sender/store.js';
 import { exitCodes, UsageError } from './errors.js';
 
 interface SendFlags extends SenderFlags {
@@ -47,6 +47,8 @@ export function register(program: Command): void {
     try {
       const blockedAt: Array<Blocked | undefined> = [];
       const wouldSendAt: Array<string | undefined> = [];
+      const queuedAt: boolean[] = [];
+      let storage: { error: StorageError; at: number } | undefined;
       const handle = async (rec: (typeof records)[number], i: number): Promise<void> => {
         if (rec.error !== undefined) {
           blockedAt[i] = { where: rec.where, findings: [{ rule: 'input/invalid-json', path: '', message: { en: rec.error, zh: rec.error } }] };
@@ -66,19 +68,27 @@ export function register(program: Command): void {
           }
           const res = await sender.enqueue(env.message, env.context, env.options);
           if (res.status === 'blocked') blockedAt[i] = { where: rec.where, findings: res.verdict.findings.filter((f) => f.severity === 'error') };
+          else queuedAt[i] = true;
         } catch (err) {
+          // The outbox failed, not the message: nothing of this line was stored.
+          if (err instanceof StorageError) {
+            if (!storage || i < storage.at) storage = { error: err, at: i };
+            return;
+          }
           // A context the gate refuses (ContextError) names its field; it is this line's fault.
           blockedAt[i] = { where: rec.where, findings: [{ rule: 'input/context', path: 'context', message: { en: (err as Error).message, zh: (err as Error).message } }] };
         }
       };
       // Chunks of concurrent enqueues share one transaction each (the sender's group commit).
-      for (let start = 0; start < records.length; start += CHUNK) {
+      for (let start = 0; start < records.length && !storage; start += CHUNK) {
         await Promise.all(records.slice(start, start + CHUNK).map((rec, j) => handle(rec, start + j)));
       }
       const blocked = blockedAt.filter((b): b is Blocked => b !== undefined);
       const wouldSend = wouldSendAt.filter((w): w is string => w !== undefined);
       const reasons = (b: Blocked) => b.findings.map((f) => `${f.rule}${f.path ? ` at ${f.path}` : ''}: ${f.message[lang]}`).join('; ');
 
+      // A dry run reads the ledger: its storage failing is not a verdict either.
+      if (flags.dryRun && storage) throw storage.error;
       if (flags.dryRun) {
         if (flags.json) out(`${JSON.stringify({ dryRun: true, wouldSend: wouldSend.length, blocked }, null, 2)}\n`);
         else {
@@ -90,8 +100,16 @@ export function register(program: Command): void {
         return;
       }
 
+      if (storage) {
+        for (const b of blocked) out(`blocked\t${b.where}\t${reasons(b)}\n`);
+        process.stderr.write(`weibo-guard: storage failure: ${storage.error.message}\n${notQueued(records, queuedAt, storage.at)}\n`);
+        process.exitCode = exitCodes.storage;
+        return;
+      }
+
       /** Why this run did not drain (another holder) or stopped draining (lease taken over). */
       let busy: string | undefined;
+      const queuedNow = queuedAt.filter(Boolean).length;
       // SIGINT/SIGTERM: stop claiming, let requests in flight settle, give the lease
       // back, so the next worker need not wait for it to expire. The handlers are
       // `once`: a second signal kills as usual.
@@ -105,6 +123,9 @@ export function register(program: Command): void {
         ? await sender
             .drain({ signal: stop.signal, waitForLease: flags.waitForLease ?? false })
             .catch((err: unknown) => {
+              if (err instanceof StorageError) {
+                throw new StorageError(err.failure, err.location, `${err.message}; while sending: the ${queuedNow} line(s) queued by this run stay in the outbox (a request cut off mid-send is an unknown outcome at the next start)`, { cause: err });
+              }
               if (err instanceof OutboxBusyError) {
                 busy = `not draining: ${err.message}; the queued messages are left to it (--wait-for-lease waits to take over)`;
               } else if (err instanceof LeaseLostError) {
@@ -148,6 +169,17 @@ export function register(program: Command): void {
       sender.close();
     }
   });
+}
+
+/** Which lines the storage failure left out: from the first one on, or each of them. */
+function notQueued(records: Array<{ where: string }>, queuedAt: boolean[], first: number): string {
+  const left = records.map((r, i) => ({ where: r.where, i })).filter(({ i }) => i >= first && !queuedAt[i]);
+  const before = queuedAt.slice(0, first).filter(Boolean).length;
+  const tail = left.length === records.length - first;
+  const named = tail
+    ? `from ${records[first]!.where} on (${left.length} line(s))`
+    : `from ${left.length} line(s): ${left.slice(0, 10).map((l) => l.where).join(', ')}${left.length > 10 ? ', …' : ''}`;
+  return `weibo-guard: nothing was queued ${named}; ${before} line(s) before it are queued. Fix the storage and send again from there (lines with a "key" may be sent again safely).`;
 }
 
 type Envelope = { message: unknown; context?: ContextInput; options: EnqueueOptions } | { error: string; path: string };

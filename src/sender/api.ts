@@ -49,20 +49,25 @@ export function encodeReply(m: Pick<OutboxRecord, 'type' | 'data' | 'receiverId'
 
 export type Decoded = { ok: true; reply: ReplySuccess } | { ok: false; error: WeiboApiError };
 
-/** Turns an HTTP answer into a reply or a typed error (never throws). */
-export function decodeAnswer(status: number, text: string, retryAfter: string | null, now = Date.now()): Decoded {
+/**
+ * Turns an HTTP answer into a reply or a typed error (never throws). `scrub` removes
+ * secrets from the whole body before any part of it is quoted, so a cut can never
+ * fall inside a token and leave its first characters.
+ */
+export function decodeAnswer(status: number, text: string, retryAfter: string | null, now = Date.now(), scrub: (s: string) => string = (s) => s): Decoded {
   const json = parseJsonExact(text);
   const body = json.ok ? json.value : undefined;
   const err = ReplyErrorSchema.safeParse(body);
   if (err.success) {
     const code = err.data.error_code;
     const kind = kindOf(code, status);
+    const said = err.data.error === undefined ? undefined : preview(scrub(err.data.error), ERROR_CHARS);
     return {
       ok: false,
-      error: new WeiboApiError(kind, `Weibo error ${code}${err.data.error ? ` (${err.data.error})` : ''}, HTTP ${status}`, {
+      error: new WeiboApiError(kind, `Weibo error ${code}${said ? ` (${said})` : ''}, HTTP ${status}`, {
         status,
         code,
-        ...(err.data.error !== undefined ? { error: err.data.error } : {}),
+        ...(said !== undefined ? { error: said } : {}),
         ...retryAfterMs(retryAfter, now),
       }),
     };
@@ -70,22 +75,35 @@ export function decodeAnswer(status: number, text: string, retryAfter: string | 
   // A gateway's own answer: it had passed the request on and lost the upstream (502) or
   // stopped waiting for it (504), so Weibo may have taken it. A 503 is a refusal to take it.
   if (status === 502 || status === 504) {
-    return { ok: false, error: new WeiboApiError('unknown', `HTTP ${status} from a gateway (${describe(text)}): the request may have been delivered`, { status }) };
+    return { ok: false, error: new WeiboApiError('unknown', `HTTP ${status} from a gateway (${describe(text, scrub)}): the request may have been delivered`, { status }) };
   }
   if (status >= 200 && status < 300) {
     const ok = ReplySuccessSchema.safeParse(body);
     if (ok.success) return { ok: true, reply: ok.data };
     // Weibo answered 2xx but not in a shape we know: it may well have sent the message.
-    return { ok: false, error: new WeiboApiError('unknown', `HTTP ${status} with an unreadable body (${describe(text)})`, { status }) };
+    return { ok: false, error: new WeiboApiError('unknown', `HTTP ${status} with an unreadable body (${describe(text, scrub)})`, { status }) };
   }
   return {
     ok: false,
-    error: new WeiboApiError(kindOf(null, status), `HTTP ${status} (${describe(text)})`, { status, ...retryAfterMs(retryAfter, now) }),
+    error: new WeiboApiError(kindOf(null, status), `HTTP ${status} (${describe(text, scrub)})`, { status, ...retryAfterMs(retryAfter, now) }),
   };
 }
 
-function describe(text: string): string {
-  return text.length === 0 ? 'empty body' : `${text.length} bytes: ${JSON.stringify(text.slice(0, 80))}`;
+/** A reason needs the start of a proxy's error page, not the page. */
+const BODY_CHARS = 60;
+/** Weibo's `error` is a short English phrase; anything longer is an echo. */
+const ERROR_CHARS = 120;
+
+function describe(text: string, scrub: (s: string) => string): string {
+  return text.length === 0 ? 'empty body' : `${text.length} bytes: ${JSON.stringify(preview(scrub(text), BODY_CHARS))}`;
+}
+
+/** Cut after scrubbing, never before; on a code-point boundary. */
+function preview(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = [...text.slice(0, max)];
+  if (/[\ud800-\udbff]$/.test(text.slice(0, max))) cut.pop();
+  return `${cut.join('')}…`;
 }
 
 function retryAfterMs(header: string | null, now: number): { retryAfterMs?: number } {
@@ -128,6 +146,8 @@ export interface PostOptions extends Timeouts {
   dispatcher?: Dispatcher;
   /** Answers longer than this are not Weibo's; read no further. */
   maxAnswerBytes?: number;
+  /** Removes secrets from an answer before any of it is quoted in an error. */
+  scrub?: (text: string) => string;
 }
 
 /** One POST; every failure comes back as a typed error, never as a throw. */
@@ -155,7 +175,7 @@ export async function postReply(endpoint: URL, body: string, o: PostOptions): Pr
     // The server had started answering: it has read our request.
     return { ok: false, error: new WeiboApiError('unknown', `answer cut off after HTTP ${res.status}: ${causeOf(e)}`, { status: res.status }) };
   }
-  return decodeAnswer(res.status, text, res.headers.get('retry-after'));
+  return decodeAnswer(res.status, text, res.headers.get('retry-after'), Date.now(), o.scrub);
 }
 
 function networkError(e: unknown, t: Timeouts): WeiboApiError {

@@ -7,6 +7,7 @@ import { createSender, type Sender, type SenderEvent, type SenderOptions } from 
 import { DEFAULT_STORE_PATH } from './sqlite-store.js';
 import { DEFAULT_TOKEN_ENV } from './secrets.js';
 import { DEFAULT_ENDPOINT } from './endpoint.js';
+import { OutboxIdentityError, StorageError } from './store.js';
 
 /** Flags every sender command shares; read from flags, then env. */
 export interface SenderFlags {
@@ -16,6 +17,7 @@ export interface SenderFlags {
   account?: string;
   config?: string;
   concurrency?: string;
+  storeLimit?: string;
   timeout?: string;
   connectTimeout?: string;
   maxAttempts?: string;
@@ -32,7 +34,8 @@ export function addSenderFlags(cmd: Command): Command {
     .option('--endpoint <url>', `reply API endpoint, https or loopback http (default $WEIBO_GUARD_ENDPOINT or ${DEFAULT_ENDPOINT})`)
     .option('--token-file <path>', `file holding the access token (default: $${DEFAULT_TOKEN_ENV})`)
     .option('--account <name>', 'business account the messages are sent as', 'default')
-    .option('--config <path>', 'weibo-guard config file for the gate');
+    .option('--config <path>', 'weibo-guard config file for the gate')
+    .option('--store-limit <bytes>', 'largest size the outbox may grow to; a write past it fails like a full disk (exit 3)');
 }
 
 export function addWorkerFlags(cmd: Command): Command {
@@ -83,10 +86,11 @@ export function senderFromFlags(flags: SenderFlags, extra: Partial<SenderOptions
   }
   const onUnknown = policy('on-unknown', flags.onUnknown);
   const onMention = policy('on-unknown-mention', flags.onUnknownMention);
+  const maxBytes = int('store-limit', flags.storeLimit, 1);
   try {
     return createSender({
       gate,
-      store: { path: flags.store ?? DEFAULT_STORE_PATH },
+      store: { path: flags.store ?? DEFAULT_STORE_PATH, ...(maxBytes !== undefined ? { maxBytes } : {}) },
       endpoint: flags.endpoint ?? process.env.WEIBO_GUARD_ENDPOINT ?? DEFAULT_ENDPOINT,
       ...(flags.tokenFile !== undefined ? { tokenFile: flags.tokenFile } : {}),
       ...(flags.account !== undefined ? { account: flags.account } : {}),
@@ -101,8 +105,16 @@ export function senderFromFlags(flags: SenderFlags, extra: Partial<SenderOptions
       ...extra,
     });
   } catch (err) {
+    // The outbox's own failures keep their type: the CLI gives them their own exit code.
+    if (err instanceof StorageError || err instanceof OutboxIdentityError) throw err;
     throw new UsageError((err as Error).message);
   }
+}
+
+/** `--max-skew <ms>` of commands that record inbound events. */
+export function skewFromFlag(value: string | undefined): { eventSkewMs?: number } {
+  const ms = int('max-skew', value, 0);
+  return ms === undefined ? {} : { eventSkewMs: ms };
 }
 
 export interface Input {

@@ -18,8 +18,8 @@ export {
   type SenderOptions,
   type SenderSettings,
 } from './sender.js';
-export { createSqliteStore, DEFAULT_STORE_PATH, type SqliteStoreOptions } from './sqlite-store.js';
-export { LeaseLostError } from './store.js';
+export { createSqliteStore, DEFAULT_STORE_PATH, OUTBOX_APPLICATION_ID, OUTBOX_SCHEMA_VERSION, type SqliteStoreOptions } from './sqlite-store.js';
+export { LeaseLostError, StorageError, OutboxIdentityError, type StorageFailure, type IdentityProblem } from './store.js';
 export type { AdmitRequest, AdmitResult, LaneItem, Lease, LeaseRequest, ListFilter, OutboxStore, RetryResult, Settlement } from './store.js';
 export {
   InboundEventSchema,
@@ -37,7 +37,7 @@ export {
 } from './schemas.js';
 export { windowOf, OPENERS, type LaneEvents } from './ledger.js';
 export { createDispatcher, decodeAnswer, encodeReply, postReply, ReplyErrorSchema, ReplySuccessSchema, type Decoded } from './api.js';
-export { kindOf, WeiboApiError, type ErrorKind } from './errors.js';
+export { kindOf, KNOWN_CODES, WeiboApiError, type ErrorKind } from './errors.js';
 export { backoffMs, RetrySchema, type RetrySettings } from './backoff.js';
 export { checkEndpoint, isLoopback, DEFAULT_ENDPOINT } from './endpoint.js';
 export { tokenSource, Redactor, DEFAULT_TOKEN_ENV, type TokenOptions, type TokenHook } from './secrets.js';

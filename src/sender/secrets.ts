@@ -40,22 +40,68 @@ function constant(token: string, where: string): TokenHook {
   };
 }
 
+/** Shortest start of a token that is scrubbed where an echo of it was cut short. */
+const MIN_TAIL = 6;
+
 /**
  * Tokens seen so far, so every string leaving the sender (errors, reasons, logs)
  * can be scrubbed even if a server or a library echoes the request back.
+ *
+ * A token is matched in every spelling it can come back in, character by character,
+ * so mixed spellings match too: raw; percent-encoded once or twice, hex in either
+ * case (encodeURIComponent, form encoding with `!'()~` escaped, RFC 3986 strict);
+ * form-encoded (space as `+`; a `+` read back as a space); JSON-escaped (`\uXXXX`,
+ * `\/`, `\"`, `\\`). A start of a token of at least MIN_TAIL characters that ends
+ * the text is scrubbed too: a server that cuts its echo short must not print the
+ * first characters. The pattern is compiled when a token is added, never per call;
+ * it has no quantifier, so matching is linear in the text times the token length.
  */
 export class Redactor {
   private readonly secrets = new Set<string>();
+  private pattern: RegExp | null = null;
   add(secret: string): void {
-    if (secret.length >= 4) this.secrets.add(secret);
+    if (secret.length < 4 || this.secrets.has(secret)) return;
+    this.secrets.add(secret);
+    const whole: string[] = [];
+    const tails: string[] = [];
+    for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) {
+      const chars = [...s].map(spellings);
+      whole.push(chars.join(''));
+      if (chars.length > MIN_TAIL) {
+        // c1…c6(?:c7(?:c8…)?)?$ : any start of the token, at least MIN_TAIL long, at the end.
+        let rest = '';
+        for (let i = chars.length - 2; i >= MIN_TAIL; i--) rest = `(?:${chars[i]}${rest})?`;
+        tails.push(`${chars.slice(0, MIN_TAIL).join('')}${rest}${PARTIAL_ESCAPE}$`);
+      }
+    }
+    this.pattern = new RegExp([...whole, ...tails].join('|'), 'g');
   }
   redact(text: string): string {
-    let out = text;
-    for (const s of this.secrets) {
-      out = out.split(s).join('[redacted]');
-      const encoded = encodeURIComponent(s);
-      if (encoded !== s) out = out.split(encoded).join('[redacted]');
-    }
-    return out;
+    return this.pattern === null ? text : text.replace(this.pattern, '[redacted]');
   }
+}
+
+/** An escape cut in the middle (`%2`, `%25`, `\\u00`): the cut may fall inside one. */
+const PARTIAL_ESCAPE = '(?:%(?:25)?[0-9a-fA-F]?|%25[0-9a-fA-F]|\\\\(?:u[0-9a-fA-F]{0,3})?)?';
+
+const hexDigit = (n: number): string => {
+  const h = n.toString(16);
+  return /[a-f]/.test(h) ? `[${h}${h.toUpperCase()}]` : h;
+};
+const hexByte = (b: number): string => hexDigit(b >> 4) + hexDigit(b & 15);
+const escapeRe = (c: string): string => c.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+
+/** Every way one character of a token can be written back to us, as a regex group. */
+function spellings(c: string): string {
+  const alts = [escapeRe(c)];
+  const bytes = [...Buffer.from(c, 'utf8')];
+  alts.push(bytes.map((b) => `%${hexByte(b)}`).join(''));
+  alts.push(bytes.map((b) => `%25${hexByte(b)}`).join(''));
+  if (c === ' ') alts.push('\\+');
+  if (c === '+') alts.push(' ');
+  const units: string[] = [];
+  for (let i = 0; i < c.length; i++) units.push(`\\\\u${hexByte(c.charCodeAt(i) >> 8)}${hexByte(c.charCodeAt(i) & 255)}`);
+  alts.push(units.join(''));
+  if (c === '/' || c === '"' || c === '\\') alts.push(`\\\\${escapeRe(c)}`);
+  return `(?:${alts.join('|')})`;
 }

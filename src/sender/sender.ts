@@ -50,6 +50,8 @@ export const SenderSettingsSchema = z
       // Three beats per lease: one late or failed renewal does not lose it.
       .transform((l) => ({ ttlMs: l.ttlMs, renewMs: l.renewMs ?? Math.max(1, Math.floor(l.ttlMs / 3)) }))
       .default({ ttlMs: 30_000, renewMs: 10_000 }),
+    /** How far ahead of this clock an inbound event may be dated before it is refused. */
+    eventSkewMs: z.number().int().nonnegative().default(300_000),
     retry: RetrySchema.default(RetrySchema.parse({})),
     unknownOutcome: UnknownOutcomeSchema.default(UnknownOutcomeSchema.parse({})),
   })
@@ -160,6 +162,23 @@ export class OutboxBusyError extends Error {
 /** A bad argument to the sender (an inbound event, an option): names the field. */
 export class SenderInputError extends Error {
   override name = 'SenderInputError';
+  constructor(
+    message: string,
+    /** The field at fault, when one is. */
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Beyond ±8.64e15 ms a Date cannot say it: the number itself then. */
+const isoOr = (t: number): string => (Math.abs(t) <= 8.64e15 ? new Date(t).toISOString() : `${t} ms`);
+
+function ahead(ms: number): string {
+  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
+  if (ms < 7_200_000) return `${Math.round(ms / 60_000)} min`;
+  if (ms < 172_800_000) return `${Math.round(ms / 3_600_000)} h`;
+  return `${Math.round(ms / 86_400_000)} days`;
 }
 
 export function createSender(options: SenderOptions): Sender {
@@ -202,7 +221,7 @@ export function createSender(options: SenderOptions): Sender {
   // batch, concurrent requests to a service) share one transaction and one disk sync;
   // each still resolves only after its own write is durable.
   const admitGrouped = grouped((calls: AdmitCall[]) => store.admit(calls));
-  const inboundGrouped = grouped((events: InboundEvent[]) => store.recordInbound(events));
+  const inboundGrouped = grouped((events: InboundEvent[]) => store.recordInbound(events, now()));
 
   /** Set while a drain waits, so a new enqueue here starts it without polling. */
   let wakeWorker: (() => void) | undefined;
@@ -264,6 +283,14 @@ export function createSender(options: SenderOptions): Sender {
     async recordInbound(event) {
       const e = InboundEventSchema.safeParse({ ...event, account: event.account ?? s.account });
       if (!e.success) throw new SenderInputError(`inbound event: ${issues(e.error)}`);
+      const t = now();
+      if (e.data.at > t + s.eventSkewMs) {
+        throw new SenderInputError(
+          `inbound event: at: ${isoOr(e.data.at)} is ${ahead(e.data.at - t)} ahead of this clock (${new Date(t).toISOString()}), ` +
+            `more than the allowed skew of ${ahead(s.eventSkewMs)} (eventSkewMs): a wrong clock, or a time not in epoch milliseconds`,
+          'at',
+        );
+      }
       return { recorded: await inboundGrouped(e.data) };
     },
 
@@ -368,7 +395,7 @@ export function createSender(options: SenderOptions): Sender {
       try {
         const token = await getToken(rec.account);
         redactor.add(token);
-        return await postReply(endpoint, encodeReply(rec, token), { ...timeouts, ...(options.fetch ? { fetch: options.fetch } : { dispatcher: dispatcherFor() }) });
+        return await postReply(endpoint, encodeReply(rec, token), { ...timeouts, scrub: (t) => redactor.redact(t), ...(options.fetch ? { fetch: options.fetch } : { dispatcher: dispatcherFor() }) });
       } catch (err) {
         // The token hook failed: nothing was sent.
         return { ok: false, error: new WeiboApiError('auth', redactor.redact((err as Error).message)) };

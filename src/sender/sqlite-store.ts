@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { closeSync, constants, copyFileSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { WindowState } from '../context.js';
@@ -9,7 +9,8 @@ import type { WindowLimits } from '../checks/window.js';
 import { OPENERS, windowOf } from './ledger.js';
 import type { InboundEvent, MessageState, OutboxRecord, UnknownOutcomePolicy } from './schemas.js';
 import { MessageStateSchema } from './schemas.js';
-import { LeaseLostError, type AdmitCall, type AdmitRequest, type AdmitResult, type BeginCall, type Lease, type LeaseRequest, type LaneItem, type ListFilter, type OutboxStore, type RetryResult, type SettleCall, type Settlement } from './store.js';
+import type { AdmitCall, AdmitRequest, AdmitResult, BeginCall, LaneItem, Lease, LeaseRequest, ListFilter, OutboxStore, RetryResult, SettleCall, Settlement, StorageFailure } from './store.js';
+import { LeaseLostError, OutboxIdentityError, StorageError } from './store.js';
 
 export interface SqliteStoreOptions {
   /** Database file; default `.weibo-guard/outbox.db` under the working directory. */
@@ -21,9 +22,25 @@ export interface SqliteStoreOptions {
    * last commits on power loss; choose it only when that trade is acceptable.
    */
   synchronous?: 'FULL' | 'NORMAL';
+  /** Open for reading only: every write fails with a read-only StorageError. */
+  readonly?: boolean;
+  /**
+   * Largest size the database may grow to, in bytes (SQLite's max_page_count): a write
+   * past it fails with a `full` StorageError, like a full disk, and stores nothing.
+   */
+  maxBytes?: number;
 }
 
 export const DEFAULT_STORE_PATH = '.weibo-guard/outbox.db';
+
+/** SQLite `application_id` of a weibo-guard outbox: "WGOB". */
+export const OUTBOX_APPLICATION_ID = 0x57474f42;
+/**
+ * `user_version` of the schema this code writes. 1 is the first outbox, which had no
+ * application_id; 2 adds when each inbound event was received; 3 counts operator
+ * retries and replaces the PID lock (`worker`) by the drain `lease`.
+ */
+export const OUTBOX_SCHEMA_VERSION = 3;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS outbox (
@@ -61,9 +78,11 @@ CREATE TABLE IF NOT EXISTS inbound (
   account TEXT NOT NULL,
   sender TEXT NOT NULL,
   kind TEXT NOT NULL,
-  at INTEGER NOT NULL
+  at INTEGER NOT NULL,
+  recorded_at INTEGER,
+  effective_at INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX IF NOT EXISTS inbound_lane ON inbound(account, sender, kind, at);
+CREATE INDEX IF NOT EXISTS inbound_effective ON inbound(account, sender, kind, effective_at);
 CREATE TABLE IF NOT EXISTS slots (
   message_id TEXT PRIMARY KEY,
   account TEXT NOT NULL,
@@ -81,8 +100,32 @@ CREATE TABLE IF NOT EXISTS lease (
 );
 `;
 
-/** Columns added after the first outboxes were written: added in place, defaults apply. */
-const ADDED_COLUMNS: ReadonlyArray<[table: string, column: string, definition: string]> = [['outbox', 'operator_retries', 'INTEGER NOT NULL DEFAULT 0']];
+/**
+ * Tables of schema 1, by which an outbox written before application_id is recognised.
+ * Its drain lock is `worker` (0.1.0) or `lease` (builds that had the lease before the
+ * identity): either marks it as ours.
+ */
+const V1_TABLES = ['attempts', 'inbound', 'outbox', 'slots'];
+const V1_LOCKS = ['worker', 'lease'];
+
+/** Each step takes the schema from version i+1 to i+2; run inside one transaction. */
+const MIGRATIONS: Array<(db: BetterSqlite3.Database, now: number) => void> = [
+  (db, now) => {
+    // Events dated after the migration count from it: until then the ledger trusted
+    // the sender's clock, and a future date would open a window without a quota.
+    db.exec('ALTER TABLE inbound ADD COLUMN recorded_at INTEGER');
+    db.exec('ALTER TABLE inbound ADD COLUMN effective_at INTEGER NOT NULL DEFAULT 0');
+    db.prepare('UPDATE inbound SET effective_at = MIN(at, ?)').run(now);
+    db.exec('DROP INDEX IF EXISTS inbound_lane');
+  },
+  (db) => {
+    // Retries of uncertain messages by a person are counted apart from the worker's
+    // attempts; the drain lock becomes a lease any host can see expire.
+    // A schema-1 file from a build that had the lease already has the column.
+    if (!hasColumns(db, 'outbox', ['operator_retries'])) db.exec('ALTER TABLE outbox ADD COLUMN operator_retries INTEGER NOT NULL DEFAULT 0');
+    db.exec('DROP TABLE IF EXISTS worker');
+  },
+];
 
 interface Row {
   seq: number;
@@ -134,27 +177,13 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): OutboxStore
   const require = createRequire(import.meta.url);
   const Database = require('better-sqlite3') as typeof BetterSqlite3;
   const file = resolve(options.cwd ?? process.cwd(), options.path ?? DEFAULT_STORE_PATH);
-  mkdirSync(dirname(file), { recursive: true });
-  let db: BetterSqlite3.Database;
-  try {
-    db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
-    db.pragma('busy_timeout = 5000');
-    db.exec(SCHEMA);
-    for (const [table, column, definition] of ADDED_COLUMNS) {
-      const has = db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`).all().some((c) => c.name === column);
-      if (!has) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
-    }
-  } catch (err) {
-    throw new Error(`cannot open outbox ${file}: ${(err as Error).message}`);
-  }
+  const db = openOutbox(Database, file, options);
 
   const q = {
-    inboundInsert: db.prepare('INSERT OR IGNORE INTO inbound (dedupe, account, sender, kind, at) VALUES (?, ?, ?, ?, ?)'),
-    lastEvent: db.prepare<[string, string, string], { at: number | null }>('SELECT MAX(at) AS at FROM inbound WHERE account = ? AND sender = ? AND kind = ?'),
+    inboundInsert: db.prepare('INSERT OR IGNORE INTO inbound (dedupe, account, sender, kind, at, recorded_at, effective_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    lastEvent: db.prepare<[string, string, string], { at: number | null }>('SELECT MAX(effective_at) AS at FROM inbound WHERE account = ? AND sender = ? AND kind = ?'),
     lastOpener: db.prepare<[string, string, ...string[]], { at: number | null }>(
-      `SELECT MAX(at) AS at FROM inbound WHERE account = ? AND sender = ? AND kind IN (${OPENERS.map(() => '?').join(', ')})`,
+      `SELECT MAX(effective_at) AS at FROM inbound WHERE account = ? AND sender = ? AND kind IN (${OPENERS.map(() => '?').join(', ')})`,
     ),
     slotsSince: db.prepare<[string, string, number], { n: number }>('SELECT COUNT(*) AS n FROM slots WHERE account = ? AND receiver_id = ? AND at >= ?'),
     byKey: db.prepare<[string], Row>('SELECT * FROM outbox WHERE key = ?'),
@@ -315,10 +344,12 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): OutboxStore
     return mustGet(id);
   });
 
-  const recordInbound = db.transaction((events: InboundEvent[]): boolean[] =>
+  const recordInbound = db.transaction((events: InboundEvent[], now: number): boolean[] =>
     events.map((e) => {
       const dedupe = e.eventId !== undefined ? `id:${e.account}:${e.eventId}` : `at:${e.account}:${e.from}:${e.kind}:${e.at}`;
-      return q.inboundInsert.run(dedupe, e.account, e.from, e.kind, e.at).changes === 1;
+      // A window counts its replies from when it opened for us: an event dated ahead
+      // of our clock opens it now, never later than the replies it must count.
+      return q.inboundInsert.run(dedupe, e.account, e.from, e.kind, e.at, now, Math.min(e.at, now)).changes === 1;
     }),
   );
 
@@ -333,8 +364,8 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): OutboxStore
     q.leaseRenew.run(now + ttlMs, holder).changes === 1 ? toLease(q.lease.get()!) : null,
   );
 
-  return {
-    recordInbound: async (events) => (events.length === 0 ? [] : recordInbound.immediate(events)),
+  const store: OutboxStore = {
+    recordInbound: async (events, now) => (events.length === 0 ? [] : recordInbound.immediate(events, now)),
     window: async (account, receiverId, now, limits) => windowSync(account, receiverId, now, limits),
     admit: async (calls) => (calls.length === 0 ? [] : admit.immediate(calls)),
     queued: async (afterSeq) => q.queued.all(afterSeq).map((r) => ({ id: r.id, seq: r.seq, account: r.account, receiverId: r.receiver_id, nextAt: r.next_at })),
@@ -378,8 +409,259 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): OutboxStore
       const row = q.lease.get();
       return row ? toLease(row) : null;
     },
-    close: () => db.close(),
+    close: () => {
+      if (!db.open) return;
+      db.close();
+      markClean(file);
+    },
   };
+  return withStorageErrors(store, file);
+}
+
+/**
+ * Opens the outbox at `file`, creating it when nothing is there. A file that is there
+ * must prove it is an outbox before anything is written to it: a zero-byte file, a
+ * file that is not SQLite, or another application's database is refused, never
+ * turned into an empty outbox.
+ */
+function openOutbox(Database: typeof BetterSqlite3, file: string, options: SqliteStoreOptions): BetterSqlite3.Database {
+  const found = statSync(file, { throwIfNoEntry: false });
+  if (!found) {
+    if (options.readonly) throw new OutboxIdentityError('not-a-file', file, `cannot open outbox ${file}: there is no outbox there to read`);
+    create(Database, file);
+  } else if (!found.isFile()) {
+    throw refuse('not-a-file', file, 'is not a file');
+  } else if (found.size === 0) {
+    // weibo-guard never leaves an empty file (see create): something truncated it.
+    throw refuse('empty', file, 'is empty (0 bytes, which an outbox never is: if it held messages, restore it from a backup)');
+  }
+  let db: BetterSqlite3.Database | undefined;
+  try {
+    db = new Database(file, { fileMustExist: true, readonly: options.readonly ?? false });
+    let version = identify(db, file);
+    if (needsCheck(file)) check(db, file);
+    db.pragma('busy_timeout = 5000');
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+      if (version < OUTBOX_SCHEMA_VERSION) version = migrate(db, file);
+      db.exec(SCHEMA);
+    } else if (version < OUTBOX_SCHEMA_VERSION) {
+      throw new StorageError('read-only', file, `outbox ${file} has schema ${version} and is opened read-only: open it once for writing to upgrade it to ${OUTBOX_SCHEMA_VERSION}`);
+    }
+    if (options.maxBytes !== undefined) {
+      const pageSize = db.pragma('page_size', { simple: true }) as number;
+      db.pragma(`max_page_count = ${Math.max(1, Math.floor(options.maxBytes / pageSize))}`);
+    }
+    return db;
+  } catch (err) {
+    db?.close();
+    if (err instanceof OutboxIdentityError || err instanceof StorageError) throw err;
+    throw toStorageError(err, file, 'open') ?? new Error(`cannot open outbox ${file}: ${(err as Error).message}`);
+  }
+}
+
+function refuse(problem: OutboxIdentityError['problem'], file: string, what: string): OutboxIdentityError {
+  return new OutboxIdentityError(problem, file, `cannot open outbox ${file}: not a weibo-guard outbox: it ${what}; move it away or pass another --store`);
+}
+
+/** The schema version of an outbox, or an OutboxIdentityError; reads only. */
+function identify(db: BetterSqlite3.Database, file: string): number {
+  let app: number;
+  let version: number;
+  try {
+    app = db.pragma('application_id', { simple: true }) as number;
+    version = db.pragma('user_version', { simple: true }) as number;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'SQLITE_NOTADB') throw refuse('not-sqlite', file, 'is not a SQLite database (file is not a database)');
+    throw err;
+  }
+  if (app === OUTBOX_APPLICATION_ID) {
+    if (version > OUTBOX_SCHEMA_VERSION) {
+      throw new OutboxIdentityError('newer', file, `cannot open outbox ${file}: it was written by a newer weibo-guard (schema ${version}, this one knows ${OUTBOX_SCHEMA_VERSION}); upgrade weibo-guard`);
+    }
+    return version;
+  }
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>).map((t) => t.name);
+  if (app === 0 && version === 0 && V1_TABLES.every((t) => tables.includes(t)) && V1_LOCKS.some((t) => tables.includes(t)) && hasColumns(db, 'outbox', ['id', 'state', 'receiver_id', 'data'])) return 1;
+  const shown = tables.length === 0 ? 'no tables' : `tables ${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', …' : ''}`;
+  throw refuse('foreign', file, `is a SQLite database of another application (application_id ${app}, ${shown})`);
+}
+
+function hasColumns(db: BetterSqlite3.Database, table: string, columns: string[]): boolean {
+  const have = new Set((db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name));
+  return columns.every((c) => have.has(c));
+}
+
+/** Upgrades in one transaction; another process upgrading at the same time is waited for. */
+function migrate(db: BetterSqlite3.Database, file: string): number {
+  return db
+    .transaction(() => {
+      let version = db.pragma('application_id', { simple: true }) === OUTBOX_APPLICATION_ID ? (db.pragma('user_version', { simple: true }) as number) : identify(db, file);
+      for (; version < OUTBOX_SCHEMA_VERSION; version++) MIGRATIONS[version - 1]!(db, Date.now());
+      db.pragma(`application_id = ${OUTBOX_APPLICATION_ID}`);
+      db.pragma(`user_version = ${OUTBOX_SCHEMA_VERSION}`);
+      return version;
+    })
+    .immediate();
+}
+
+/**
+ * A new outbox is built whole in a temporary file and linked into place, so `file`
+ * never exists half made: a crash leaves either no outbox (made again next time) or
+ * a complete one. That is why an empty file is never taken for a new outbox.
+ */
+function create(Database: typeof BetterSqlite3, file: string): void {
+  const dir = dirname(file);
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomUUID().slice(0, 8)}.new`);
+  try {
+    const db = new Database(tmp);
+    try {
+      db.transaction(() => {
+        db.exec(SCHEMA);
+        db.pragma(`application_id = ${OUTBOX_APPLICATION_ID}`);
+        db.pragma(`user_version = ${OUTBOX_SCHEMA_VERSION}`);
+      })();
+      db.pragma('journal_mode = WAL');
+    } finally {
+      db.close();
+    }
+    try {
+      linkSync(tmp, file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      // Another process created it meanwhile: use theirs.
+      if (code === 'EEXIST') return;
+      // A file system without hard links: an exclusive copy still never replaces an outbox.
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV') throw err;
+      try {
+        copyFileSync(tmp, file, constants.COPYFILE_EXCL);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        return;
+      }
+    }
+    syncDir(dir);
+    markClean(file);
+  } catch (err) {
+    if (err instanceof StorageError) throw err;
+    throw toStorageError(err, file, 'create') ?? new StorageError('unavailable', file, `cannot create outbox ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+  } finally {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function syncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Not every platform can sync a directory; the commits that follow sync the file.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/*
+ * Clean-stop marker. quick_check reads every page, so it runs only when the file may
+ * have been left mid-write or changed behind our back. When the last connection
+ * closes cleanly, SQLite checkpoints and removes the WAL; the marker then records the
+ * database file's size and mtime. At open, a WAL with frames in it (a stop without
+ * that checkpoint, or another process still at work) or a file that no longer
+ * matches the marker (written by something else: a copy, a restore, a stray `dd`)
+ * means the file is checked before use. The clean path costs two stats and a small
+ * file read at open; quick_check costs a read of the whole file (BENCHMARKS.md).
+ */
+const markerOf = (file: string) => `${file}-clean`;
+
+function fingerprint(file: string): string | null {
+  const st = statSync(file, { bigint: true, throwIfNoEntry: false });
+  return st ? `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}` : null;
+}
+
+function markClean(file: string): void {
+  try {
+    const wal = statSync(`${file}-wal`, { throwIfNoEntry: false });
+    if (wal && wal.size > 0) return;
+    // File times tick coarsely (a few ms): a write right after ours could leave the
+    // mtime as it was. Set into the past, any later write moves it.
+    const past = new Date(Date.now() - 2000);
+    utimesSync(file, past, past);
+    const fp = fingerprint(file);
+    if (fp) writeFileSync(markerOf(file), `${fp}\n`);
+  } catch {
+    // Best effort: without a marker the next open checks the file.
+  }
+}
+
+function needsCheck(file: string): boolean {
+  const wal = statSync(`${file}-wal`, { throwIfNoEntry: false });
+  if (wal && wal.size > 0) return true;
+  let marker: string;
+  try {
+    marker = readFileSync(markerOf(file), 'utf8').trim();
+  } catch {
+    return true;
+  }
+  return marker !== fingerprint(file);
+}
+
+/** Reads every page (not indexes against tables: that is integrity_check, far slower). */
+function check(db: BetterSqlite3.Database, file: string): void {
+  let rows: Array<{ quick_check: string }>;
+  try {
+    rows = db.pragma('quick_check(5)') as Array<{ quick_check: string }>;
+  } catch (err) {
+    throw toStorageError(err, file, 'check') ?? err;
+  }
+  if (rows.length === 1 && rows[0]!.quick_check === 'ok') return;
+  throw new StorageError('damaged', file, `outbox ${file} is damaged (quick_check: ${rows.map((r) => r.quick_check.replace(/\s+/g, ' ')).join('; ')})${DAMAGED}`);
+}
+
+const DAMAGED = '; nothing was written to it: restore it from a backup, or move it away and keep it for recovery';
+
+const FAILURES: Array<[RegExp, StorageFailure, (file: string) => string, string]> = [
+  [/^SQLITE_FULL/, 'full', (f) => `outbox ${f}: the disk, or the outbox size limit (--store-limit), is full`, ''],
+  [/^SQLITE_READONLY/, 'read-only', (f) => `outbox ${f} is read-only`, ''],
+  [/^SQLITE_(CORRUPT|NOTADB)/, 'damaged', (f) => `outbox ${f} is damaged`, DAMAGED],
+  [/^SQLITE_(BUSY|LOCKED)/, 'busy', (f) => `outbox ${f} stayed locked by another process`, ''],
+  [/^SQLITE_(IOERR|CANTOPEN|PERM|AUTH)/, 'io', (f) => `outbox ${f} could not be read or written`, ''],
+];
+
+/** A SQLite storage failure as a StorageError; null for anything else (a bug, a constraint). */
+function toStorageError(err: unknown, file: string, op: string): StorageError | null {
+  const code = (err as { code?: unknown })?.code;
+  if (typeof code !== 'string') return null;
+  for (const [re, failure, what, after] of FAILURES) {
+    if (re.test(code)) return new StorageError(failure, file, `${what(file)} (${code} in ${op}: ${(err as Error).message})${after}`, { cause: err });
+  }
+  return null;
+}
+
+/** Every method of the store throws StorageError for storage failures, whatever it was doing. */
+function withStorageErrors(store: OutboxStore, file: string): OutboxStore {
+  const wrapped = { ...store } as Record<string, unknown>;
+  for (const [name, fn] of Object.entries(store)) {
+    if (typeof fn !== 'function') continue;
+    const map = (err: unknown): never => {
+      throw toStorageError(err, file, name) ?? err;
+    };
+    wrapped[name] = (...args: unknown[]) => {
+      try {
+        const r: unknown = (fn as (...a: unknown[]) => unknown)(...args);
+        return r instanceof Promise ? r.catch(map) : r;
+      } catch (err) {
+        return map(err);
+      }
+    };
+  }
+  return wrapped as unknown as OutboxStore;
 }
 
 interface LaneItemRow {

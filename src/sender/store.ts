@@ -9,8 +9,13 @@ import type { InboundEvent, MessageState, OutboxRecord, UnknownOutcomePolicy } f
  * Every method that changes state is atomic on its own.
  */
 export interface OutboxStore {
-  /** One transaction for the batch; false for an event already recorded (same eventId, or same sender+kind+time without one). */
-  recordInbound(events: InboundEvent[]): Promise<boolean[]>;
+  /**
+   * One transaction for the batch; false for an event already recorded (same eventId,
+   * or same sender+kind+time without one). `now` is when the events were received: an
+   * event dated after it counts from `now`, so a window never starts after a reply
+   * it must count.
+   */
+  recordInbound(events: InboundEvent[], now: number): Promise<boolean[]>;
   window(account: string, receiverId: string, now: number, limits: WindowLimits): Promise<WindowState>;
   /**
    * For each call in order: reads the window, asks `decide` (the gate) and, only if
@@ -150,5 +155,45 @@ export class LeaseLostError extends Error {
       `this worker's outbox lease was taken over${current ? ` by ${current.host} pid ${current.pid}` : ''} after it expired; ` +
         'its messages in flight are unknown outcomes for the new holder',
     );
+  }
+}
+
+/** What went wrong with the storage itself (never with the message). */
+export type StorageFailure = 'full' | 'read-only' | 'damaged' | 'busy' | 'io' | 'unavailable';
+
+/**
+ * The outbox could not read or write: disk or size limit full, read-only, damaged,
+ * locked too long. Nothing the failed call was writing was stored. Every store throws
+ * this for storage problems, so callers can tell them from a refused message.
+ */
+export class StorageError extends Error {
+  override name = 'StorageError';
+  constructor(
+    readonly failure: StorageFailure,
+    /** The database file or server. */
+    readonly location: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Why a file is not an outbox this version can use. */
+export type IdentityProblem = 'empty' | 'not-sqlite' | 'foreign' | 'newer' | 'not-a-file';
+
+/**
+ * The file where an outbox was expected is not one (empty, not SQLite, another
+ * application's database) or was written by a newer weibo-guard. Nothing was written
+ * to it.
+ */
+export class OutboxIdentityError extends Error {
+  override name = 'OutboxIdentityError';
+  constructor(
+    readonly problem: IdentityProblem,
+    readonly location: string,
+    message: string,
+  ) {
+    super(message);
   }
 }

@@ -136,7 +136,7 @@ describe('weibo-guard inbound / send / outbox', { timeout: 90_000 }, () => {
       [['outbox', 'list', '--state', 'lost'], /--state: unknown state "lost"/],
       [['send', 'batch.jsonl', '--token-file', 'nope.txt'], /cannot read token file nope\.txt: ENOENT/],
       [['send', 'batch.jsonl', '--lang', 'fr'], /--lang must be en or zh, got "fr"/],
-      [['outbox', 'list', '--store', 'batch.jsonl'], /cannot open outbox .*batch\.jsonl: file is not a database/],
+      [['outbox', 'list', '--store', 'batch.jsonl'], /cannot open outbox .*batch\.jsonl: not a weibo-guard outbox: it is not a SQLite database \(file is not a database\); move it away or pass another --store/],
     ];
     for (const [args, message] of cases) {
       const r = await run(args);

@@ -109,14 +109,17 @@ export interface CliRunOptions {
 export function runCli(args: string[], o: CliRunOptions): Promise<CliRun & { kill: () => void }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: o.cwd, env: { ...process.env, WEIBO_GUARD_TOKEN: TOKEN, ...o.env } });
+    // Decoded as a stream: a character split across two chunks must not become U+FFFD.
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
     const kill = () => child.kill('SIGTERM');
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
+    child.stdout.on('data', (d: string) => {
+      stdout += d;
       if (o.until?.(stdout)) resolve({ code: null, signal: null, stdout, stderr, kill });
     });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stderr.on('data', (d: string) => (stderr += d));
     if (o.stdin !== undefined) child.stdin.end(o.stdin);
     const killWhen = o.killWhen;
     const poll = killWhen === undefined ? undefined : setInterval(() => killWhen() && child.kill('SIGKILL'), 2);
