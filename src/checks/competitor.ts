@@ -30,7 +30,7 @@ type NameTerm =
   | { kind: 'name' | 'surface' | 'id' | 'mention-only'; service: Service; text: string; ambiguous: boolean; weak: boolean }
   | { kind: 'other-platform'; text: string };
 
-type WordKind = 'cta' | 'prep' | 'verb' | 'not-verb' | 'pointer' | 'same-number' | 'possessive' | 'negation';
+type WordKind = 'cta' | 'prep' | 'verb' | 'not-verb' | 'pointer' | 'same-number' | 'possessive' | 'negation' | 'not-negation' | 'negation-end' | 'surface-verb';
 type WordTerm = { kind: WordKind; text: string; lang: 'zh' | 'en' };
 
 export type DirectiveKind = 'call-to-action' | 'direction' | 'pointer' | 'possession';
@@ -173,6 +173,9 @@ export function compileCompetitorChecker(competitors: CompiledCompetitors, optio
   addWords('same-number', d.sameNumber);
   addWords('possessive', d.possessives);
   addWords('negation', d.negations);
+  addWords('not-negation', d.notNegations);
+  addWords('negation-end', d.negationEnds);
+  addWords('surface-verb', d.surfaceVerbs);
   const words = new AhoCorasick(wordTerms);
 
   /** States where a service or platform term ends: most replies never reach one. */
@@ -574,20 +577,66 @@ function decide(text: string, kept: Array<Match<NameTerm>>, found: Array<Match<W
   const clauseOf = (at: number) => indexOf(segments.clauseEnds, at);
   const serviceNames = kept.filter((m) => m.value.kind !== 'other-platform');
 
-  // A verb inside a reporting word (看到, 买过) is not a directive; a word inside a longer one of the same kind is dropped (加 in 添加).
+  // A verb inside a reporting word (看到, 买过) is not a directive, nor a negation inside a word that does not negate (没问题,
+  // 别错过); a word inside a longer one of the same kind is dropped (加 in 添加).
   const notVerbs = found.filter((w) => w.value.kind === 'not-verb');
-  let words = longestByKind(found.filter((w) => w.value.kind !== 'not-verb'));
-  words = words.filter((w) => !(w.value.kind === 'verb' && overlapping(notVerbs, w).some((n) => n.start <= w.start && n.end >= w.end)));
+  const notNegations = found.filter((w) => w.value.kind === 'not-negation');
+  const inside = (list: Array<Match<WordTerm>>, w: Match<WordTerm>) => overlapping(list, w).some((n) => n.start <= w.start && n.end >= w.end);
+  let words = longestByKind(found.filter((w) => w.value.kind !== 'not-verb' && w.value.kind !== 'not-negation'));
+  words = words.filter((w) => !(w.value.kind === 'verb' && inside(notVerbs, w)) && !(w.value.kind === 'negation' && inside(notNegations, w)));
   // A word inside a service name (加 in 加V, 号 in 微信号) belongs to the name.
   words = words.filter((w) => overlapping(serviceNames, w).length === 0);
 
   const negations = words.filter((w) => w.value.kind === 'negation');
-  const negatedBy = (w: Match<WordTerm>): string | null => {
+  const nearNegation = (w: Match<WordTerm>): string | null => {
     const n = lastBefore(negations, w.start);
     if (!n || clauseOf(n.start) !== clauseOf(w.start)) return null;
     return tokensBetween(text, n.end, w.start, NEGATION_REACH) <= NEGATION_REACH ? n.value.text : null;
   };
-  const marked = words.filter((w) => w.value.kind !== 'negation').map((w) => Object.assign(w, { negatedBy: w.value.kind === 'pointer' || w.value.kind === 'same-number' ? null : negatedBy(w) }));
+  // A negation's scope, one pass in text order: from it to the end of its clause (or a word that ends the scope), every
+  // directive up to the first name is negated, and that name with the names coordinated to it (TikTok or Douyin) is
+  // covered: nothing makes it promotion. A live directive after a covered name ends the coordination (没有微信的可以加QQ).
+  const scoped = new Map<Match<WordTerm>, string>();
+  const covered = new Set<Match<NameTerm>>();
+  {
+    type Ev = { at: number; word?: Match<WordTerm>; name?: Match<NameTerm> };
+    const events: Ev[] = [];
+    for (const w of words) if (w.value.kind !== 'pointer' && w.value.kind !== 'same-number') events.push({ at: w.start, word: w });
+    for (const m of serviceNames) events.push({ at: m.start, name: m });
+    events.sort((a, b) => a.at - b.at);
+    let active: Match<WordTerm> | null = null;
+    let clause = -1;
+    let state: 'before-name' | 'covering' | 'done' = 'done';
+    for (const e of events) {
+      const c = clauseOf(e.at);
+      if (c !== clause) {
+        clause = c;
+        active = null;
+      }
+      if (e.name) {
+        if (active && state !== 'done' && e.name.start >= active.end) {
+          covered.add(e.name);
+          state = 'covering';
+        }
+        continue;
+      }
+      const w = e.word!;
+      const k = w.value.kind;
+      if (k === 'negation') {
+        active = w;
+        state = 'before-name';
+      } else if (k === 'negation-end') {
+        if (active && w.start >= active.end) active = null;
+      } else if (active && w.start >= active.end) {
+        if (state === 'before-name') scoped.set(w, active.value.text);
+        else if (state === 'covering') state = 'done';
+      }
+    }
+  }
+  const negatedBy = (w: Match<WordTerm>): string | null => scoped.get(w) ?? nearNegation(w);
+  const marked = words
+    .filter((w) => w.value.kind !== 'negation' && w.value.kind !== 'negation-end')
+    .map((w) => Object.assign(w, { negatedBy: w.value.kind === 'pointer' || w.value.kind === 'same-number' ? null : negatedBy(w) }));
   const live = marked.filter((w) => w.negatedBy === null);
   const ofKind = (k: WordKind) => live.filter((w) => w.value.kind === k);
   const ctas = ofKind('cta');
@@ -596,6 +645,7 @@ function decide(text: string, kept: Array<Match<NameTerm>>, found: Array<Match<W
   const pointers = ofKind('pointer');
   const same = ofKind('same-number');
   const possessives = ofKind('possessive');
+  const surfaceVerbs = ofKind('surface-verb');
   const generatedMatches = new Set<object>(generated);
 
   const decided: Decided[] = [];
@@ -615,7 +665,7 @@ function decide(text: string, kept: Array<Match<NameTerm>>, found: Array<Match<W
     let directive: Decided['directive'] = null;
     let valueEnd: number | null = null;
 
-    if (v.kind !== 'mention-only') {
+    if (v.kind !== 'mention-only' && !covered.has(m)) {
       // Pointer: an ID word + value, a pointer word or colon + value, a phone number, a same-number phrase.
       const ptr = startingFrom(pointers, m.end).find((p) => p.start - m.end <= 1);
       valueEnd = v.kind === 'id' ? valueAfter(text, m.end, true, minId) : null;
@@ -657,10 +707,19 @@ function decide(text: string, kept: Array<Match<NameTerm>>, found: Array<Match<W
           else directive = { kind: 'call-to-action', start: best.start, end: best.end, term: best.value.text };
         }
       }
-      // Possession: 我们的/官方/our right before the name (not for a generic surface: 我们的小程序正在维护).
-      if (!directive && !v.weak) {
+      // Possession: 我们的/官方/our right before the name (not for a generic surface: 我们的小程序正在维护, nor for an
+      // everyday word: 我们的西瓜 is a watermelon, whatever else the sentence says).
+      if (!directive && !v.weak && !strongOnly) {
         const p = lastBefore(possessives, m.start);
-        if (p && sameClause(p) && tokensBetween(text, p.end, m.start, BEFORE_REACH) <= (strongOnly ? 0 : BEFORE_REACH)) directive = { kind: 'possession', start: p.start, end: p.end, term: p.value.text };
+        if (p && sameClause(p) && tokensBetween(text, p.end, m.start, BEFORE_REACH) <= BEFORE_REACH) directive = { kind: 'possession', start: p.start, end: p.end, term: p.value.text };
+      }
+      // A surface is a place inside the service (朋友圈, 视频号直播, 企业微信): a call to action, a direction verb or a
+      // surface verb (发, 推送, 更新) anywhere in its sentence sends users there (新品图都发朋友圈了，记得看).
+      if (!directive && v.kind === 'surface' && !v.weak) {
+        const inSentence = (w: Match<WordTerm>) => sentenceOf(w.start) === sentence;
+        const near = [lastBefore(ctas, m.start), lastBefore(verbs, m.start), lastBefore(surfaceVerbs, m.start), ...startingFrom(ctas, m.end), ...startingFrom(verbs, m.end), ...startingFrom(surfaceVerbs, m.end)];
+        const w = near.filter((x): x is Match<WordTerm> => x !== undefined && inSentence(x)).sort((a, b) => Math.abs(a.start - m.start) - Math.abs(b.start - m.start))[0];
+        if (w) directive = { kind: 'call-to-action', start: w.start, end: w.end, term: w.value.text };
       }
     }
     // A generic surface (小程序) or an everyday word alone is nothing; a homophone too.

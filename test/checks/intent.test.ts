@@ -29,6 +29,10 @@ describe('promotion by intent, per sentence', () => {
   test('possession: 我们的/我的/官方/本店/our/official + service or surface', () => {
     expectAll(['我们的公众号每天更新', '官方抖音每晚直播', '本店快手小店有优惠', 'Check our official WeChat for updates', 'our Douyin has more videos', '我的朋友圈有更多新品'], 'promotion');
   });
+  test('a surface with a call to action, direction verb or surface verb anywhere in its sentence', () => {
+    expectAll(['每晚八点视频号开播', '朋友圈每天更新新品', '企业微信里有专属客服', '抖音小黄车已上架'], 'promotion');
+    expectAll(['每晚八点微博开播', '微博每天更新新品'], 'nothing');
+  });
   test('surfaces of a service count like its name', () => {
     expectAll(['关注我们的视频号', '扫码进入小程序领取', '打开抖店下单', '添加企业微信客服', '上QQ空间看相册', '关注头条号获取资讯', '去快手小店下单'], 'promotion');
   });
@@ -58,6 +62,21 @@ describe('promotion by intent, per sentence', () => {
 describe('stays a mention or nothing', () => {
   test('negated directives', () => {
     expectAll(['请勿在抖音购买假冒商品', '不要添加任何自称客服的微信', "Don't search for us on TikTok, we are not there", '我们没有官方抖音账号', '请不要私信小红书上的假冒账号'], 'mention');
+  });
+  test('a negation covers its clause: the directives up to the first name, and that name with the names coordinated to it', () => {
+    expectAll(['我们从来不会让顾客去抖音下单', '本店不在小红书开店', '提醒您警惕有人假冒客服让您下载快手极速版', 'We will never ask you to follow us on Kuaishou', 'We are not on Xiaohongshu or Zhihu: this account is the only one', '本店没有知乎账号，也没有开通抖音小店'], 'mention');
+  });
+  test("a negation's scope ends at a word that says rather than denies, and some words hold a negation that does not negate", () => {
+    expectAll(['没收到货的话请加微信 abc123', '没问题加我微信abc123', "Don't forget to follow us on TikTok", '不要犹豫，直接关注我们的抖音', '别错过我们的快手直播'], 'promotion');
+  });
+  test('an everyday word that shares a name never promotes by possession alone', () => {
+    expectAll(['我们的西瓜今天到货', '本店红薯现挖现发', '官方头条今天发布了新政策'], 'nothing');
+  });
+  test('everyday words holding a name character, and Weibo\'s own badges, are no name', () => {
+    expectAll(['点击开启防抖后再拍摄', '画面抖动时请打开防抖', '请认准黄V认证的官方账号', '申请加V认证请联系客服'], 'nothing');
+  });
+  test('a verb with a result that reports (看到, 刷到) is no direction', () => {
+    expectAll(['有用户在抖音刷到了仿冒的店铺', '我在快手看到过这款'], 'mention');
   });
   test('bare mentions and payment methods', () => {
     expectAll(['微信支付暂不支持', 'We accept WeChat Pay', '支持微信支付和支付宝', '本店支持微信支付，下单后48小时内发货', '用微信扫码付款即可', 'Please pay via WeChat at checkout', '您在抖音看到的店铺不是我们的', 'As seen on TikTok'], 'mention');
