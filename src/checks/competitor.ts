@@ -30,7 +30,7 @@ type NameTerm =
   | { kind: 'name' | 'surface' | 'id' | 'mention-only'; service: Service; text: string; ambiguous: boolean; weak: boolean }
   | { kind: 'other-platform'; text: string };
 
-type WordKind = 'cta' | 'prep' | 'verb' | 'not-verb' | 'pointer' | 'same-number' | 'possessive' | 'negation' | 'not-negation' | 'negation-end' | 'surface-verb';
+type WordKind = 'cta' | 'prep' | 'verb' | 'not-verb' | 'pointer' | 'same-number' | 'possessive' | 'negation' | 'not-negation' | 'negation-end' | 'surface-verb' | 'fused';
 type WordTerm = { kind: WordKind; text: string; lang: 'zh' | 'en' };
 
 export type DirectiveKind = 'call-to-action' | 'direction' | 'pointer' | 'possession';
@@ -176,6 +176,7 @@ export function compileCompetitorChecker(competitors: CompiledCompetitors, optio
   addWords('not-negation', d.notNegations);
   addWords('negation-end', d.negationEnds);
   addWords('surface-verb', d.surfaceVerbs);
+  addWords('fused', d.fused);
   const words = new AhoCorasick(wordTerms);
 
   /** States where a service or platform term ends: most replies never reach one. */
@@ -525,24 +526,38 @@ function tokensBetween(text: string, from: number, to: number, cap: number): num
 }
 
 /** Joiners between a pointer and its value (`微信号：`, `id = `, `账号是`). */
-const JOINER = new Set([...' :=：是为\t\u3000'].map((c) => c.charCodeAt(0)));
+/** Joiners between a pointer and its value (`微信号：`, `id = `, `账号是`). */
+const JOINER = new Set([...' :=：是为\t\u3000\n'].map((c) => c.charCodeAt(0)));
+/** Joiners that point at what follows as a colon does (`微信 | acme`, `ID » acme`, `微信 ➡️ acme`). */
+const POINTING = new Set([...':=|»›→➜➡⇒>'].map((c) => c.charCodeAt(0)));
 const QUOTES_OPEN = new Set([...'“"「『‘\'《【'].map((c) => c.charCodeAt(0)));
+const PAREN_OPEN = new Set([...'(（'].map((c) => c.charCodeAt(0)));
 
 /**
  * The end of an account value right after `at`, or null: an identifier (letters,
- * digits, _-+.) of at least `minLength`; after a colon or inside quotes, a name in
- * Chinese too (小红书名：某某旗舰店). Without a colon a name needs `colonOrPointer`
- * false only for a phone-like number (微信 13812345678).
+ * digits, _-+.) of at least `minLength`, with an optional `@`; after a colon or inside
+ * quotes, a name in Chinese too (小红书名：某某旗舰店). Without a colon a name needs
+ * `pointer` false only for a phone-like number (微信 13812345678); in parentheses the
+ * value must look like an ID (digits or `_`: 抖音（dy_abc）, not 微信（WeChat）); and a
+ * lone English word followed by more prose is a sentence, not an ID (TikTok: this account is …).
  */
 function valueAfter(text: string, at: number, pointer: boolean, minLength: number): number | null {
-  const { flags } = foldTable();
+  const { flags, fold } = foldTable();
   let i = at;
   let colon = false;
   let guard = 0;
   while (i < text.length && guard++ < 8) {
     const f = foldedAt(text, i);
+    if (fold[text.charCodeAt(i)] === DROP) {
+      i++;
+      continue;
+    }
+    if (POINTING.has(f) || (f === 0x2d /* - */ && foldedAt(text, i + 1) === 0x20 && i > at)) {
+      colon = true;
+      i++;
+      continue;
+    }
     if (JOINER.has(f)) {
-      if (f === 0x3a || f === 0x3d) colon = true;
       i++;
       continue;
     }
@@ -554,15 +569,23 @@ function valueAfter(text: string, at: number, pointer: boolean, minLength: numbe
     break;
   }
   let quoted = false;
+  let paren = false;
   if (i < text.length && QUOTES_OPEN.has(text.charCodeAt(i))) {
     quoted = true;
     i++;
+  } else if (i < text.length && PAREN_OPEN.has(foldedAt(text, i))) {
+    paren = true;
+    i++;
   }
+  if (i < text.length && foldedAt(text, i) === 0x40 /* @ */) i++;
   const start = i;
   while (i < text.length && ID_CHAR(foldedAt(text, i))) i++;
   while (i > start && foldedAt(text, i - 1) === 0x2e) i--; // a full stop after the ID ends the sentence
   const id = text.slice(start, i);
-  if (i - start >= minLength && (pointer || colon || quoted || /^1[3-9]\d{9}$/.test(id))) return i;
+  const idLike = /[\d_]/.test(id);
+  const prose = !idLike && !/[.\-+]/.test(id) && foldedAt(text, i) === 0x20 && ASCII_WORD(foldedAt(text, i + 1));
+  if (paren) return i - start >= minLength && idLike ? i : null;
+  if (i - start >= minLength && !prose && (pointer || colon || quoted || /^1[3-9]\d{9}$/.test(id))) return i;
   if ((colon || quoted) && i === start) {
     let k = start;
     while (k < text.length && k - start < 40 && flags[text.charCodeAt(k)]! & CJK) k++;
@@ -585,7 +608,7 @@ function decide(text: string, kept: Array<Match<NameTerm>>, found: Array<Match<W
   let words = longestByKind(found.filter((w) => w.value.kind !== 'not-verb' && w.value.kind !== 'not-negation'));
   words = words.filter((w) => !(w.value.kind === 'verb' && inside(notVerbs, w)) && !(w.value.kind === 'negation' && inside(notNegations, w)));
   // A word inside a service name (加 in 加V, 号 in 微信号) belongs to the name.
-  words = words.filter((w) => overlapping(serviceNames, w).length === 0);
+  words = words.filter((w) => w.value.kind === 'fused' || overlapping(serviceNames, w).length === 0);
 
   const negations = words.filter((w) => w.value.kind === 'negation');
   const nearNegation = (w: Match<WordTerm>): string | null => {
@@ -646,6 +669,7 @@ function decide(text: string, kept: Array<Match<NameTerm>>, found: Array<Match<W
   const same = ofKind('same-number');
   const possessives = ofKind('possessive');
   const surfaceVerbs = ofKind('surface-verb');
+  const fused = ofKind('fused');
   const generatedMatches = new Set<object>(generated);
 
   const decided: Decided[] = [];
@@ -677,7 +701,8 @@ function decide(text: string, kept: Array<Match<NameTerm>>, found: Array<Match<W
       if (valueEnd !== null) directive = { kind: 'pointer', start: m.end, end: valueEnd, term: ptr?.value.text ?? text.slice(m.end, valueEnd) };
       if (!directive) {
         const candidates = [lastBefore(same, m.start), ...startingFrom(same, m.end)].filter((w): w is Match<WordTerm> => w !== undefined);
-        const s = candidates.find((w) => sameClause(w) && (!strongOnly || (gapTo(w) >= 0 && gapTo(w) <= STRONG_GAP)));
+        // In the clause, or the sentence for a name that is no everyday word (Call or WeChat, same number: …).
+        const s = candidates.find((w) => (strongOnly ? sameClause(w) && gapTo(w) >= 0 && gapTo(w) <= STRONG_GAP : sentenceOf(w.start) === sentence));
         if (s) directive = { kind: 'pointer', start: s.start, end: s.end, term: s.value.text };
       }
       // Direction: a preposition right before the name, a verb in the same sentence (after it, in Chinese).
@@ -706,6 +731,11 @@ function decide(text: string, kept: Array<Match<NameTerm>>, found: Array<Match<W
           if (directive) directive = { kind: 'pointer', start: Math.min(best.start, directive.start), end: Math.max(best.end, directive.end), term: directive.term };
           else directive = { kind: 'call-to-action', start: best.start, end: best.end, term: best.value.text };
         }
+      }
+      // A name used as the verb (WeChat me, QQ us): a call to action by itself.
+      if (!directive) {
+        const f = overlapping(fused, m)[0];
+        if (f) directive = { kind: 'call-to-action', start: f.start, end: f.end, term: f.value.text };
       }
       // Possession: 我们的/官方/our right before the name (not for a generic surface: 我们的小程序正在维护, nor for an
       // everyday word: 我们的西瓜 is a watermelon, whatever else the sentence says).

@@ -197,6 +197,8 @@ export const DirectivesSchema = z
      * coordinated to it): 谨防有人冒充客服让您加微信, we are not on TikTok or Douyin.
      */
     negations: WordsSchema,
+    /** A name used as the verb, a call to action by itself (WeChat me, QQ us, V我). */
+    fused: WordsSchema.default({ zh: [], en: [] }),
     /** Words that contain a negation but do not negate (没问题, 别错过, don't forget). */
     notNegations: WordsSchema.default({ zh: [], en: [] }),
     /** Words that end a negation's scope: what follows is said, not denied (没收到货的话请加…, but). */

@@ -26,7 +26,20 @@ describe('promotion by intent, per sentence', () => {
   test('account pointer: ID word or colon + value, 同号, my number is', () => {
     expectAll(['抖音账号 acme_official', '小红书名：某某旗舰店', '快手：acme888', 'Kuaishou: acme888', '微信同号', '微信手机同号，随时联系', 'WeChat is the same as my phone number', '我的抖音号是acme2024', '知乎昵称：小王说', '抖音ID acme123'], 'promotion');
   });
+  test('account pointer: an arrow, bar or spaced dash points like a colon; @handles; an ID in parentheses', () => {
+    expectAll(['快手 | shop_2024', 'Douyin ID » mia.daily', '知乎 ➡️ laowang_99', 'Kuaishou ID - ks_shop01', '抖音：@小美的厨房', 'RedNote: @mia.daily', '快手（ks_laowang88）每晚直播'], 'promotion');
+    // Parentheses hold a translation as often as an ID; a lone English word followed by prose is a sentence.
+    expectAll(['微信（WeChat）支付暂不支持', 'TikTok: some customers asked about it'], 'mention');
+  });
+  test('same number: anywhere in the sentence for a name that is no everyday word', () => {
+    expectAll(['Text or message on WeChat, same number: 139 2222 3333', 'QQ = my phone'], 'promotion');
+  });
+  test('English: a name used as the verb, "X is where …", verbs of posting and moving', () => {
+    expectAll(['QQ me for the price list', 'WeChat us anytime', 'Kuaishou is where we stream the unboxing', 'Zhihu is the best way to reach our engineers', 'We publish the full review on Zhihu', 'We moved the fan club to QQ'], 'promotion');
+    expectAll(['We moved the fan club to Weibo', 'How do I move my order to another address?'], 'nothing');
+  });
   test('possession: 我们的/我的/官方/本店/our/official + service or surface', () => {
+    expectAll(['咱家快手每晚直播', '俺们的知乎专栏更新了', '自家的抖音小店上新', '我们家的QQ群有福利'], 'promotion');
     expectAll(['我们的公众号每天更新', '官方抖音每晚直播', '本店快手小店有优惠', 'Check our official WeChat for updates', 'our Douyin has more videos', '我的朋友圈有更多新品'], 'promotion');
   });
   test('a surface with a call to action, direction verb or surface verb anywhere in its sentence', () => {
