@@ -497,7 +497,10 @@ function longestMatches<T extends NameTerm | WordTerm>(matches: Array<Match<T>>)
       // two ambiguous ones the later wins, since the earlier is then usually a call to action fused to a name.
       const a = top as unknown as Match<NameTerm>;
       const b = m as unknown as Match<NameTerm>;
+      // Between two service terms that are no everyday words, the later one runs on past the earlier (腾讯QQ|QQ群: the group).
+      const service = (x: Match<NameTerm>) => x.value.kind !== 'other-platform';
       if ('ambiguous' in a.value && isAmbiguous(a) && (!isAmbiguous(b) || b.end > a.end)) kept[kept.length - 1] = m;
+      else if ('ambiguous' in a.value && service(a) && service(b) && !isAmbiguous(a) && !isAmbiguous(b) && b.end > a.end) kept[kept.length - 1] = m;
       continue;
     }
     kept.push(m);
@@ -527,7 +530,7 @@ function tokensBetween(text: string, from: number, to: number, cap: number): num
 
 /** Joiners between a pointer and its value (`微信号：`, `id = `, `账号是`). */
 /** Joiners between a pointer and its value (`微信号：`, `id = `, `账号是`). */
-const JOINER = new Set([...' :=：是为\t\u3000\n'].map((c) => c.charCodeAt(0)));
+const JOINER = new Set([...' :=：是为码\t\u3000\n'].map((c) => c.charCodeAt(0)));
 /** Joiners that point at what follows as a colon does (`微信 | acme`, `ID » acme`, `微信 ➡️ acme`). */
 const POINTING = new Set([...':=|»›→➜➡⇒>'].map((c) => c.charCodeAt(0)));
 const QUOTES_OPEN = new Set([...'“"「『‘\'《【'].map((c) => c.charCodeAt(0)));

@@ -88,6 +88,22 @@ const letterBlock = (c: number) => (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xa000 
 /** CJK unified ideographs (and extension A) and Hangul syllables: NFKC and lower case leave them alone. */
 const unchanged = (c: number) => (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xac00 && c <= 0xd7a3);
 
+/** [look-alike, Latin letter] pairs: Cyrillic, Greek and small-capital letters that read as a Latin one. */
+const CONFUSABLE_PAIRS: ReadonlyArray<readonly [number, number]> = (() => {
+  const pairs: Array<[string, string]> = [];
+  const add = (from: string, to: string) => {
+    const f = [...from];
+    const t = [...to];
+    for (let i = 0; i < f.length; i++) pairs.push([f[i]!, t[i]!]);
+  };
+  add('аеорсухіјѕԁԛԝһӏ', 'aeopcyxijsdqwhl'); // Cyrillic small
+  add('АЕОРСХІЈЅВНКМТԚԜ', 'aeopcxijsbhkmtqw'); // Cyrillic capital
+  add('οαιτνκρχ', 'oaitvkpx'); // Greek small
+  add('ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ', 'abezhikmnoptyx'); // Greek capital
+  add('ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘǫʀꜱᴛᴜᴠᴡʏᴢ', 'abcdefghijklmnopqrstuvwyz'); // small capitals
+  return pairs.map(([a, b]) => [a.charCodeAt(0), b.charCodeAt(0)] as const);
+})();
+
 /** Built on first use, then shared by every gate in the process. */
 export function foldTable(): Table {
   if (table) return table;
@@ -113,6 +129,10 @@ export function foldTable(): Table {
   }
   for (const z of ZERO_WIDTH) fold[z] = DROP;
   fold[TAG_HIGH] = DROP;
+  // Letters that look Latin but NFKC leaves alone (Cyrillic е in WеChat, small capitals ᴡᴇᴄʜᴀᴛ): folded to the Latin
+  // letter so a name spelled with them is the name. No npm package carries Unicode's confusables table (TR39) in a
+  // form worth a dependency for these few dozen letters; the pairs are from its confusables.txt.
+  for (const [from, to] of CONFUSABLE_PAIRS) fold[from] = to;
   const flags = new Uint8Array(0x10000);
   for (let c = 0; c < 0x10000; c++) {
     if (isCjk(c) && c >= 0x3400) {

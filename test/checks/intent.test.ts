@@ -55,6 +55,15 @@ describe('promotion by intent, per sentence', () => {
   test('noise inside a name', () => {
     expectAll(['加我微🌟信', '加我微.信', '关注抖-音', '加Q.Q：123456', 'add me on W e C h a t', '加V❤信', '加微\u202e信', '加微\u{e0041}信', '关注抖\ufe0f音'], 'promotion');
   });
+  test('letters that only look Latin (Cyrillic, Greek, small capitals) spell the name', () => {
+    expectAll(['Dоuyin ID: shop_777', 'ᴋᴜᴀɪsʜᴏᴜ: ks_shop01', 'add me on QQ: 5566778899'.replace('o', 'ο')], 'promotion');
+  });
+  test('two overlapping names: the later one that runs on wins (腾讯QQ|QQ群), and a group word takes a bare number', () => {
+    expectAll(['腾讯QQ群：12345678', '企鹅群 5566778', 'QQ group 5566778'], 'promotion');
+  });
+  test('号码 after an ID word and 同名 point like 号', () => {
+    expectAll(['QQ号码：5566778899', '快手 同名：老王钓鱼'], 'promotion');
+  });
   test('noise inside a directive word between Chinese characters', () => {
     expectAll(['微 信 同 号', '关 注 我们的公众号'], 'promotion');
     expect(verdict('请 勿 添 加 微信')).toBe('mention');
