@@ -4,7 +4,7 @@ import type { CompiledCompetitorService, CompiledCompetitors } from '../policy/c
 import { AhoCorasick, type Match } from './aho.js';
 import { finding } from './finding.js';
 import { CJK_FROM, CJK_SIZE, compileHomophones, type HomophoneTable } from './homophones.js';
-import { CJK, CLAUSE_END, COMPLEX, DROP, LATIN, NOISE, SENTENCE_END, SPACE, TAG_HIGH, foldBuffer, foldInto, foldTable, normalizeForMatch, normalizeTerm, originEnd } from './normalize.js';
+import { CJK, CLAUSE_END, COMPLEX, DROP, LATIN, NOISE, SENTENCE_END, SPACE, TAG_HIGH, emojiLetterLow, foldBuffer, foldInto, foldTable, normalizeForMatch, normalizeTerm, originEnd } from './normalize.js';
 
 /**
  * competitor/promotion and competitor/mention. The reply API "mustn't be used to
@@ -253,7 +253,7 @@ export function compileCompetitorChecker(competitors: CompiledCompetitors, optio
         continue;
       }
       if (f === COMPLEX) {
-        if (!(flags[c]! & NOISE)) {
+        if (!(flags[c]! & NOISE) || emojiLetterLow(c)) {
           t[c] = SPECIAL;
           continue;
         }

@@ -58,6 +58,10 @@ describe('promotion by intent, per sentence', () => {
   test('letters that only look Latin (Cyrillic, Greek, small capitals) spell the name', () => {
     expectAll(['Dоuyin ID: shop_777', 'ᴋᴜᴀɪsʜᴏᴜ: ks_shop01', 'add me on QQ: 5566778899'.replace('o', 'ο')], 'promotion');
   });
+  test('a heart reads 心 and an enclosed or squared letter reads as the letter', () => {
+    expectAll(['加卫♥号：kk_2024', '薇💕号：abc_123', '🅀🅀：5566778899', '🆆🅴🅲🅷🅰🆃 ID: shop_88'], 'promotion');
+    expectAll(['谢谢您的支持💕', '新年快乐🇨🇳', '今天也要开心♥'], 'nothing');
+  });
   test('two overlapping names: the later one that runs on wins (腾讯QQ|QQ群), and a group word takes a bare number', () => {
     expectAll(['腾讯QQ群：12345678', '企鹅群 5566778', 'QQ group 5566778'], 'promotion');
   });
