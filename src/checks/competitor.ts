@@ -530,7 +530,7 @@ function tokensBetween(text: string, from: number, to: number, cap: number): num
 
 /** Joiners between a pointer and its value (`微信号：`, `id = `, `账号是`). */
 /** Joiners between a pointer and its value (`微信号：`, `id = `, `账号是`). */
-const JOINER = new Set([...' :=：是为码\t\u3000\n'].map((c) => c.charCodeAt(0)));
+const JOINER = new Set([...' :=：是为码叫做\t\u3000\n'].map((c) => c.charCodeAt(0)));
 /** Joiners that point at what follows as a colon does (`微信 | acme`, `ID » acme`, `微信 ➡️ acme`). */
 const POINTING = new Set([...':=|»›→➜➡⇒>'].map((c) => c.charCodeAt(0)));
 const QUOTES_OPEN = new Set([...'“"「『‘\'《【'].map((c) => c.charCodeAt(0)));
@@ -701,6 +701,12 @@ function decide(text: string, kept: Array<Match<NameTerm>>, found: Array<Match<W
         if (e !== null) valueEnd = e;
       }
       if (valueEnd === null) valueEnd = valueAfter(text, m.end, false, minId);
+      // A pointer a few words on (知乎的官方账号叫「…」) points when a colon or quotes give the value.
+      if (valueEnd === null && !strongOnly) {
+        const far = startingFrom(pointers, m.end).find((p) => sameClause(p) && tokensBetween(text, m.end, p.start, BEFORE_REACH + 1) <= BEFORE_REACH + 1);
+        const e = far ? valueAfter(text, far.end, false, minId) : null;
+        if (e !== null) valueEnd = e;
+      }
       if (valueEnd !== null) directive = { kind: 'pointer', start: m.end, end: valueEnd, term: ptr?.value.text ?? text.slice(m.end, valueEnd) };
       if (!directive) {
         const candidates = [lastBefore(same, m.start), ...startingFrom(same, m.end)].filter((w): w is Match<WordTerm> => w !== undefined);

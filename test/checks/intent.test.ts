@@ -58,6 +58,18 @@ describe('promotion by intent, per sentence', () => {
   test('letters that only look Latin (Cyrillic, Greek, small capitals) spell the name', () => {
     expectAll(['Dоuyin ID: shop_777', 'ᴋᴜᴀɪsʜᴏᴜ: ks_shop01', 'add me on QQ: 5566778899'.replace('o', 'ο')], 'promotion');
   });
+  test('请看/请到 and a pointing hand are calls to action; a pointer a few words on points with quotes or a colon', () => {
+    expectAll(['更多案例请看知乎', '详情请到抖音', '直播👉抖音', '我们在快手的主页叫「老王钓鱼」'], 'promotion');
+    expectAll(['更多案例请看微博'], 'nothing');
+    expectAll(['我们在快手的主页不更新了'], 'mention');
+  });
+  test('a name spelled in spaced pinyin, and an English product name that is also an everyday word', () => {
+    expectAll(['dou yin hao: shop_99', 'Streaming live on Channels tonight'], 'promotion');
+    expectAll(['We sell through many channels', 'Available on all channels'], 'nothing');
+  });
+  test('an everyday word around a name is no name (抠抠搜搜: stingy)', () => {
+    expectAll(['抠抠搜搜的优惠我们不搞'], 'nothing');
+  });
   test('a heart reads 心 and an enclosed or squared letter reads as the letter', () => {
     expectAll(['加卫♥号：kk_2024', '薇💕号：abc_123', '🅀🅀：5566778899', '🆆🅴🅲🅷🅰🆃 ID: shop_88'], 'promotion');
     expectAll(['谢谢您的支持💕', '新年快乐🇨🇳', '今天也要开心♥'], 'nothing');
