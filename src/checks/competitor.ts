@@ -692,7 +692,9 @@ function decide(text: string, kept: Array<Match<NameTerm>>, found: Array<Match<W
     let directive: Decided['directive'] = null;
     let valueEnd: number | null = null;
 
-    if (v.kind !== 'mention-only' && !covered.has(m)) {
+    // A covered name keeps only an account pointer with a value: a warning names no ID, and an ID shown is one to add.
+    const negatedName = covered.has(m);
+    if (v.kind !== 'mention-only') {
       // Pointer: an ID word + value, a pointer word or colon + value, a phone number, a same-number phrase.
       const ptr = startingFrom(pointers, m.end).find((p) => p.start - m.end <= 1);
       valueEnd = v.kind === 'id' ? valueAfter(text, m.end, true, minId) : null;
@@ -708,14 +710,14 @@ function decide(text: string, kept: Array<Match<NameTerm>>, found: Array<Match<W
         if (e !== null) valueEnd = e;
       }
       if (valueEnd !== null) directive = { kind: 'pointer', start: m.end, end: valueEnd, term: ptr?.value.text ?? text.slice(m.end, valueEnd) };
-      if (!directive) {
+      if (!directive && !negatedName) {
         const candidates = [lastBefore(same, m.start), ...startingFrom(same, m.end)].filter((w): w is Match<WordTerm> => w !== undefined);
         // In the clause, or the sentence for a name that is no everyday word (Call or WeChat, same number: …).
         const s = candidates.find((w) => (strongOnly ? sameClause(w) && gapTo(w) >= 0 && gapTo(w) <= STRONG_GAP : sentenceOf(w.start) === sentence));
         if (s) directive = { kind: 'pointer', start: s.start, end: s.end, term: s.value.text };
       }
       // Direction: a preposition right before the name, a verb in the same sentence (after it, in Chinese).
-      if (!directive || directive.kind === 'pointer') {
+      if (!negatedName && (!directive || directive.kind === 'pointer')) {
         const p = lastBefore(preps, m.start);
         if (p && sameClause(p) && tokensBetween(text, p.end, m.start, BEFORE_REACH) <= (strongOnly ? 0 : BEFORE_REACH)) {
           const after = startingFrom(verbs, m.end)[0];
@@ -725,7 +727,7 @@ function decide(text: string, kept: Array<Match<NameTerm>>, found: Array<Match<W
         }
       }
       // Call to action: the nearest in the clause (right next to it for an everyday word).
-      if (!directive || (directive.kind === 'pointer' && valueEnd !== null)) {
+      if (!negatedName && (!directive || (directive.kind === 'pointer' && valueEnd !== null))) {
         let best: Match<WordTerm> | null = null;
         let bestGap = Infinity;
         for (const c of ctaNear(ctas, m)) {
@@ -742,19 +744,19 @@ function decide(text: string, kept: Array<Match<NameTerm>>, found: Array<Match<W
         }
       }
       // A name used as the verb (WeChat me, QQ us): a call to action by itself.
-      if (!directive) {
+      if (!directive && !negatedName) {
         const f = overlapping(fused, m)[0];
         if (f) directive = { kind: 'call-to-action', start: f.start, end: f.end, term: f.value.text };
       }
       // Possession: 我们的/官方/our right before the name (not for a generic surface: 我们的小程序正在维护, nor for an
       // everyday word: 我们的西瓜 is a watermelon, whatever else the sentence says).
-      if (!directive && !v.weak && !strongOnly) {
+      if (!directive && !negatedName && !v.weak && !strongOnly) {
         const p = lastBefore(possessives, m.start);
         if (p && sameClause(p) && tokensBetween(text, p.end, m.start, BEFORE_REACH) <= BEFORE_REACH) directive = { kind: 'possession', start: p.start, end: p.end, term: p.value.text };
       }
       // A surface is a place inside the service (朋友圈, 视频号直播, 企业微信): a call to action, a direction verb or a
       // surface verb (发, 推送, 更新) anywhere in its sentence sends users there (新品图都发朋友圈了，记得看).
-      if (!directive && v.kind === 'surface' && !v.weak) {
+      if (!directive && !negatedName && v.kind === 'surface' && !v.weak) {
         const inSentence = (w: Match<WordTerm>) => sentenceOf(w.start) === sentence;
         const near = [lastBefore(ctas, m.start), lastBefore(verbs, m.start), lastBefore(surfaceVerbs, m.start), ...startingFrom(ctas, m.end), ...startingFrom(verbs, m.end), ...startingFrom(surfaceVerbs, m.end)];
         const w = near.filter((x): x is Match<WordTerm> => x !== undefined && inSentence(x)).sort((a, b) => Math.abs(a.start - m.start) - Math.abs(b.start - m.start))[0];

@@ -105,6 +105,8 @@ describe('stays a mention or nothing', () => {
     expectAll(['我们从来不会让顾客去抖音下单', '本店不在小红书开店', '提醒您警惕有人假冒客服让您下载快手极速版', 'We will never ask you to follow us on Kuaishou', 'We are not on Xiaohongshu or Zhihu: this account is the only one', '本店没有知乎账号，也没有开通抖音小店'], 'mention');
   });
   test("a negation's scope ends at a word that says rather than denies, and some words hold a negation that does not negate", () => {
+    // A covered name still points when an ID is shown: a warning names no ID.
+    expectAll(['不在线时加微信：abc_123', '没有微信的加QQ：5566778'], 'promotion');
     expectAll(['没收到货的话请加微信 abc123', '没问题加我微信abc123', "Don't forget to follow us on TikTok", '不要犹豫，直接关注我们的抖音', '别错过我们的快手直播'], 'promotion');
   });
   test('an everyday word that shares a name never promotes by possession alone', () => {
