@@ -175,7 +175,7 @@ const WordsSchema = z.object({ zh: z.array(NonEmpty).default([]), en: z.array(No
  * The words of the promotion grammar (src/checks/competitor.ts): a service or surface
  * joined in one sentence to a call to action, a direction (preposition before the name +
  * verb), an account pointer (pointer word or colon + a value, same-number phrases) or a
- * possessive before the name. A negation just before a directive cancels it.
+ * possessive before the name. A negation cancels the directives of its clause up to the first name (see `negations`).
  */
 export const DirectivesSchema = z
   .object({
