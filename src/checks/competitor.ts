@@ -4,7 +4,7 @@ import type { CompiledCompetitorService, CompiledCompetitors } from '../policy/c
 import { AhoCorasick, type Match } from './aho.js';
 import { finding } from './finding.js';
 import { CJK_FROM, CJK_SIZE, compileHomophones, type HomophoneTable } from './homophones.js';
-import { CJK, CLAUSE_END, COMPLEX, DROP, LATIN, NOISE, SENTENCE_END, SPACE, TAG_HIGH, foldBuffer, foldInto, foldTable, normalizeForMatch, normalizeTerm, originEnd } from './normalize.js';
+import { CJK, CLAUSE_END, COMPLEX, DROP, LATIN, NOISE, SENTENCE_END, SPACE, TAG_HIGH, emojiLetterLow, foldBuffer, foldInto, foldTable, normalizeForMatch, normalizeTerm, originEnd } from './normalize.js';
 
 /**
  * competitor/promotion and competitor/mention. The reply API "mustn't be used to
@@ -30,7 +30,7 @@ type NameTerm =
   | { kind: 'name' | 'surface' | 'id' | 'mention-only'; service: Service; text: string; ambiguous: boolean; weak: boolean }
   | { kind: 'other-platform'; text: string };
 
-type WordKind = 'cta' | 'prep' | 'verb' | 'not-verb' | 'pointer' | 'same-number' | 'possessive' | 'negation';
+type WordKind = 'cta' | 'prep' | 'verb' | 'not-verb' | 'pointer' | 'same-number' | 'possessive' | 'negation' | 'not-negation' | 'negation-end' | 'surface-verb' | 'fused';
 type WordTerm = { kind: WordKind; text: string; lang: 'zh' | 'en' };
 
 export type DirectiveKind = 'call-to-action' | 'direction' | 'pointer' | 'possession';
@@ -173,6 +173,10 @@ export function compileCompetitorChecker(competitors: CompiledCompetitors, optio
   addWords('same-number', d.sameNumber);
   addWords('possessive', d.possessives);
   addWords('negation', d.negations);
+  addWords('not-negation', d.notNegations);
+  addWords('negation-end', d.negationEnds);
+  addWords('surface-verb', d.surfaceVerbs);
+  addWords('fused', d.fused);
   const words = new AhoCorasick(wordTerms);
 
   /** States where a service or platform term ends: most replies never reach one. */
@@ -249,7 +253,7 @@ export function compileCompetitorChecker(competitors: CompiledCompetitors, optio
         continue;
       }
       if (f === COMPLEX) {
-        if (!(flags[c]! & NOISE)) {
+        if (!(flags[c]! & NOISE) || emojiLetterLow(c)) {
           t[c] = SPECIAL;
           continue;
         }
@@ -493,7 +497,10 @@ function longestMatches<T extends NameTerm | WordTerm>(matches: Array<Match<T>>)
       // two ambiguous ones the later wins, since the earlier is then usually a call to action fused to a name.
       const a = top as unknown as Match<NameTerm>;
       const b = m as unknown as Match<NameTerm>;
+      // Between two service terms that are no everyday words, the later one runs on past the earlier (腾讯QQ|QQ群: the group).
+      const service = (x: Match<NameTerm>) => x.value.kind !== 'other-platform';
       if ('ambiguous' in a.value && isAmbiguous(a) && (!isAmbiguous(b) || b.end > a.end)) kept[kept.length - 1] = m;
+      else if ('ambiguous' in a.value && service(a) && service(b) && !isAmbiguous(a) && !isAmbiguous(b) && b.end > a.end) kept[kept.length - 1] = m;
       continue;
     }
     kept.push(m);
@@ -522,24 +529,38 @@ function tokensBetween(text: string, from: number, to: number, cap: number): num
 }
 
 /** Joiners between a pointer and its value (`微信号：`, `id = `, `账号是`). */
-const JOINER = new Set([...' :=：是为\t\u3000'].map((c) => c.charCodeAt(0)));
+/** Joiners between a pointer and its value (`微信号：`, `id = `, `账号是`). */
+const JOINER = new Set([...' :=：是为码叫做\t\u3000\n'].map((c) => c.charCodeAt(0)));
+/** Joiners that point at what follows as a colon does (`微信 | acme`, `ID » acme`, `微信 ➡️ acme`). */
+const POINTING = new Set([...':=|»›→➜➡⇒>'].map((c) => c.charCodeAt(0)));
 const QUOTES_OPEN = new Set([...'“"「『‘\'《【'].map((c) => c.charCodeAt(0)));
+const PAREN_OPEN = new Set([...'(（'].map((c) => c.charCodeAt(0)));
 
 /**
  * The end of an account value right after `at`, or null: an identifier (letters,
- * digits, _-+.) of at least `minLength`; after a colon or inside quotes, a name in
- * Chinese too (小红书名：某某旗舰店). Without a colon a name needs `colonOrPointer`
- * false only for a phone-like number (微信 13812345678).
+ * digits, _-+.) of at least `minLength`, with an optional `@`; after a colon or inside
+ * quotes, a name in Chinese too (小红书名：某某旗舰店). Without a colon a name needs
+ * `pointer` false only for a phone-like number (微信 13812345678); in parentheses the
+ * value must look like an ID (digits or `_`: 抖音（dy_abc）, not 微信（WeChat）); and a
+ * lone English word followed by more prose is a sentence, not an ID (TikTok: this account is …).
  */
 function valueAfter(text: string, at: number, pointer: boolean, minLength: number): number | null {
-  const { flags } = foldTable();
+  const { flags, fold } = foldTable();
   let i = at;
   let colon = false;
   let guard = 0;
   while (i < text.length && guard++ < 8) {
     const f = foldedAt(text, i);
+    if (fold[text.charCodeAt(i)] === DROP) {
+      i++;
+      continue;
+    }
+    if (POINTING.has(f) || (f === 0x2d /* - */ && foldedAt(text, i + 1) === 0x20 && i > at)) {
+      colon = true;
+      i++;
+      continue;
+    }
     if (JOINER.has(f)) {
-      if (f === 0x3a || f === 0x3d) colon = true;
       i++;
       continue;
     }
@@ -551,15 +572,23 @@ function valueAfter(text: string, at: number, pointer: boolean, minLength: numbe
     break;
   }
   let quoted = false;
+  let paren = false;
   if (i < text.length && QUOTES_OPEN.has(text.charCodeAt(i))) {
     quoted = true;
     i++;
+  } else if (i < text.length && PAREN_OPEN.has(foldedAt(text, i))) {
+    paren = true;
+    i++;
   }
+  if (i < text.length && foldedAt(text, i) === 0x40 /* @ */) i++;
   const start = i;
   while (i < text.length && ID_CHAR(foldedAt(text, i))) i++;
   while (i > start && foldedAt(text, i - 1) === 0x2e) i--; // a full stop after the ID ends the sentence
   const id = text.slice(start, i);
-  if (i - start >= minLength && (pointer || colon || quoted || /^1[3-9]\d{9}$/.test(id))) return i;
+  const idLike = /[\d_]/.test(id);
+  const prose = !idLike && !/[.\-+]/.test(id) && foldedAt(text, i) === 0x20 && ASCII_WORD(foldedAt(text, i + 1));
+  if (paren) return i - start >= minLength && idLike ? i : null;
+  if (i - start >= minLength && !prose && (pointer || colon || quoted || /^1[3-9]\d{9}$/.test(id))) return i;
   if ((colon || quoted) && i === start) {
     let k = start;
     while (k < text.length && k - start < 40 && flags[text.charCodeAt(k)]! & CJK) k++;
@@ -574,20 +603,66 @@ function decide(text: string, kept: Array<Match<NameTerm>>, found: Array<Match<W
   const clauseOf = (at: number) => indexOf(segments.clauseEnds, at);
   const serviceNames = kept.filter((m) => m.value.kind !== 'other-platform');
 
-  // A verb inside a reporting word (看到, 买过) is not a directive; a word inside a longer one of the same kind is dropped (加 in 添加).
+  // A verb inside a reporting word (看到, 买过) is not a directive, nor a negation inside a word that does not negate (没问题,
+  // 别错过); a word inside a longer one of the same kind is dropped (加 in 添加).
   const notVerbs = found.filter((w) => w.value.kind === 'not-verb');
-  let words = longestByKind(found.filter((w) => w.value.kind !== 'not-verb'));
-  words = words.filter((w) => !(w.value.kind === 'verb' && overlapping(notVerbs, w).some((n) => n.start <= w.start && n.end >= w.end)));
+  const notNegations = found.filter((w) => w.value.kind === 'not-negation');
+  const inside = (list: Array<Match<WordTerm>>, w: Match<WordTerm>) => overlapping(list, w).some((n) => n.start <= w.start && n.end >= w.end);
+  let words = longestByKind(found.filter((w) => w.value.kind !== 'not-verb' && w.value.kind !== 'not-negation'));
+  words = words.filter((w) => !(w.value.kind === 'verb' && inside(notVerbs, w)) && !(w.value.kind === 'negation' && inside(notNegations, w)));
   // A word inside a service name (加 in 加V, 号 in 微信号) belongs to the name.
-  words = words.filter((w) => overlapping(serviceNames, w).length === 0);
+  words = words.filter((w) => w.value.kind === 'fused' || overlapping(serviceNames, w).length === 0);
 
   const negations = words.filter((w) => w.value.kind === 'negation');
-  const negatedBy = (w: Match<WordTerm>): string | null => {
+  const nearNegation = (w: Match<WordTerm>): string | null => {
     const n = lastBefore(negations, w.start);
     if (!n || clauseOf(n.start) !== clauseOf(w.start)) return null;
     return tokensBetween(text, n.end, w.start, NEGATION_REACH) <= NEGATION_REACH ? n.value.text : null;
   };
-  const marked = words.filter((w) => w.value.kind !== 'negation').map((w) => Object.assign(w, { negatedBy: w.value.kind === 'pointer' || w.value.kind === 'same-number' ? null : negatedBy(w) }));
+  // A negation's scope, one pass in text order: from it to the end of its clause (or a word that ends the scope), every
+  // directive up to the first name is negated, and that name with the names coordinated to it (TikTok or Douyin) is
+  // covered: nothing makes it promotion. A live directive after a covered name ends the coordination (没有微信的可以加QQ).
+  const scoped = new Map<Match<WordTerm>, string>();
+  const covered = new Set<Match<NameTerm>>();
+  {
+    type Ev = { at: number; word?: Match<WordTerm>; name?: Match<NameTerm> };
+    const events: Ev[] = [];
+    for (const w of words) if (w.value.kind !== 'pointer' && w.value.kind !== 'same-number') events.push({ at: w.start, word: w });
+    for (const m of serviceNames) events.push({ at: m.start, name: m });
+    events.sort((a, b) => a.at - b.at);
+    let active: Match<WordTerm> | null = null;
+    let clause = -1;
+    let state: 'before-name' | 'covering' | 'done' = 'done';
+    for (const e of events) {
+      const c = clauseOf(e.at);
+      if (c !== clause) {
+        clause = c;
+        active = null;
+      }
+      if (e.name) {
+        if (active && state !== 'done' && e.name.start >= active.end) {
+          covered.add(e.name);
+          state = 'covering';
+        }
+        continue;
+      }
+      const w = e.word!;
+      const k = w.value.kind;
+      if (k === 'negation') {
+        active = w;
+        state = 'before-name';
+      } else if (k === 'negation-end') {
+        if (active && w.start >= active.end) active = null;
+      } else if (active && w.start >= active.end) {
+        if (state === 'before-name') scoped.set(w, active.value.text);
+        else if (state === 'covering') state = 'done';
+      }
+    }
+  }
+  const negatedBy = (w: Match<WordTerm>): string | null => scoped.get(w) ?? nearNegation(w);
+  const marked = words
+    .filter((w) => w.value.kind !== 'negation' && w.value.kind !== 'negation-end')
+    .map((w) => Object.assign(w, { negatedBy: w.value.kind === 'pointer' || w.value.kind === 'same-number' ? null : negatedBy(w) }));
   const live = marked.filter((w) => w.negatedBy === null);
   const ofKind = (k: WordKind) => live.filter((w) => w.value.kind === k);
   const ctas = ofKind('cta');
@@ -596,6 +671,8 @@ function decide(text: string, kept: Array<Match<NameTerm>>, found: Array<Match<W
   const pointers = ofKind('pointer');
   const same = ofKind('same-number');
   const possessives = ofKind('possessive');
+  const surfaceVerbs = ofKind('surface-verb');
+  const fused = ofKind('fused');
   const generatedMatches = new Set<object>(generated);
 
   const decided: Decided[] = [];
@@ -615,6 +692,8 @@ function decide(text: string, kept: Array<Match<NameTerm>>, found: Array<Match<W
     let directive: Decided['directive'] = null;
     let valueEnd: number | null = null;
 
+    // A covered name keeps only an account pointer with a value: a warning names no ID, and an ID shown is one to add.
+    const negatedName = covered.has(m);
     if (v.kind !== 'mention-only') {
       // Pointer: an ID word + value, a pointer word or colon + value, a phone number, a same-number phrase.
       const ptr = startingFrom(pointers, m.end).find((p) => p.start - m.end <= 1);
@@ -624,14 +703,21 @@ function decide(text: string, kept: Array<Match<NameTerm>>, found: Array<Match<W
         if (e !== null) valueEnd = e;
       }
       if (valueEnd === null) valueEnd = valueAfter(text, m.end, false, minId);
+      // A pointer a few words on (知乎的官方账号叫「…」) points when a colon or quotes give the value.
+      if (valueEnd === null && !strongOnly) {
+        const far = startingFrom(pointers, m.end).find((p) => sameClause(p) && tokensBetween(text, m.end, p.start, BEFORE_REACH + 1) <= BEFORE_REACH + 1);
+        const e = far ? valueAfter(text, far.end, false, minId) : null;
+        if (e !== null) valueEnd = e;
+      }
       if (valueEnd !== null) directive = { kind: 'pointer', start: m.end, end: valueEnd, term: ptr?.value.text ?? text.slice(m.end, valueEnd) };
-      if (!directive) {
+      if (!directive && !negatedName) {
         const candidates = [lastBefore(same, m.start), ...startingFrom(same, m.end)].filter((w): w is Match<WordTerm> => w !== undefined);
-        const s = candidates.find((w) => sameClause(w) && (!strongOnly || (gapTo(w) >= 0 && gapTo(w) <= STRONG_GAP)));
+        // In the clause, or the sentence for a name that is no everyday word (Call or WeChat, same number: …).
+        const s = candidates.find((w) => (strongOnly ? sameClause(w) && gapTo(w) >= 0 && gapTo(w) <= STRONG_GAP : sentenceOf(w.start) === sentence));
         if (s) directive = { kind: 'pointer', start: s.start, end: s.end, term: s.value.text };
       }
       // Direction: a preposition right before the name, a verb in the same sentence (after it, in Chinese).
-      if (!directive || directive.kind === 'pointer') {
+      if (!negatedName && (!directive || directive.kind === 'pointer')) {
         const p = lastBefore(preps, m.start);
         if (p && sameClause(p) && tokensBetween(text, p.end, m.start, BEFORE_REACH) <= (strongOnly ? 0 : BEFORE_REACH)) {
           const after = startingFrom(verbs, m.end)[0];
@@ -641,7 +727,7 @@ function decide(text: string, kept: Array<Match<NameTerm>>, found: Array<Match<W
         }
       }
       // Call to action: the nearest in the clause (right next to it for an everyday word).
-      if (!directive || (directive.kind === 'pointer' && valueEnd !== null)) {
+      if (!negatedName && (!directive || (directive.kind === 'pointer' && valueEnd !== null))) {
         let best: Match<WordTerm> | null = null;
         let bestGap = Infinity;
         for (const c of ctaNear(ctas, m)) {
@@ -657,10 +743,24 @@ function decide(text: string, kept: Array<Match<NameTerm>>, found: Array<Match<W
           else directive = { kind: 'call-to-action', start: best.start, end: best.end, term: best.value.text };
         }
       }
-      // Possession: 我们的/官方/our right before the name (not for a generic surface: 我们的小程序正在维护).
-      if (!directive && !v.weak) {
+      // A name used as the verb (WeChat me, QQ us): a call to action by itself.
+      if (!directive && !negatedName) {
+        const f = overlapping(fused, m)[0];
+        if (f) directive = { kind: 'call-to-action', start: f.start, end: f.end, term: f.value.text };
+      }
+      // Possession: 我们的/官方/our right before the name (not for a generic surface: 我们的小程序正在维护, nor for an
+      // everyday word: 我们的西瓜 is a watermelon, whatever else the sentence says).
+      if (!directive && !negatedName && !v.weak && !strongOnly) {
         const p = lastBefore(possessives, m.start);
-        if (p && sameClause(p) && tokensBetween(text, p.end, m.start, BEFORE_REACH) <= (strongOnly ? 0 : BEFORE_REACH)) directive = { kind: 'possession', start: p.start, end: p.end, term: p.value.text };
+        if (p && sameClause(p) && tokensBetween(text, p.end, m.start, BEFORE_REACH) <= BEFORE_REACH) directive = { kind: 'possession', start: p.start, end: p.end, term: p.value.text };
+      }
+      // A surface is a place inside the service (朋友圈, 视频号直播, 企业微信): a call to action, a direction verb or a
+      // surface verb (发, 推送, 更新) anywhere in its sentence sends users there (新品图都发朋友圈了，记得看).
+      if (!directive && !negatedName && v.kind === 'surface' && !v.weak) {
+        const inSentence = (w: Match<WordTerm>) => sentenceOf(w.start) === sentence;
+        const near = [lastBefore(ctas, m.start), lastBefore(verbs, m.start), lastBefore(surfaceVerbs, m.start), ...startingFrom(ctas, m.end), ...startingFrom(verbs, m.end), ...startingFrom(surfaceVerbs, m.end)];
+        const w = near.filter((x): x is Match<WordTerm> => x !== undefined && inSentence(x)).sort((a, b) => Math.abs(a.start - m.start) - Math.abs(b.start - m.start))[0];
+        if (w) directive = { kind: 'call-to-action', start: w.start, end: w.end, term: w.value.text };
       }
     }
     // A generic surface (小程序) or an everyday word alone is nothing; a homophone too.

@@ -88,6 +88,22 @@ const letterBlock = (c: number) => (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xa000 
 /** CJK unified ideographs (and extension A) and Hangul syllables: NFKC and lower case leave them alone. */
 const unchanged = (c: number) => (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xac00 && c <= 0xd7a3);
 
+/** [look-alike, Latin letter] pairs: Cyrillic, Greek and small-capital letters that read as a Latin one. */
+const CONFUSABLE_PAIRS: ReadonlyArray<readonly [number, number]> = (() => {
+  const pairs: Array<[string, string]> = [];
+  const add = (from: string, to: string) => {
+    const f = [...from];
+    const t = [...to];
+    for (let i = 0; i < f.length; i++) pairs.push([f[i]!, t[i]!]);
+  };
+  add('аеорсухіјѕԁԛԝһӏ', 'aeopcyxijsdqwhl'); // Cyrillic small
+  add('АЕОРСХІЈЅВНКМТԚԜ', 'aeopcxijsbhkmtqw'); // Cyrillic capital
+  add('οαιτνκρχ', 'oaitvkpx'); // Greek small
+  add('ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ', 'abezhikmnoptyx'); // Greek capital
+  add('ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘǫʀꜱᴛᴜᴠᴡʏᴢ', 'abcdefghijklmnopqrstuvwyz'); // small capitals
+  return pairs.map(([a, b]) => [a.charCodeAt(0), b.charCodeAt(0)] as const);
+})();
+
 /** Built on first use, then shared by every gate in the process. */
 export function foldTable(): Table {
   if (table) return table;
@@ -113,6 +129,12 @@ export function foldTable(): Table {
   }
   for (const z of ZERO_WIDTH) fold[z] = DROP;
   fold[TAG_HIGH] = DROP;
+  // Letters that look Latin but NFKC leaves alone (Cyrillic е in WеChat, small capitals ᴡᴇᴄʜᴀᴛ): folded to the Latin
+  // letter so a name spelled with them is the name. No npm package carries Unicode's confusables table (TR39) in a
+  // form worth a dependency for these few dozen letters; the pairs are from its confusables.txt.
+  for (const [from, to] of CONFUSABLE_PAIRS) fold[from] = to;
+  // A heart reads xin (心) in every evasion that uses one (微❤, 威♥号, V♡): folded to 心, a spelling is a pinyin homophone.
+  for (const heart of '❤♥♡❥') fold[heart.charCodeAt(0)] = 0x5fc3;
   const flags = new Uint8Array(0x10000);
   for (let c = 0; c < 0x10000; c++) {
     if (isCjk(c) && c >= 0x3400) {
@@ -186,6 +208,25 @@ export function foldInto(text: string, buf: FoldBuffer): number {
   return len;
 }
 
+/**
+ * The letter an emoji stands for, or -1: enclosed and squared Latin capitals and regional
+ * indicators (🅠🅠, 🆀🆀, 🅆🄴🄲🄷🄰🅃: NFKC folds only some of them) read as the letter, and
+ * hearts (💗, 💕) as 心, the way ❤ does in the fold table.
+ */
+export function emojiLetter(cp: number): number {
+  if (cp >= 0x1f130 && cp <= 0x1f149) return 0x61 + cp - 0x1f130;
+  if (cp >= 0x1f150 && cp <= 0x1f169) return 0x61 + cp - 0x1f150;
+  if (cp >= 0x1f170 && cp <= 0x1f189) return 0x61 + cp - 0x1f170;
+  if (cp >= 0x1f1e6 && cp <= 0x1f1ff) return 0x61 + cp - 0x1f1e6;
+  if ((cp >= 0x1f493 && cp <= 0x1f49f) || cp === 0x1f5a4 || cp === 0x1f90d || cp === 0x1f90e || cp === 0x1f9e1) return 0x5fc3;
+  return -1;
+}
+
+/** Low surrogates of the emoji emojiLetter reads (the first look sends a text holding one down the slow path). */
+export function emojiLetterLow(u: number): boolean {
+  return (u >= 0xdd30 && u <= 0xdd89) || (u >= 0xdde6 && u <= 0xddff) || (u >= 0xdc93 && u <= 0xdc9f) || u === 0xdda4 || u === 0xdd0d || u === 0xdd0e || u === 0xdde1;
+}
+
 /** foldInto from offset `i` on, once a character folds to something other than one unit. */
 function foldComplex(text: string, buf: FoldBuffer, from: number, written: number): number {
   const { fold } = foldTable();
@@ -201,6 +242,14 @@ function foldComplex(text: string, buf: FoldBuffer, from: number, written: numbe
     }
     const cp = text.codePointAt(i)!;
     const width = cp > 0xffff ? 2 : 1;
+    const stand = emojiLetter(cp);
+    if (stand >= 0) {
+      if (len + 1 + (n - i) > buf.units.length) grow(buf, len + 1 + (n - i));
+      buf.units[len] = stand;
+      buf.origins[len++] = i;
+      i += width;
+      continue;
+    }
     // An emoji keeps its two units (the matcher reads them as noise); other pairs fold by NFKC.
     const emoji = c >= 0xd83c && c <= 0xd83e;
     const folded = f !== COMPLEX ? String.fromCharCode(f) : emoji ? text.slice(i, i + width) : text.slice(i, i + width).normalize('NFKC').toLowerCase();

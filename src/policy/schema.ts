@@ -175,7 +175,7 @@ const WordsSchema = z.object({ zh: z.array(NonEmpty).default([]), en: z.array(No
  * The words of the promotion grammar (src/checks/competitor.ts): a service or surface
  * joined in one sentence to a call to action, a direction (preposition before the name +
  * verb), an account pointer (pointer word or colon + a value, same-number phrases) or a
- * possessive before the name. A negation just before a directive cancels it.
+ * possessive before the name. A negation cancels the directives of its clause up to the first name (see `negations`).
  */
 export const DirectivesSchema = z
   .object({
@@ -191,8 +191,20 @@ export const DirectivesSchema = z
     sameNumber: WordsSchema,
     /** 我们的/官方/本店, our/official: right before a name. */
     possessives: WordsSchema,
-    /** 请勿/不要, don't/never: right before a directive, it warns users off instead. */
+    /**
+     * 请勿/不要/从不, don't/never: its scope runs to the end of the clause (or a word in
+     * `negationEnds`) and covers the directives there and the first name (with the names
+     * coordinated to it): 谨防有人冒充客服让您加微信, we are not on TikTok or Douyin.
+     */
     negations: WordsSchema,
+    /** A name used as the verb, a call to action by itself (WeChat me, QQ us, V我). */
+    fused: WordsSchema.default({ zh: [], en: [] }),
+    /** Words that contain a negation but do not negate (没问题, 别错过, don't forget). */
+    notNegations: WordsSchema.default({ zh: [], en: [] }),
+    /** Words that end a negation's scope: what follows is said, not denied (没收到货的话请加…, but). */
+    negationEnds: WordsSchema.default({ zh: [], en: [] }),
+    /** Verbs that make a surface (朋友圈, 视频号直播) promotion anywhere in its sentence, as a call to action does: 新品都发朋友圈了. */
+    surfaceVerbs: WordsSchema.default({ zh: [], en: [] }),
   })
   .strict();
 export type Directives = z.infer<typeof DirectivesSchema>;

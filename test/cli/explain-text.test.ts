@@ -54,7 +54,7 @@ describe('weibo-guard explain --text', () => {
     for (const r of [run(['explain', '--message', p]), run(['explain', '--message'], message), run(['explain', '--message', '-'], message)]) {
       expect(r.code).toBe(1);
       expect(r.out).toMatch(/data\.articles\[0\]\.summary\s+"关注我们的视频号"/);
-      expect(r.out).toMatch(/name\s+wechat-channels "视频号"/);
+      expect(r.out).toMatch(/surface\s+wechat-channels "视频号"/);
     }
   });
   test('usage errors say what is wrong', () => {

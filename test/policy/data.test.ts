@@ -25,9 +25,9 @@ describe('competitor data for the checks', () => {
   it.each([
     // 威信 is also a county (威信县): counted only with a directive right next to it.
     ['wechat', ['微信', 'weixin', 'wechat', 'vx', 'v信', '薇信', '微❤', '➕v'], ['v', '+v', '加v', '威信']],
-    ['wechat-official-accounts', ['公众号'], []],
-    ['wechat-channels', ['视频号'], []],
-    ['wechat-moments', ['朋友圈'], []],
+    ['wechat-official-accounts', ['微信公众号'], []],
+    ['wechat-channels', ['微信视频号'], []],
+    ['wechat-moments', ['微信朋友圈'], []],
     ['wechat-mini-programs', ['微信小程序'], []],
     ['douyin', ['抖音', 'douyin', 'tiktok'], ['dy']],
     ['kuaishou', ['快手', 'kuaishou'], []],
@@ -44,6 +44,16 @@ describe('competitor data for the checks', () => {
       expect(s.names, n).not.toContain(n);
     }
     expect(s.note.length).toBeGreaterThan(20);
+  });
+
+  it.each([
+    ['wechat-official-accounts', '公众号'],
+    ['wechat-channels', '视频号'],
+    ['wechat-moments', '朋友圈'],
+  ])('%s: the short name %s is a place inside WeChat, a surface', (id, surface) => {
+    const s = service(id);
+    expect(s.surfaces.map((x) => x.normalized)).toContain(surface);
+    expect(s.surfaces.find((x) => x.normalized === surface)!.weak).toBe(false);
   });
 
   it('short aliases are all marked ambiguous', () => {
