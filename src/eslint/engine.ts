@@ -2,7 +2,7 @@ import type { ContextInput } from '../context.js';
 import type { Finding } from '../findings.js';
 import type { Gate } from '../gate.js';
 import { templatePayloadFindings } from '../checks/templates.js';
-import type { PayloadSite, StringSite } from './sites.js';
+import type { PayloadSite, Site } from '../sites/model.js';
 
 /** The three rules, and which engine findings each one reports. */
 export type RuleName = 'links' | 'competitor' | 'payload';
@@ -18,7 +18,6 @@ export function ruleFor(finding: Pick<Finding, 'rule'>): RuleName {
   return 'payload';
 }
 
-export type Judged = { kind: 'text' | 'url'; site: StringSite } | { kind: 'payload'; site: PayloadSite };
 
 /**
  * At most `2 × max` entries in two generations: when the young one fills, the old one is
@@ -78,7 +77,7 @@ const MAX_TEXT_LENGTH = 1_024;
 /** Keyed weakly on the gate, so a reloaded policy starts afresh. */
 const judgments = new WeakMap<Gate, Map<string, Judgments>>();
 
-export type Judge = (target: Judged) => Finding[];
+export type Judge = (site: Site) => Finding[];
 
 /** The judge for the rules of one file: its caches are looked up here, once per file. */
 export function judgeWith(gate: Gate, context: Pick<ContextInput, 'account' | 'channel'>): Judge {
@@ -93,13 +92,13 @@ export function judgeWith(gate: Gate, context: Pick<ContextInput, 'account' | 'c
   if (context.account) ctx.account = context.account;
   if (context.channel) ctx.channel = context.channel;
 
-  return (target) => {
-    if (target.kind === 'payload') return judgePayload(gate, target.site, ctx);
-    const value = target.site.value;
-    const values = value.length <= MAX_TEXT_LENGTH ? cache[target.kind] : null;
+  return (site) => {
+    if (site.kind === 'payload') return judgePayload(gate, site, ctx);
+    const value = site.value;
+    const values = value.length <= MAX_TEXT_LENGTH ? cache[site.kind] : null;
     const known = values?.get(value);
     if (known) return known;
-    const findings = target.kind === 'url' ? gate.checkUrl(value, ctx) : gate.checkText(value, ctx);
+    const findings = site.kind === 'url' ? gate.checkUrl(value, ctx) : gate.checkText(value, ctx);
     values?.set(value, findings);
     return findings;
   };

@@ -1,5 +1,5 @@
 import { alignMarkdown, decodeDestination } from '../markdown-text.js';
-import { once, shift, traced, type Range, type StringSite } from '../sites.js';
+import { shift, tracedMap, type Range, type StringSite } from '../../sites/model.js';
 import type { Sink, SourceLike, Visitors } from './shared.js';
 
 /** The mdast shapes read here (@eslint/markdown). */
@@ -11,8 +11,14 @@ interface MdNode {
   children?: MdNode[];
 }
 
-function rangeOf(node: MdNode): Range {
+type Span = readonly [number, number];
+
+function rangeOf(node: MdNode): Span {
   return [node.position.start.offset, node.position.end.offset];
+}
+
+function asRange([start, end]: Span): Range {
+  return { start, end };
 }
 
 function isSpace(c: number): boolean {
@@ -38,7 +44,7 @@ function labelEnd(text: string, open: number, limit: number): number {
  * The destination as written, from `from` (just after `(` or `]:`) within `limit`:
  * `<…>` or a run without spaces and with balanced parentheses (CommonMark §6.3).
  */
-function destinationAt(text: string, from: number, limit: number): Range | null {
+function destinationAt(text: string, from: number, limit: number): Span | null {
   let i = from;
   while (i < limit && isSpace(text.charCodeAt(i))) i++;
   if (text.charCodeAt(i) === 60 /* < */) {
@@ -66,7 +72,7 @@ function destinationAt(text: string, from: number, limit: number): Range | null 
 }
 
 /** Where a link, image or definition's destination was written. */
-function destinationRange(text: string, node: MdNode): Range | null {
+function destinationRange(text: string, node: MdNode): Span | null {
   const [start, end] = rangeOf(node);
   if (node.type === 'link' && text.charCodeAt(start) === 60) return [start + 1, end - 1]; // <autolink>
   if (node.type === 'link' && text.charCodeAt(start) !== 91) return [start, end]; // GFM bare URL
@@ -84,21 +90,24 @@ function destinationSite(source: SourceLike, node: MdNode): StringSite | null {
   const dest = destinationRange(source.text, node);
   if (dest) {
     const decoded = decodeDestination(source.text.slice(dest[0], dest[1]));
-    if (decoded) return { node, value: decoded.value, range: dest, trace: traced(shift(decoded.offsets, dest[0])) };
+    if (decoded) return { kind: 'url', value: decoded.value, map: tracedMap(decoded.value.length, asRange(dest), () => shift(decoded.offsets, dest[0])) };
   }
   // The parser's URL is normalised (percent-encoded); judge it, point at the whole link.
-  return { node, value: node.url, range: dest ?? rangeOf(node), trace: traced(null) };
+  return { kind: 'url', value: node.url, map: tracedMap(node.url.length, asRange(dest ?? rangeOf(node)), () => null) };
 }
 
 function textSite(source: SourceLike, node: MdNode): StringSite | null {
   if (typeof node.value !== 'string' || node.value === '') return null;
   const range = rangeOf(node);
   const value = node.value;
-  const trace = once(() => {
-    const at = alignMarkdown(source.text.slice(range[0], range[1]), value);
-    return at ? shift(at, range[0]) : null;
-  });
-  return { node, value, range, trace };
+  return {
+    kind: 'text',
+    value,
+    map: tracedMap(value.length, asRange(range), () => {
+      const at = alignMarkdown(source.text.slice(range[0], range[1]), value);
+      return at ? shift(at, range[0]) : null;
+    }),
+  };
 }
 
 function isAutolink(text: string, node: MdNode): boolean {
@@ -113,11 +122,14 @@ function codeSite(source: SourceLike, node: MdNode): StringSite | null {
   const body = first === 96 || first === 126 ? source.text.indexOf('\n', start) + 1 : start;
   const from = body > 0 && body <= end ? body : start;
   const value = node.value;
-  const trace = once(() => {
-    const at = alignMarkdown(source.text.slice(from, end), value);
-    return at ? shift(at, from) : null;
-  });
-  return { node, value, range: [start, end], trace };
+  return {
+    kind: 'text',
+    value,
+    map: tracedMap(value.length, { start, end }, () => {
+      const at = alignMarkdown(source.text.slice(from, end), value);
+      return at ? shift(at, from) : null;
+    }),
+  };
 }
 
 /**
@@ -131,16 +143,16 @@ export function markdownVisitors(source: SourceLike, sink: Sink): Visitors {
   const url = (node: MdNode) => {
     if (isAutolink(source.text, node)) for (const child of node.children ?? []) destinationText.add(child);
     const site = destinationSite(source, node);
-    if (site) sink.string(site, 'url');
+    if (site) sink.string(site);
   };
   const text = (node: MdNode) => {
     if (destinationText.has(node)) return;
     const site = textSite(source, node);
-    if (site && site.value.trim() !== '') sink.string(site, 'text');
+    if (site && site.value.trim() !== '') sink.string(site);
   };
   const code = (node: MdNode) => {
     const site = codeSite(source, node);
-    if (site) sink.string(site, 'text');
+    if (site) sink.string(site);
   };
   return { link: url, image: url, definition: url, text, html: text, inlineCode: text, code } as Visitors;
 }
