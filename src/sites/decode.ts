@@ -94,10 +94,6 @@ export function positionAt(starts: Int32Array, offset: number): Position {
 
 // ---------------------------------------------------------------------------
 
-function clamp(n: number, lo: number, hi: number): number {
-  return n < lo ? lo : n > hi ? hi : n;
-}
-
 function identity(n: number): Int32Array {
   const out = new Int32Array(n + 1);
   for (let i = 0; i <= n; i++) out[i] = i;

@@ -225,7 +225,7 @@ export function findingRange(site: Site, f: Pick<Finding, 'path' | 'span'>): Ran
 }
 
 /** `data.articles[2]` → `data.articles` → `data` → `''`. */
-export function parentPath(p: string): string {
+function parentPath(p: string): string {
   const cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
   return cut <= 0 ? '' : p.slice(0, cut);
 }

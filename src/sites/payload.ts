@@ -28,7 +28,7 @@ export interface PayloadReader<N> {
  * under it is reported. A reply payload is a handful of levels deep; this bounds the
  * work on a pathological literal, not a real one.
  */
-export const MAX_PAYLOAD_DEPTH = 64;
+const MAX_PAYLOAD_DEPTH = 64;
 
 interface Frame<N> {
   node: N | null;

@@ -18,6 +18,18 @@ describe('the audit on deep and long TypeScript', () => {
     expect(lines(audit(makeRepo({ 'calls.ts': code })))).toEqual(['calls.ts:1 audit/unreadable', 'calls.ts:2 link/not-whitelisted']);
   });
 
+  it('in a file read token by token, directives still come only from comments', () => {
+    const code = [
+      '// weibo-guard-disable-next-line link/not-whitelisted -- reviewed',
+      "export const a = 'https://evil-shop.com/a';",
+      "export const s = `// weibo-guard-disable-next-line -- x ${1}`;",
+      "export const b = 'https://evil-shop.com/b';",
+      `export const x = ${'('.repeat(3_000)}1${')'.repeat(3_000)};`,
+      '',
+    ].join('\n');
+    expect(lines(audit(makeRepo({ 'deep.ts': code })))).toEqual(['deep.ts:1 audit/unreadable', 'deep.ts:4 link/not-whitelisted']);
+  });
+
   it('nesting the parser does read (500 parentheses) is folded and judged in full: inside a payload and a template substitution', () => {
     const n = 500;
     const code = [

@@ -11,14 +11,8 @@ interface MdNode {
   children?: MdNode[];
 }
 
-type Span = readonly [number, number];
-
-function rangeOf(node: MdNode): Span {
-  return [node.position.start.offset, node.position.end.offset];
-}
-
-function asRange([start, end]: Span): Range {
-  return { start, end };
+function rangeOf(node: MdNode): Range {
+  return { start: node.position.start.offset, end: node.position.end.offset };
 }
 
 function isSpace(c: number): boolean {
@@ -44,14 +38,14 @@ function labelEnd(text: string, open: number, limit: number): number {
  * The destination as written, from `from` (just after `(` or `]:`) within `limit`:
  * `<…>` or a run without spaces and with balanced parentheses (CommonMark §6.3).
  */
-function destinationAt(text: string, from: number, limit: number): Span | null {
+function destinationAt(text: string, from: number, limit: number): Range | null {
   let i = from;
   while (i < limit && isSpace(text.charCodeAt(i))) i++;
   if (text.charCodeAt(i) === 60 /* < */) {
     for (let j = i + 1; j < limit; j++) {
       const c = text.charCodeAt(j);
       if (c === 92) j++;
-      else if (c === 62) return [i + 1, j];
+      else if (c === 62) return { start: i + 1, end: j };
       else if (c === 10 || c === 13) return null;
     }
     return null;
@@ -68,14 +62,14 @@ function destinationAt(text: string, from: number, limit: number): Span | null {
     if (c === 40) depth++;
     else if (c === 41 && depth-- === 0) break;
   }
-  return j > i ? [i, Math.min(j, limit)] : null;
+  return j > i ? { start: i, end: Math.min(j, limit) } : null;
 }
 
 /** Where a link, image or definition's destination was written. */
-function destinationRange(text: string, node: MdNode): Span | null {
-  const [start, end] = rangeOf(node);
-  if (node.type === 'link' && text.charCodeAt(start) === 60) return [start + 1, end - 1]; // <autolink>
-  if (node.type === 'link' && text.charCodeAt(start) !== 91) return [start, end]; // GFM bare URL
+function destinationRange(text: string, node: MdNode): Range | null {
+  const { start, end } = rangeOf(node);
+  if (node.type === 'link' && text.charCodeAt(start) === 60) return { start: start + 1, end: end - 1 }; // <autolink>
+  if (node.type === 'link' && text.charCodeAt(start) !== 91) return { start, end }; // GFM bare URL
   const open = node.type === 'image' ? start + 1 : start;
   // Link text may hold code spans with brackets: start after its last child.
   const lastChild = node.type === 'link' ? node.children?.at(-1) : undefined;
@@ -89,11 +83,11 @@ function destinationSite(source: SourceLike, node: MdNode): StringSite | null {
   if (typeof node.url !== 'string' || node.url === '') return null;
   const dest = destinationRange(source.text, node);
   if (dest) {
-    const decoded = decodeDestination(source.text.slice(dest[0], dest[1]));
-    if (decoded) return { kind: 'url', value: decoded.value, map: tracedMap(decoded.value.length, asRange(dest), () => shift(decoded.offsets, dest[0])) };
+    const decoded = decodeDestination(source.text.slice(dest.start, dest.end));
+    if (decoded) return { kind: 'url', value: decoded.value, map: tracedMap(decoded.value.length, dest, () => shift(decoded.offsets, dest.start)) };
   }
   // The parser's URL is normalised (percent-encoded); judge it, point at the whole link.
-  return { kind: 'url', value: node.url, map: tracedMap(node.url.length, asRange(dest ?? rangeOf(node)), () => null) };
+  return { kind: 'url', value: node.url, map: tracedMap(node.url.length, dest ?? rangeOf(node), () => null) };
 }
 
 function textSite(source: SourceLike, node: MdNode): StringSite | null {
@@ -103,9 +97,9 @@ function textSite(source: SourceLike, node: MdNode): StringSite | null {
   return {
     kind: 'text',
     value,
-    map: tracedMap(value.length, asRange(range), () => {
-      const at = alignMarkdown(source.text.slice(range[0], range[1]), value);
-      return at ? shift(at, range[0]) : null;
+    map: tracedMap(value.length, range, () => {
+      const at = alignMarkdown(source.text.slice(range.start, range.end), value);
+      return at ? shift(at, range.start) : null;
     }),
   };
 }
@@ -117,7 +111,7 @@ function isAutolink(text: string, node: MdNode): boolean {
 /** A fenced block's info string (```` ```js ````) is not code: align from the line after it. */
 function codeSite(source: SourceLike, node: MdNode): StringSite | null {
   if (typeof node.value !== 'string' || node.value.trim() === '') return null;
-  const [start, end] = rangeOf(node);
+  const { start, end } = rangeOf(node);
   const first = source.text.charCodeAt(start);
   const body = first === 96 || first === 126 ? source.text.indexOf('\n', start) + 1 : start;
   const from = body > 0 && body <= end ? body : start;

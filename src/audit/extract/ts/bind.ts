@@ -434,7 +434,7 @@ export class Scope {
   }
 }
 
-export function isStringy(v: Val): boolean {
+function isStringy(v: Val): boolean {
   return typeof v === 'string' || (typeof v === 'object' && v !== null && v.t === 'partial');
 }
 
@@ -458,7 +458,7 @@ export function isPlus(e: ts.Node): e is ts.BinaryExpression {
  * The operands of a `+` chain in source order: the left spine walked in a loop (a long
  * `a + b + c …` nests to the left), right operands kept whole (`a + (b + c)` is not `a + b + c`).
  */
-export function plusOperands(e: ts.BinaryExpression): ts.Expression[] {
+function plusOperands(e: ts.BinaryExpression): ts.Expression[] {
   const rights: ts.Expression[] = [];
   let left: ts.Expression = e;
   for (;;) {
@@ -484,7 +484,7 @@ export function unwrap(e: ts.Expression): ts.Expression {
   }
 }
 
-export function staticKey(e: ts.Expression): string | undefined {
+function staticKey(e: ts.Expression): string | undefined {
   if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isNumericLiteral(e)) return e.text;
   return undefined;
 }

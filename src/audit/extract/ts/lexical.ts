@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import { kindForKey } from '../../../checks/templates.js';
-import { literalMap, own, type Placed, type Site } from '../../../sites/model.js';
+import { literalMap, own, type Placed, type Range, type Site } from '../../../sites/model.js';
 import type { TsModule } from './bind.js';
 
 /**
@@ -12,34 +12,23 @@ import type { TsModule } from './bind.js';
  */
 export function lexicalSites(mod: TsModule): { sites: Site[]; own: Placed[] } {
   const text = mod.text ?? '';
-  const variant = /\.[cm]?[jt]sx$/.test(mod.file) ? ts.LanguageVariant.JSX : ts.LanguageVariant.Standard;
-  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, variant, text);
   const sites: Site[] = [];
-  /** Open `{` and `${`: a `}` closing a substitution continues its template. */
-  const braces: Array<'brace' | 'template'> = [];
-  // The last two significant tokens, to tell `url: '…'` and a regular expression's `/`.
+  // The last significant token, to tell `url: '…'`.
   let prev: ts.SyntaxKind = ts.SyntaxKind.Unknown;
   let prevText = '';
   let keyBefore: string | undefined;
-  for (let k = scanner.scan(); k !== ts.SyntaxKind.EndOfFileToken; k = scanner.scan()) {
-    if (k === ts.SyntaxKind.CloseBraceToken && braces.at(-1) === 'template') {
-      k = scanner.reScanTemplateToken(false);
-      if (k === ts.SyntaxKind.TemplateTail) braces.pop();
-    } else if ((k === ts.SyntaxKind.SlashToken || k === ts.SyntaxKind.SlashEqualsToken) && !endsOperand(prev)) k = scanner.reScanSlashToken();
-    if (k === ts.SyntaxKind.OpenBraceToken) braces.push('brace');
-    else if (k === ts.SyntaxKind.CloseBraceToken) braces.pop();
-    else if (k === ts.SyntaxKind.TemplateHead) braces.push('template');
-    const start = scanner.getTokenStart();
-    const raw = text.slice(start, scanner.getTokenEnd());
+  scan(mod, (k, start, end, value) => {
+    if (k === ts.SyntaxKind.SingleLineCommentTrivia || k === ts.SyntaxKind.MultiLineCommentTrivia) return;
+    const raw = text.slice(start, end);
     if (k === ts.SyntaxKind.StringLiteral || k === ts.SyntaxKind.NoSubstitutionTemplateLiteral || k === ts.SyntaxKind.TemplateHead || k === ts.SyntaxKind.TemplateMiddle || k === ts.SyntaxKind.TemplateTail) {
-      const { value, map } = literalMap(raw, k === ts.SyntaxKind.StringLiteral ? 'js' : 'template', start);
+      const { value: v, map } = literalMap(raw, k === ts.SyntaxKind.StringLiteral ? 'js' : 'template', start);
       const whole = k === ts.SyntaxKind.StringLiteral || k === ts.SyntaxKind.NoSubstitutionTemplateLiteral;
-      if (value.trim() !== '') sites.push({ kind: whole ? kindForKey(keyBefore) : 'text', value, map });
+      if (v.trim() !== '') sites.push({ kind: whole ? kindForKey(keyBefore) : 'text', value: v, map });
     }
     keyBefore = k === ts.SyntaxKind.ColonToken && (prev === ts.SyntaxKind.Identifier || prev === ts.SyntaxKind.StringLiteral) ? prevText : undefined;
     prev = k;
-    prevText = k === ts.SyntaxKind.StringLiteral ? scanner.getTokenValue() : raw;
-  }
+    prevText = k === ts.SyntaxKind.StringLiteral ? value : raw;
+  });
   const problem = own(
     'audit/unreadable',
     'error',
@@ -48,6 +37,41 @@ export function lexicalSites(mod: TsModule): { sites: Site[]; own: Placed[] } {
     { start: 0, end: Math.min(1, text.length) },
   );
   return { sites, own: [problem] };
+}
+
+/** The comments of such a file, for suppression directives: only tokens the scanner calls comments. */
+export function lexicalComments(mod: TsModule): Range[] {
+  const out: Range[] = [];
+  scan(mod, (k, start, end) => {
+    if (k === ts.SyntaxKind.SingleLineCommentTrivia || k === ts.SyntaxKind.MultiLineCommentTrivia) out.push({ start, end });
+  });
+  return out;
+}
+
+/**
+ * Every token and comment of the file, in order. The scanner alone cannot tell a `}`
+ * that closes a template substitution, nor a `/` that opens a regular expression: a
+ * stack of open braces and the previous significant token decide, as the parser would.
+ */
+function scan(mod: TsModule, visit: (kind: ts.SyntaxKind, start: number, end: number, value: string) => void): void {
+  const text = mod.text ?? '';
+  const variant = /\.[cm]?[jt]sx$/.test(mod.file) ? ts.LanguageVariant.JSX : ts.LanguageVariant.Standard;
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, variant, text);
+  const braces: Array<'brace' | 'template'> = [];
+  let prev: ts.SyntaxKind = ts.SyntaxKind.Unknown;
+  for (let k = scanner.scan(); k !== ts.SyntaxKind.EndOfFileToken; k = scanner.scan()) {
+    if (k === ts.SyntaxKind.WhitespaceTrivia || k === ts.SyntaxKind.NewLineTrivia) continue;
+    const trivia = k === ts.SyntaxKind.SingleLineCommentTrivia || k === ts.SyntaxKind.MultiLineCommentTrivia;
+    if (k === ts.SyntaxKind.CloseBraceToken && braces.at(-1) === 'template') {
+      k = scanner.reScanTemplateToken(false);
+      if (k === ts.SyntaxKind.TemplateTail) braces.pop();
+    } else if ((k === ts.SyntaxKind.SlashToken || k === ts.SyntaxKind.SlashEqualsToken) && !endsOperand(prev)) k = scanner.reScanSlashToken();
+    if (k === ts.SyntaxKind.OpenBraceToken) braces.push('brace');
+    else if (k === ts.SyntaxKind.CloseBraceToken) braces.pop();
+    else if (k === ts.SyntaxKind.TemplateHead) braces.push('template');
+    visit(k, scanner.getTokenStart(), scanner.getTokenEnd(), scanner.getTokenValue());
+    if (!trivia) prev = k;
+  }
 }
 
 /** True after a token that ends an operand, where `/` divides rather than opens a regular expression. */

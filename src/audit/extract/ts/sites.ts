@@ -3,7 +3,7 @@ import { kindForKey } from '../../../checks/templates.js';
 import { concatMaps, literalMap, own, uniformMap, type CharMap, type Placed, type Range, type Site } from '../../../sites/model.js';
 import { evaluatePayload, NOT_STATIC, type PayloadReader } from '../../../sites/payload.js';
 import { isPlus, localScope, propName, source, unwrap, UNKNOWN, type Scope, type TsModule, type TsProgram, type Val } from './bind.js';
-import { lexicalSites } from './lexical.js';
+import { lexicalComments, lexicalSites } from './lexical.js';
 
 /**
  * Which TS/JS expressions are judged, as what, and where each character sits: the
@@ -42,12 +42,14 @@ export function extractTs(prog: TsProgram, mod: TsModule, opts: TsExtractOptions
   const { sf, text } = source(mod);
   const w: Walk = { prog, mod, sf, text, opts, sites: [], own: [], stack: [{ node: sf, scope: undefined }] };
   const batch: ts.Node[] = [];
+  const later = (n: ts.Node): void => void batch.push(n);
   while (w.stack.length > 0) {
     const { node, scope: outer } = w.stack.pop()!;
     if (skipped(node)) continue;
     const scope = ts.isFunctionLike(node) || ts.isBlock(node) || ts.isCaseBlock(node) ? localScope(mod, node, outer) : outer;
-    const later = (n: ts.Node): void => void batch.push(n);
-    if (!CASES.some((c) => c(w, node, scope, later))) node.forEachChild(later);
+    let taken = false;
+    for (let c = 0; c < CASES.length && !taken; c++) taken = CASES[c]!(w, node, scope, later);
+    if (!taken) node.forEachChild(later);
     // Children in source order: pushed last first.
     for (let i = batch.length - 1; i >= 0; i--) w.stack.push({ node: batch[i]!, scope });
     batch.length = 0;
@@ -400,7 +402,7 @@ function isHostChars(s: string): boolean {
 
 /** Every comment in a module, as full ranges: suppression directives are read only from these. */
 export function commentRanges(mod: TsModule): Range[] {
-  if (mod.tooDeep) return lexicalComments(mod.text ?? '');
+  if (mod.tooDeep) return lexicalComments(mod);
   const { sf, text } = source(mod);
   const seen = new Set<number>();
   const out: Range[] = [];
@@ -423,11 +425,3 @@ export function commentRanges(mod: TsModule): Range[] {
   return out.sort((a, b) => a.start - b.start);
 }
 
-function lexicalComments(text: string): Range[] {
-  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, ts.LanguageVariant.Standard, text);
-  const out: Range[] = [];
-  for (let k = scanner.scan(); k !== ts.SyntaxKind.EndOfFileToken; k = scanner.scan()) {
-    if (k === ts.SyntaxKind.SingleLineCommentTrivia || k === ts.SyntaxKind.MultiLineCommentTrivia) out.push({ start: scanner.getTokenStart(), end: scanner.getTokenEnd() });
-  }
-  return out;
-}
