@@ -126,10 +126,32 @@ function verbatim(raw: string, kind: LiteralKind): [number, number] | undefined 
  * value; otherwise every unit points at `whole`. Decoded on first use.
  */
 export function parsedLiteralMap(text: string, token: Range, value: string, kind: LiteralKind, whole: Range = token): CharMap {
-  return tracedMap(value.length, whole, () => {
-    const decoded = decodeLiteral(text.slice(token.start, token.end), kind);
-    return decoded.value === value ? shift(decoded.offsets, token.start) : null;
-  });
+  return new ParsedLiteralMap(text, token, value, kind, whole);
+}
+
+/** One object per string and no closure: a linted repo has hundreds of thousands of strings, and most never need their map. */
+class ParsedLiteralMap implements CharMap {
+  #arrays: [Int32Array, Int32Array] | undefined;
+  constructor(
+    private readonly text: string,
+    private readonly token: Range,
+    private readonly value: string,
+    private readonly kind: LiteralKind,
+    readonly whole: Range,
+  ) {}
+  get length(): number {
+    return this.value.length;
+  }
+  get starts(): Int32Array {
+    return (this.#arrays ??= this.make())[0];
+  }
+  get ends(): Int32Array {
+    return (this.#arrays ??= this.make())[1];
+  }
+  private make(): [Int32Array, Int32Array] {
+    const decoded = decodeLiteral(this.text.slice(this.token.start, this.token.end), this.kind);
+    return decoded.value === this.value ? offsetArrays(decoded.offsets, this.token.start) : uniformArrays(this.value.length, this.whole);
+  }
 }
 
 /**

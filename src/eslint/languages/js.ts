@@ -175,14 +175,13 @@ export function jsVisitors(source: SourceLike, sink: Sink): Visitors {
     ObjectExpression: payloads.visit,
     Literal(node: Literal) {
       if (typeof node.value !== 'string' || isBlank(node.value) || payloads.covered(node) || isNameLiteral(node)) return;
-      const str = literalString(source, node);
-      if (str) sink.string({ kind: kindOf(node), ...str });
+      sink.string({ kind: kindOf(node), value: node.value, map: parsedLiteralMap(source.text, rangeOf(node), node.value, 'js') });
     },
     TemplateLiteral(node: TemplateLiteral) {
       if (payloads.covered(node)) return;
       // A part between interpolations is not a whole URL (`${SHOP}/autumn`): read it as text.
       const kind = node.expressions.length === 0 ? kindOf(node) : 'text';
-      for (const str of templateParts(source, node)) sink.string({ kind, ...str });
+      for (const str of templateParts(source, node)) sink.string({ kind, value: str.value, map: str.map });
     },
     JSXText(node: Literal) {
       if (typeof node.value !== 'string' || isBlank(node.value)) return;

@@ -60,8 +60,8 @@ export function jsonVisitors(source: SourceLike, sink: Sink): Visitors {
       if (isBlank(node['value'] as string) || payloads.covered(node)) return;
       const parent = source.getParent?.(node) as Member | undefined;
       if (parent?.type === 'Member' && parent.name === node) return;
-      const str = reader.string(node);
-      if (str) sink.string({ kind: kindForKey(parent?.type === 'Member' ? memberKey(parent) : null), ...str });
+      const value = node['value'] as string;
+      sink.string({ kind: kindForKey(parent?.type === 'Member' ? memberKey(parent) : null), value, map: parsedLiteralMap(source.text, rangeOf(node), value, 'json') });
     },
   } as Visitors;
 }

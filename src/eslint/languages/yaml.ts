@@ -106,7 +106,7 @@ export function yamlVisitors(source: SourceLike, sink: Sink): Visitors {
       const pair = parent?.type === 'YAMLPair' ? (parent as Pair) : null;
       if (pair?.key && unwrap(pair.key) === node) return;
       const str = reader.string(node);
-      if (str) sink.string({ kind: kindForKey(pair ? pairKey(pair) : null), ...str });
+      if (str) sink.string({ kind: kindForKey(pair ? pairKey(pair) : null), value: str.value, map: str.map });
     },
   } as Visitors;
 }

@@ -342,6 +342,8 @@ function payloadReader(w: Walk): PayloadReader<PayloadNode> {
  * with a string somewhere in it. Walks a `+` tree with an explicit stack.
  */
 function isStringSite(node: ts.Node): node is ts.Expression {
+  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateExpression(node)) return true;
+  if (!isPlus(node)) return false;
   const stack: ts.Node[] = [node];
   while (stack.length > 0) {
     const n = stack.pop()!;
