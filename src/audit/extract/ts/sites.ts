@@ -31,8 +31,6 @@ interface Walk {
   opts: TsExtractOptions;
   sites: Site[];
   own: Placed[];
-  /** Nodes still to visit, last first. */
-  stack: Array<{ node: ts.Node; scope: Scope | undefined }>;
 }
 
 type Case = (w: Walk, node: ts.Node, scope: Scope | undefined, later: (node: ts.Node) => void) => boolean;
@@ -40,18 +38,23 @@ type Case = (w: Walk, node: ts.Node, scope: Scope | undefined, later: (node: ts.
 export function extractTs(prog: TsProgram, mod: TsModule, opts: TsExtractOptions): { sites: Site[]; own: Placed[] } {
   if (mod.tooDeep) return lexicalSites(mod);
   const { sf, text } = source(mod);
-  const w: Walk = { prog, mod, sf, text, opts, sites: [], own: [], stack: [{ node: sf, scope: undefined }] };
+  const w: Walk = { prog, mod, sf, text, opts, sites: [], own: [] };
+  // Nodes still to visit and the scope each is in, last first: two arrays, no object per node.
+  const nodes: ts.Node[] = [sf];
+  const scopes: Array<Scope | undefined> = [undefined];
   const batch: ts.Node[] = [];
   const later = (n: ts.Node): void => void batch.push(n);
-  while (w.stack.length > 0) {
-    const { node, scope: outer } = w.stack.pop()!;
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    const outer = scopes.pop();
     if (skipped(node)) continue;
     const scope = ts.isFunctionLike(node) || ts.isBlock(node) || ts.isCaseBlock(node) ? localScope(mod, node, outer) : outer;
-    let taken = false;
-    for (let c = 0; c < CASES.length && !taken; c++) taken = CASES[c]!(w, node, scope, later);
-    if (!taken) node.forEachChild(later);
+    if (!visit(w, node, scope, later)) node.forEachChild(later);
     // Children in source order: pushed last first.
-    for (let i = batch.length - 1; i >= 0; i--) w.stack.push({ node: batch[i]!, scope });
+    for (let i = batch.length - 1; i >= 0; i--) {
+      nodes.push(batch[i]!);
+      scopes.push(scope);
+    }
     batch.length = 0;
   }
   const syntax = syntaxError(sf);
@@ -149,8 +152,18 @@ const accessOrImport: Case = (_w, node, _scope, later) => {
   return true;
 };
 
-/** Tried in order; the first that takes a node decides what of it is visited further. */
-const CASES: Case[] = [payloadCall, objectLiteral, jsxAttribute, jsxText, stringExpression, namedMember, accessOrImport];
+/** The cases, tried in order: the first that takes a node decides what of it is visited further (false: all its children). */
+function visit(w: Walk, node: ts.Node, scope: Scope | undefined, later: (node: ts.Node) => void): boolean {
+  return (
+    payloadCall(w, node, scope, later) ||
+    objectLiteral(w, node, scope, later) ||
+    jsxAttribute(w, node, scope, later) ||
+    jsxText(w, node, scope, later) ||
+    stringExpression(w, node, scope, later) ||
+    namedMember(w, node, scope, later) ||
+    accessOrImport(w, node, scope, later)
+  );
+}
 
 function range(w: Walk, n: ts.Node): Range {
   return { start: n.getStart(w.sf), end: n.getEnd() };
