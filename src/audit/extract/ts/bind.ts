@@ -499,25 +499,26 @@ export function propName(n: ts.PropertyName): string | undefined {
 /** Names a function or block declares: constants fold, everything else hides outer constants. */
 export function localScope(mod: TsModule, node: ts.Node, parent: Scope | undefined): Scope | undefined {
   const names = new Map<string, ts.Expression | null>();
-  const types = new Map<string, ts.TypeNode>();
+  // Most blocks declare nothing typed: the map of declared types is made only when one is.
+  const types: { map?: Map<string, ts.TypeNode> } = {};
   if (ts.isFunctionLike(node)) {
     for (const p of node.parameters) {
       collectNames(p.name, names);
-      if (p.type && ts.isIdentifier(p.name)) types.set(p.name.text, p.type);
+      if (p.type && ts.isIdentifier(p.name)) (types.map ??= new Map()).set(p.name.text, p.type);
     }
   } else if (ts.isBlock(node)) collectBlock(node.statements, names, types);
   else if (ts.isCaseBlock(node)) for (const c of node.clauses) collectBlock(c.statements, names, types);
-  return names.size > 0 ? new Scope(mod, names, parent, types.size > 0 ? types : undefined) : parent;
+  return names.size > 0 ? new Scope(mod, names, parent, types.map) : parent;
 }
 
-function collectBlock(statements: ts.NodeArray<ts.Statement>, names: Map<string, ts.Expression | null>, types: Map<string, ts.TypeNode>): void {
+function collectBlock(statements: ts.NodeArray<ts.Statement>, names: Map<string, ts.Expression | null>, types: { map?: Map<string, ts.TypeNode> }): void {
   for (const st of statements) {
     if (ts.isVariableStatement(st)) {
       const isConst = (st.declarationList.flags & ts.NodeFlags.Const) !== 0;
       for (const d of st.declarationList.declarations) {
         if (ts.isIdentifier(d.name)) {
           names.set(d.name.text, names.has(d.name.text) || !isConst || !d.initializer ? null : d.initializer);
-          if (d.type) types.set(d.name.text, d.type);
+          if (d.type) (types.map ??= new Map()).set(d.name.text, d.type);
         } else collectNames(d.name, names);
       }
     } else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && st.name) names.set(st.name.text, null);
