@@ -3,10 +3,14 @@
 // in a fresh Node process (as a user or CI runs it), so wall time includes loading
 // and peak memory is that process's max RSS. Targets: the audit is not slower than
 // ESLint, and doubling the repo does not more than double the audit's time.
+//
+// WG_BENCH_BASELINE=name=dir[,name=dir…] also runs the audit and the plugin of other
+// builds (a checkout of another commit with dist/ built) on the same repo, rounds
+// interleaved with this build's, and compares: before/after in one run.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateRepo } from './gen-repo.mjs';
@@ -15,25 +19,31 @@ import { row, table } from './lib.mjs';
 const FILES = Number(process.env.WG_BENCH_FILES ?? 10_000);
 const ROUNDS = Number(process.env.WG_BENCH_ROUNDS ?? 2);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const url = (rel) => pathToFileURL(join(root, rel)).href;
+const OTHERS = (process.env.WG_BENCH_BASELINE ?? '')
+  .split(',')
+  .filter((x) => x !== '')
+  .map((x) => {
+    const eq = x.indexOf('=');
+    return eq > 0 ? { name: x.slice(0, eq), dir: resolve(x.slice(eq + 1)) } : { name: 'other', dir: resolve(x) };
+  });
 
 /** The audit as the CLI runs it: list, extract, resolve across files, judge, place. */
-const AUDIT = `
-import { runAudit } from ${JSON.stringify(url('dist/audit/run.js'))};
-import { createGate, looksLikePayload } from ${JSON.stringify(url('dist/gate.js'))};
+const auditOf = (build) => `
+import { runAudit } from ${JSON.stringify(pathToFileURL(join(build, 'dist/audit/run.js')).href)};
+import { createGate, looksLikePayload } from ${JSON.stringify(pathToFileURL(join(build, 'dist/gate.js')).href)};
 const dir = process.argv[1];
 const r = runAudit({ root: dir, engine: createGate({ cwd: dir }), looksLikePayload });
 console.log(JSON.stringify({ files: r.files, problems: r.findings.length, rss: process.resourceUsage().maxRSS }));
 `;
 
 /** ESLint with weibo-guard's plugin on every file type the audit reads, and only the parsers those need. */
-const ESLINT = `
+const eslintOf = (build) => `
 import { ESLint } from 'eslint';
 import json from '@eslint/json';
 import markdown from '@eslint/markdown';
 import yml from 'eslint-plugin-yml';
 import tseslint from 'typescript-eslint';
-import plugin from ${JSON.stringify(url('dist/eslint/index.js'))};
+import plugin from ${JSON.stringify(pathToFileURL(join(build, 'dist/eslint/index.js')).href)};
 const dir = process.argv[1];
 const rules = { 'weibo-guard/links': 'error', 'weibo-guard/competitor': 'error', 'weibo-guard/payload': 'error' };
 const config = [
@@ -58,11 +68,15 @@ function run(code, dir) {
   return { ms, ...JSON.parse(r.stdout.trim().split('\n').pop()) };
 }
 
-function best(code, dir) {
-  let top;
+/** Fastest of ROUNDS fresh processes for each program, rounds interleaved; peak memory the highest seen. */
+function best(codes, dir) {
+  const top = codes.map(() => undefined);
   for (let i = 0; i < ROUNDS; i++) {
-    const r = run(code, dir);
-    if (!top || r.ms < top.ms) top = { ...r, rss: Math.max(r.rss, top?.rss ?? 0) };
+    codes.forEach((code, k) => {
+      const r = run(code, dir);
+      const t = top[k];
+      if (!t || r.ms < t.ms) top[k] = { ...r, rss: Math.max(r.rss, t?.rss ?? 0) };
+    });
   }
   return top;
 }
@@ -73,9 +87,9 @@ export default async function () {
   try {
     await generateRepo(small, FILES, 42);
     await generateRepo(large, FILES * 2, 42);
-    const eslint = best(ESLINT, small);
-    const audit = best(AUDIT, small);
-    const audit2 = best(AUDIT, large);
+    const [eslint, ...otherEslint] = best([eslintOf(root), ...OTHERS.map((o) => eslintOf(o.dir))], small);
+    const [audit, ...otherAudit] = best([auditOf(root), ...OTHERS.map((o) => auditOf(o.dir))], small);
+    const [audit2] = best([auditOf(root)], large);
 
     const vsEslint = audit.ms / eslint.ms;
     const scaling = audit2.ms / audit.ms;
@@ -89,6 +103,11 @@ export default async function () {
       row('ESLint peak memory (max RSS)', mb(eslint.rss), '—', '1.00', '—', null),
       row('audit peak memory (max RSS)', mb(audit.rss), mb(eslint.rss), (audit.rss / eslint.rss).toFixed(2), '—', null),
       row(`audit of ${FILES * 2} files, peak memory`, mb(audit2.rss), mb(audit.rss), (audit2.rss / audit.rss).toFixed(2), '—', null),
+      ...OTHERS.flatMap((o, k) => [
+        row(`audit, this build against ${o.name} (${o.dir}), wall time`, `${s(audit.ms)} (${audit.problems} findings)`, `${s(otherAudit[k].ms)} (${otherAudit[k].problems} findings)`, (audit.ms / otherAudit[k].ms).toFixed(2), '≤ 1.05', audit.ms / otherAudit[k].ms <= 1.05),
+        row(`audit, this build against ${o.name}, peak memory`, mb(audit.rss), mb(otherAudit[k].rss), (audit.rss / otherAudit[k].rss).toFixed(2), '≤ 1.05', audit.rss / otherAudit[k].rss <= 1.05),
+        row(`ESLint + plugin, this build against ${o.name}, wall time`, `${s(eslint.ms)} (${eslint.problems} problems)`, `${s(otherEslint[k].ms)} (${otherEslint[k].problems} problems)`, (eslint.ms / otherEslint[k].ms).toFixed(2), '—', null),
+      ]),
     ]);
   } finally {
     rmSync(small, { recursive: true, force: true });

@@ -9,6 +9,10 @@
 // and the median of each is printed beside it. Wall and CPU time of this process are
 // both shown: ESLint lints in this one thread, but GC and I/O helper threads run
 // beside it, and descheduling by neighbours shows in wall time only.
+//
+// WG_BENCH_BASELINE=name=dir[,name=dir…] adds other builds of the plugin (a checkout
+// of another commit with dist/ built, e.g. a `git worktree`) as further variants in the
+// same alternating rounds, each compared with this build: before/after in one run.
 import js from '@eslint/js';
 import json from '@eslint/json';
 import markdown from '@eslint/markdown';
@@ -17,7 +21,7 @@ import yml from 'eslint-plugin-yml';
 import tseslint from 'typescript-eslint';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -29,6 +33,13 @@ import { clearGates } from '../dist/eslint/gates.js';
 const FILES = Number(process.env.WG_BENCH_FILES ?? 10_000);
 const ROUNDS = Number(process.env.WG_BENCH_ROUNDS ?? 5);
 const TARGET = 1.25;
+const OTHERS = (process.env.WG_BENCH_BASELINE ?? '')
+  .split(',')
+  .filter((x) => x !== '')
+  .map((x) => {
+    const eq = x.indexOf('=');
+    return eq > 0 ? { name: x.slice(0, eq), dir: resolve(x.slice(eq + 1)) } : { name: 'other', dir: resolve(x) };
+  });
 
 /** Same files, same parsers in both variants; only the rules differ. */
 export function baseConfig() {
@@ -51,8 +62,8 @@ export function withPlugin(wg = plugin) {
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc');
 
-async function lint(cwd, config) {
-  clearGates(); // each run loads its own policy, as a fresh `eslint` process would
+async function lint(cwd, config, clear = clearGates) {
+  clear(); // each run loads its own policy, as a fresh `eslint` process would
   gc();
   const eslint = new ESLint({ cwd, overrideConfigFile: true, overrideConfig: config, cache: false });
   const cpu0 = process.cpuUsage();
@@ -71,17 +82,22 @@ export default async function () {
   const dir = mkdtempSync(join(tmpdir(), 'wg-eslint-bench-'));
   try {
     generateRepo(dir, FILES, 42);
-    const variants = { base: baseConfig(), plugin: withPlugin() };
+    const variants = { base: { config: baseConfig() }, plugin: { config: withPlugin() } };
+    for (const o of OTHERS) {
+      const { default: other } = await import(join(o.dir, 'dist/eslint/index.js'));
+      const { clearGates: clear } = await import(join(o.dir, 'dist/eslint/gates.js'));
+      variants[o.name] = { config: withPlugin(other), clear };
+    }
     // Warm-up: module loading and JIT, not measured.
-    for (const config of Object.values(variants)) await lint(dir, config);
-    const runs = { base: [], plugin: [] };
+    for (const v of Object.values(variants)) await lint(dir, v.config, v.clear);
+    const runs = Object.fromEntries(Object.keys(variants).map((n) => [n, []]));
     const loads = [];
     await alternate(
       Object.fromEntries(
-        Object.entries(variants).map(([name, config]) => [
+        Object.entries(variants).map(([name, v]) => [
           name,
           async () => {
-            const r = await lint(dir, config);
+            const r = await lint(dir, v.config, v.clear);
             runs[name].push(r);
             loads.push(loadavg()[0]);
             return r.wall;
@@ -110,6 +126,11 @@ export default async function () {
       row('same, fastest CPU', s(of('plugin', 'cpu', fastest)), s(of('base', 'cpu', fastest)), ratio('cpu', fastest).toFixed(2), '—', null),
       row('same, median wall', s(of('plugin', 'wall', median)), s(of('base', 'wall', median)), ratio('wall', median).toFixed(2), '—', null),
       row('same, median CPU', s(of('plugin', 'cpu', median)), s(of('base', 'cpu', median)), ratio('cpu', median).toFixed(2), '—', null),
+      ...OTHERS.flatMap((o) => [
+        row(`${o.name} build (${o.dir}) + three rules, fastest wall`, s(of(o.name, 'wall', fastest)), s(of('base', 'wall', fastest)), (of(o.name, 'wall', fastest) / of('base', 'wall', fastest)).toFixed(2), '—', null),
+        row(`this build against ${o.name}, fastest wall / fastest CPU`, `${s(of('plugin', 'wall', fastest))} / ${s(of('plugin', 'cpu', fastest))}`, `${s(of(o.name, 'wall', fastest))} / ${s(of(o.name, 'cpu', fastest))}`, `${(of('plugin', 'wall', fastest) / of(o.name, 'wall', fastest)).toFixed(2)} / ${(of('plugin', 'cpu', fastest) / of(o.name, 'cpu', fastest)).toFixed(2)}`, '≤ 1.05', of('plugin', 'wall', fastest) / of(o.name, 'wall', fastest) <= 1.05),
+        row(`this build against ${o.name}, median wall`, s(of('plugin', 'wall', median)), s(of(o.name, 'wall', median)), (of('plugin', 'wall', median) / of(o.name, 'wall', median)).toFixed(2), '—', null),
+      ]),
     ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -14,7 +14,10 @@ export const AUDIT_RULE_DOCS: Readonly<RuleCatalog> = RuleCatalogSchema.parse({
     short: 'Link host computed at run time',
     help: 'Part of the host of this link is not a constant, so the audit cannot check it against the whitelist. The pre-send gate still checks it when the reply is sent; prefer a constant host so reviews can see it.',
   },
-  'audit/unreadable': { short: 'File could not be read', help: 'The file is not valid JSON/YAML or not UTF-8, so nothing in it was checked. Fix the syntax error at the reported position.' },
+  'audit/unreadable': {
+    short: 'File could not be read',
+    help: 'The file is not valid JSON/YAML or not UTF-8, so nothing in it was checked; or it is TS/JS with a syntax error, or nested deeper than the TypeScript parser reads (thousands of parentheses or calls), so only its strings were checked, one by one. Fix the syntax or flatten the nesting at the reported position.',
+  },
   'audit/engine-error': { short: 'The checks failed on this text', help: 'The engine raised an error on this text, so it was not checked. This is a bug in weibo-guard: report it with the text.' },
   'audit/file-too-large': { short: 'File too large to audit', help: 'Files over the size limit are refused rather than checked slowly. Split the file or raise --max-file-bytes.' },
   'audit/suppression-without-reason': {

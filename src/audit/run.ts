@@ -1,21 +1,21 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import ignore from 'ignore';
 import type { ContextInput } from '../context.js';
 import type { Finding } from '../findings.js';
 import { templatePayloadFindings } from '../checks/templates.js';
 import type { Gate } from '../gate.js';
-import { dataTargets, type DataNode } from './extract/data.js';
+import { lineStarts, positionAt } from '../sites/decode.js';
+import { Dedupe, findingRange, own, place, wholeOf, type Placed, type Range, type Site } from '../sites/model.js';
+import { FileFilter, Ignores, MARKER, parseDirectives } from '../sites/suppress.js';
+import { dataSites, type DataNode } from './extract/data.js';
 import { JsonSyntaxError, parseJsonc } from './extract/json.js';
-import { markdownTargets, textTargets } from './extract/markdown.js';
-import { commentStarts, extractTs, TsProgram } from './extract/typescript.js';
+import { markdownSites, textSites } from './extract/markdown.js';
+import { TsProgram } from './extract/ts/bind.js';
+import { commentRanges, extractTs } from './extract/ts/sites.js';
 import { parseYaml, YamlSyntaxError } from './extract/yaml.js';
 import { listFiles, type AuditFile } from './files.js';
-import { lineStarts, positionAt } from './locate.js';
 import type { AuditResult, ContextLine, ReportFinding } from './model.js';
-import { applyDirectives, parseDirectives } from './suppress.js';
-import { own, place, placeString, rangeOf, type Placed, type Range, type Target } from './targets.js';
 
 /** What the audit needs from the engine (src/gate.ts): a Gate satisfies it. */
 export type AuditEngine = Pick<Gate, 'check' | 'checkText' | 'checkUrl'> & {
@@ -56,7 +56,7 @@ export function runAudit(opts: AuditOptions): AuditResult {
   const root = resolve(opts.root);
   const ignores = opts.engine.policy?.config.ignore ?? [];
   const files = listFiles({ root, ...(opts.paths ? { paths: opts.paths } : {}), ...(opts.skip ? { skip: opts.skip } : {}), exclude: ignores.filter((i) => !i.rule).map((i) => i.path) });
-  const ruleIgnores = ignores.filter((i) => i.rule).map((i) => ({ rule: i.rule!, match: ignore().add(i.path) }));
+  const ruleIgnores = new Ignores(ignores.filter((i) => i.rule));
   const texts = new Map<string, string | undefined>();
   const byAbs = new Map(files.map((f) => [f.abs, f]));
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_BYTES;
@@ -99,37 +99,36 @@ export function runAudit(opts: AuditOptions): AuditResult {
   let suppressed = 0;
   files.forEach((file, index) => {
     const text = read(file.abs);
-    let placed: Placed[] = [];
+    const placed: Placed[] = [];
     if (text !== undefined) {
-      const { targets, own: extra } = extract(file, text, program, opts.looksLikePayload);
-      placed = [...extra];
-      for (const t of targets) {
+      const { sites, own: extra } = extract(file, text, program, opts.looksLikePayload);
+      for (const p of extra) placed.push(p);
+      for (const site of sites) {
         try {
-          placed.push(...judge(t, judgeString, opts));
+          for (const f of judge(site, judgeString, opts)) placed.push(place(f, findingRange(site, f)));
         } catch (err) {
           // One string the engine cannot handle must not cost the other 9,999 files their report.
-          const at = t.as === 'payload' ? t.whole : t.map.whole;
           const why = err instanceof Error ? err.message : String(err);
-          placed.push(own('audit/engine-error', 'error', `The checks failed on this text (${why}); it was not checked. Please report this.`, `检查此文本时出错（${why}），未完成检查。请报告此问题。`, at));
+          placed.push(own('audit/engine-error', 'error', `The checks failed on this text (${why}); it was not checked. Please report this.`, `检查此文本时出错（${why}），未完成检查。请报告此问题。`, wholeOf(site)));
         }
       }
-    } else placed = [problems.get(file.abs)!];
+    } else placed.push(problems.get(file.abs)!);
     const src = text ?? '';
     const starts = lineStarts(src);
     const lineOf = (offset: number): number => positionAt(starts, offset).line - 1;
-    if (file.type === 'ts' && src.includes('weibo-guard-disable')) {
-      const mod = program.module(file.abs);
-      const comments = mod ? commentStarts(mod) : new Set<number>();
-      const r = applyDirectives(placed, parseDirectives(src, lineOf, (at) => comments.has(at)), lineOf);
-      placed = r.kept;
-      suppressed += r.suppressed;
+    const directives = file.type === 'ts' && src.includes(MARKER) ? parseDirectives(src, commentsOf(program, file), lineOf) : [];
+    const filter = new FileFilter(ruleIgnores.rulesDropped(file.rel), directives, lineOf);
+    const dedupe = new Dedupe();
+    const kept: Placed[] = [];
+    for (const p of placed) {
+      if (filter.silenced(p.rule, p.range.start)) suppressed++;
+      else if (dedupe.first(p.rule, p.range, p.message.en)) kept.push(p);
     }
-    if (ruleIgnores.length > 0) {
-      const before = placed.length;
-      placed = placed.filter((p) => !ruleIgnores.some((i) => i.rule === p.rule && i.match.ignores(file.rel)));
-      suppressed += before - placed.length;
+    for (const p of filter.leftovers()) {
+      if (filter.drops(p.rule)) suppressed++;
+      else kept.push(p);
     }
-    out.push(...report(file, src, starts, dedupe(placed), opts.lang ?? 'en'));
+    for (const f of report(file, src, starts, kept, opts.lang ?? 'en')) out.push(f);
     texts.delete(file.abs);
     if (file.type === 'ts') program.release(file.abs);
     opts.onProgress?.(index + 1, files.length);
@@ -137,33 +136,34 @@ export function runAudit(opts: AuditOptions): AuditResult {
   return { root, files: files.length, findings: out, suppressed, baselined: 0 };
 }
 
-function extract(
-  file: AuditFile,
-  text: string,
-  program: TsProgram,
-  looksLikePayload: (v: unknown) => boolean,
-): { targets: Target[]; own: Placed[] } {
+function commentsOf(program: TsProgram, file: AuditFile): Range[] {
+  const mod = program.module(file.abs);
+  return mod ? commentRanges(mod) : [];
+}
+
+/** The reader for the file's format: each hands back sites, and findings of its own (a file it cannot read). */
+function extract(file: AuditFile, text: string, program: TsProgram, looksLikePayload: (v: unknown) => boolean): { sites: Site[]; own: Placed[] } {
   try {
     switch (file.type) {
       case 'ts': {
         const mod = program.module(file.abs);
-        return mod ? extractTs(program, mod, { looksLikePayload }) : { targets: [], own: [] };
+        return mod ? extractTs(program, mod, { looksLikePayload }) : { sites: [], own: [] };
       }
       case 'json':
-        return { targets: dataTargets(parseJsonc(text), looksLikePayload), own: [] };
+        return { sites: dataSites(parseJsonc(text), looksLikePayload), own: [] };
       case 'yaml':
-        return { targets: parseYaml(text).flatMap((doc: DataNode) => dataTargets(doc, looksLikePayload)), own: [] };
+        return { sites: parseYaml(text).flatMap((doc: DataNode) => dataSites(doc, looksLikePayload)), own: [] };
       case 'markdown':
-        return { targets: markdownTargets(text), own: [] };
+        return { sites: markdownSites(text), own: [] };
       case 'text':
-        return { targets: textTargets(text), own: [] };
+        return { sites: textSites(text), own: [] };
     }
   } catch (err) {
     if (err instanceof JsonSyntaxError || err instanceof YamlSyntaxError) {
       const at = Math.min(err.offset, text.length);
       const what = file.type === 'json' ? 'JSON' : 'YAML';
       return {
-        targets: [],
+        sites: [],
         own: [own('audit/unreadable', 'error', `Not valid ${what}: ${err.message}. Nothing in this file was checked.`, `不是有效的 ${what}：${err.message}。此文件未检查。`, { start: at, end: Math.min(at + 1, text.length) })],
       };
     }
@@ -171,23 +171,9 @@ function extract(
   }
 }
 
-function judge(t: Target, judgeString: (as: 'text' | 'url', text: string) => Finding[], opts: AuditOptions): Placed[] {
-  if (t.as !== 'payload') return judgeString(t.as, t.text).map((f) => placeString(f, t.map));
-  return templatePayloadFindings((v) => opts.engine.check(v, opts.context), t.value, t.unknown).map((f) => {
-    const loc = t.locate(f.path);
-    return place(f, loc.map ? rangeOf(loc.map, f.span) : loc.range);
-  });
-}
-
-/** The same rule on the same characters once (a string judged both as a constant and where it is used). */
-function dedupe(placed: Placed[]): Placed[] {
-  const seen = new Set<string>();
-  return placed.filter((p) => {
-    const key = `${p.rule}\0${p.range.start}\0${p.range.end}\0${p.message.en}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+function judge(site: Site, judgeString: (as: 'text' | 'url', text: string) => Finding[], opts: AuditOptions): Finding[] {
+  if (site.kind !== 'payload') return judgeString(site.kind, site.value);
+  return templatePayloadFindings((v) => opts.engine.check(v, opts.context), site.value, site.unknown);
 }
 
 function report(file: AuditFile, text: string, starts: Int32Array, placed: Placed[], lang: 'en' | 'zh'): ReportFinding[] {

@@ -1,7 +1,7 @@
 /**
  * Markdown's parsed text is not its source: character references are decoded,
  * backslash escapes dropped, and block prefixes (`> `, list indentation) removed from
- * continuation lines. `src/audit/locate.ts` treats Markdown as plain source, so the
+ * continuation lines. `src/sites/decode.ts` treats Markdown as plain source, so the
  * mapping from an mdast value back to the characters written lives here.
  */
 

@@ -4,14 +4,15 @@ import type { Finding } from '../findings.js';
 import { looksLikePayload, type Gate } from '../gate.js';
 import { judgeWith, ruleFor, type RuleName } from './engine.js';
 import { gateFor, gateKey } from './gates.js';
-import { fileFilter, type FileFilter } from './suppress.js';
+import { fileFilter } from './suppress.js';
 import type { Sink, SourceLike } from './languages/shared.js';
 import { jsVisitors } from './languages/js.js';
 import { jsonVisitors } from './languages/json.js';
 import { markdownVisitors } from './languages/markdown.js';
 import { yamlVisitors } from './languages/yaml.js';
 import { defaultRuleOptions, readRuleOptions, ruleOptionsJsonSchema, type RuleOptions } from './options.js';
-import { payloadRange, spanRange, type Range } from './sites.js';
+import { Dedupe, findingRange, type Range } from '../sites/model.js';
+import type { FileFilter } from '../sites/suppress.js';
 
 /** Rule docs live in the README, one section per rule (`### Rule: weibo-guard/links`). */
 export const DOCS_BASE = 'https://github.com/weibo-guard/weibo-guard#rule-weibo-guard';
@@ -92,7 +93,8 @@ type Emit = (findings: Finding[], where: (f: Finding) => Range) => void;
  * node (a no-op control measured +9% of the whole run); this way they cost one.
  */
 interface Group {
-  /** Whether and what to report at all in this file: the same for every member. */
+  /** Whether to report at all in this file, and what not to: the same for every member. */
+  readonly skip: boolean;
   readonly filter: FileFilter;
   readonly members: Emit[];
 }
@@ -106,7 +108,8 @@ function groupFor(context: Rule.RuleContext, setup: Setup, gate: Gate): { group:
   if (!perFile) groups.set(sourceCode, (perFile = new Map()));
   const found = perFile.get(setup.key);
   if (found) return { group: found, leader: false };
-  const group: Group = { filter: fileFilter(gate, setup.root, context.physicalFilename, sourceCode.text, isScript(sourceCode)), members: [] };
+  const comments = isScript(sourceCode) ? () => sourceCode.getAllComments().map((c) => ({ start: c.range![0], end: c.range![1] })) : undefined;
+  const group: Group = { ...fileFilter(gate, setup.root, context.physicalFilename, sourceCode.text, comments), members: [] };
   perFile.set(setup.key, group);
   return { group, leader: true };
 }
@@ -125,28 +128,25 @@ export function createRule(name: RuleName, description: string): Rule.RuleModule
       const { options } = setup;
       const source = context.sourceCode as unknown as SourceLike;
       const report = (range: Range, messageId: keyof typeof messages, data: Record<string, string>) =>
-        context.report({ loc: { start: source.getLocFromIndex(range[0]), end: source.getLocFromIndex(range[1]) }, messageId, data });
+        context.report({ loc: { start: source.getLocFromIndex(range.start), end: source.getLocFromIndex(range.end) }, messageId, data });
 
       const loaded = gateFor(context.cwd, options.config, setup.gateId);
       if ('error' in loaded) {
-        report([0, 0], 'policy', { error: loaded.error.message });
+        report({ start: 0, end: 0 }, 'policy', { error: loaded.error.message });
         return {};
       }
       const { gate } = loaded;
       const { group, leader } = groupFor(context, setup, gate);
-      const { filter, members } = group;
-      if (filter.skip) return {};
-      // The same finding on the same characters once, however many sites led to it.
-      const reported = new Set<string>();
+      const { skip, filter, members } = group;
+      if (skip) return {};
+      const reported = new Dedupe();
       const emit: Emit = (findings, where) => {
         for (const f of findings) {
           if (ruleFor(f) !== name) continue;
           if (f.severity === 'warning' && !options.advisories) continue;
           const range = where(f);
-          if (filter.silenced(f.rule, range[0])) continue;
-          const key = `${f.rule}\0${range[0]}\0${range[1]}\0${f.message.en}`;
-          if (reported.has(key)) continue;
-          reported.add(key);
+          if (filter.silenced(f.rule, range.start)) continue;
+          if (!reported.first(f.rule, range, f.message.en)) continue;
           report(range, f.severity === 'error' ? 'blocked' : 'advisory', { en: f.message.en, zh: f.message.zh, finding: f.rule });
         }
       };
@@ -159,11 +159,11 @@ export function createRule(name: RuleName, description: string): Rule.RuleModule
       };
       const sink: Sink = {
         isPayload: looksLikePayload,
-        string(site, kind) {
-          all(judge({ kind, site }), (f) => spanRange(site, f.span));
+        string(site) {
+          all(judge(site), (f) => findingRange(site, f));
         },
         payload(site) {
-          all(judge({ kind: 'payload', site }), (f) => payloadRange(site, f));
+          all(judge(site), (f) => findingRange(site, f));
         },
       };
       return visitorsFor(context.sourceCode, source, sink);

@@ -98,14 +98,14 @@ describe('TS/JS: payload-shaped literals and gate/sender calls', () => {
     const r = audit(
       makeRepo({
         'm.ts': "export const msg = { type: 'text', data: { text: '' } };\n",
-        'use.ts': "import { msg } from './m.js';\ndeclare const gate: { check(m: unknown): unknown };\ngate.check(msg);\n",
-        'send.ts': "declare const sender: { send(m: unknown): unknown };\nsender.send({ type: 'position', data: { longitude: '200', latitude: '30' } });\n",
+        'use.ts': "import { msg } from './m.js';\nimport { createGate } from 'weibo-guard';\nconst gate = createGate(); gate.check(msg);\n",
+        'send.ts': "import type { Sender } from 'weibo-guard';\ndeclare const sender: Sender;\nsender.send({ type: 'position', data: { longitude: '200', latitude: '30' } });\n",
       }),
     );
     const rules = brief(r.findings);
     expect(rules).toContain('m.ts:1:50-1:52 payload/text-empty "\'\'"');
-    expect(rules.some((l) => l.startsWith('use.ts:3:12-3:15 payload/text-empty'))).toBe(true);
-    expect(rules.some((l) => /^send\.ts:2:\d+-2:\d+ payload\/position-range "200"$/.test(l))).toBe(true);
+    expect(rules.some((l) => l.startsWith('use.ts:3:39-3:42 payload/text-empty'))).toBe(true);
+    expect(rules.some((l) => /^send\.ts:3:\d+-3:\d+ payload\/position-range "200"$/.test(l))).toBe(true);
   });
 
   it('judges the payload given to the sender (enqueue) even when the call is awaited on a property', async () => {

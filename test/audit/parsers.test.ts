@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { DataNode } from '../../src/audit/extract/data.js';
 import { JsonSyntaxError, parseJsonc } from '../../src/audit/extract/json.js';
 import { parseYaml } from '../../src/audit/extract/yaml.js';
-import { markdownTargets } from '../../src/audit/extract/markdown.js';
-import { rangeOf } from '../../src/audit/targets.js';
+import { markdownSites } from '../../src/audit/extract/markdown.js';
+import { rangeOf } from '../../src/sites/model.js';
 
 function plain(n: DataNode): unknown {
   if (n.kind === 'str' || n.kind === 'scalar') return n.value;
@@ -97,7 +97,7 @@ describe('YAML reader', () => {
 describe('Markdown scanner', () => {
   it('finds destinations in linear passes even on pathological input', () => {
     const nasty = `${'](<'.repeat(20_000)}\n${'<a:'.repeat(20_000)}\n${'](x '.repeat(10_000)}`;
-    const targets = markdownTargets(nasty);
-    expect(targets.filter((t) => t.as === 'url')).toHaveLength(10_000);
+    const sites = markdownSites(nasty);
+    expect(sites.filter((t) => t.kind === 'url')).toHaveLength(10_000);
   });
 });

@@ -55,14 +55,13 @@ describe('policy and findings are shared', () => {
     expect(counts.gates).toBe(1);
   });
 
-  it('judges each string once with all three rules on, and a string repeated across files once per run', async () => {
+  it('judges each string of a file once with all three rules on', async () => {
     const cwd = repo(5);
     const eslint = new ESLint({ cwd, overrideConfigFile: true, overrideConfig: [{ files: ['**/*.js'], plugins: { 'weibo-guard': plugin }, rules }] });
     const results = await eslint.lintFiles(['**/*.js']);
-    // Per file: one string of its own and one payload literal (its strings judged inside it);
-    // the footer, the same in every file, once for the run.
-    expect({ text: counts.text, check: counts.check, url: counts.url }).toEqual({ text: 5 + 1, check: 5, url: 0 });
-    // Shared answers still land in every file.
+    // Per file: its own string, the footer and one payload literal (its strings judged inside it).
+    // Values are not cached across files: BENCHMARKS.md ("eslint") found no gain in it.
+    expect({ text: counts.text, check: counts.check, url: counts.url }).toEqual({ text: 5 * 2, check: 5, url: 0 });
     expect(results.map((r) => r.messages.length)).toEqual([1, 1, 1, 1, 1]);
   });
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { payloadRange, spanRange } from '../../src/eslint/sites.js';
-import { extract, textAt, type Seen } from './harness.js';
+import { extract, payloadRange, spanRange, textAt, whole, type Seen } from './harness.js';
 
 /** The source characters written for `needle` inside the value of the only string judged. */
 function written(seen: Seen, needle: string, index = 0): string {
@@ -108,12 +107,12 @@ describe('Markdown', () => {
     const seen = extract('markdown', '[a `]` b](<https://x.cn/p q> "t") ![alt [1]](https://y.cn/i.png)\n\n[r]: https://z.cn/\\_a\n');
     const urls = seen.strings.filter((s) => s.kind === 'url');
     expect(urls.map((s) => s.site.value)).toEqual(['https://x.cn/p q', 'https://y.cn/i.png', 'https://z.cn/_a']);
-    expect(urls.map((s) => textAt(seen, s.site.range))).toEqual(['https://x.cn/p q', 'https://y.cn/i.png', 'https://z.cn/\\_a']);
+    expect(urls.map((s) => textAt(seen, whole(s.site)))).toEqual(['https://x.cn/p q', 'https://y.cn/i.png', 'https://z.cn/\\_a']);
   });
 
   it('judges an autolink once, as a URL', () => {
     const seen = extract('markdown', 'see <https://x.cn>\n');
-    expect(seen.strings.map((s) => [s.kind, s.site.value, textAt(seen, s.site.range)])).toEqual([
+    expect(seen.strings.map((s) => [s.kind, s.site.value, textAt(seen, whole(s.site))])).toEqual([
       ['text', 'see ', 'see '],
       ['url', 'https://x.cn', 'https://x.cn'],
     ]);

@@ -8,7 +8,8 @@ import { jsonVisitors } from '../../src/eslint/languages/json.js';
 import { markdownVisitors } from '../../src/eslint/languages/markdown.js';
 import type { Sink, SourceLike, Visitors } from '../../src/eslint/languages/shared.js';
 import { yamlVisitors } from '../../src/eslint/languages/yaml.js';
-import type { PayloadSite, StringSite } from '../../src/eslint/sites.js';
+import { findingRange, rangeOf, type PayloadSite, type Range, type StringSite } from '../../src/sites/model.js';
+import type { Span } from '../../src/findings.js';
 
 export type Lang = 'js' | 'ts' | 'json' | 'yaml' | 'markdown';
 
@@ -40,8 +41,8 @@ export function extract(lang: Lang, code: string): Seen {
   const seen: Seen = { strings: [], payloads: [], source: undefined as unknown as SourceLike };
   const sink: Sink = {
     isPayload: (v) => typeof v === 'object' && v !== null && ['text', 'articles', 'position'].includes((v as { type?: unknown }).type as string) && 'data' in v,
-    string: (site, kind) => seen.strings.push({ site, kind }),
-    payload: (site) => seen.payloads.push(site),
+    string: (site) => void seen.strings.push({ site, kind: site.kind }),
+    payload: (site) => void seen.payloads.push(site),
   };
   const probe = {
     rules: {
@@ -67,4 +68,21 @@ export function extract(lang: Lang, code: string): Seen {
 /** The source text a range covers. */
 export function textAt(seen: Seen, range: readonly [number, number]): string {
   return seen.source.text.slice(range[0], range[1]);
+}
+
+const pair = (r: Range): [number, number] => [r.start, r.end];
+
+/** Where a value span of a string site points, as `[start, end)`. */
+export function spanRange(site: StringSite, span: Span | undefined): [number, number] {
+  return pair(rangeOf(site.map, span));
+}
+
+/** Where a finding at a payload path points, as `[start, end)`. */
+export function payloadRange(site: PayloadSite, f: { path: string; span?: Span }): [number, number] {
+  return pair(findingRange(site, f));
+}
+
+/** The whole source of a string site, as `[start, end)`. */
+export function whole(site: StringSite): [number, number] {
+  return pair(site.map.whole);
 }

@@ -1,4 +1,4 @@
-import { literalMap } from '../targets.js';
+import { literalMap } from '../../sites/model.js';
 import type { DataNode } from './data.js';
 
 /**

@@ -1,4 +1,4 @@
-import { literalMap, type Range, type Target } from '../targets.js';
+import { literalMap, type Range, type Site } from '../../sites/model.js';
 
 /**
  * Markdown: link and image destinations (`[t](url)`, `![i](src)`, `<https://…>`,
@@ -7,30 +7,30 @@ import { literalMap, type Range, type Target } from '../targets.js';
  * reported twice. A small linear scanner rather than a full CommonMark parser:
  * the audit needs destinations and text, not a document tree.
  */
-export function markdownTargets(text: string): Target[] {
+export function markdownSites(text: string): Site[] {
   const dests = destinations(text);
-  const targets: Target[] = [];
+  const sites: Site[] = [];
   const chars = text.split('');
   for (const d of dests) {
     const raw = text.slice(d.start, d.end);
     if (raw === '' || raw.startsWith('#')) continue;
     const { value, map } = literalMap(raw, 'plain', d.start);
-    targets.push({ as: 'url', text: value, map });
+    sites.push({ kind: 'url', value, map });
     for (let k = d.start; k < d.end; k++) chars[k] = ' ';
   }
   const blanked = dests.length > 0 ? chars.join('') : text;
   if (blanked.trim() !== '') {
     const { map } = literalMap(blanked, 'plain', 0);
-    targets.push({ as: 'text', text: blanked, map });
+    sites.push({ kind: 'text', value: blanked, map });
   }
-  return targets;
+  return sites;
 }
 
 /** Plain `.txt` templates: the whole file is text a reader sees. */
-export function textTargets(text: string): Target[] {
+export function textSites(text: string): Site[] {
   if (text.trim() === '') return [];
   const { value, map } = literalMap(text, 'plain', 0);
-  return [{ as: 'text', text: value, map }];
+  return [{ kind: 'text', value, map }];
 }
 
 function destinations(text: string): Range[] {

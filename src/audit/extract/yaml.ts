@@ -1,6 +1,6 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar, type Node as YamlNode } from 'yaml';
-import type { LiteralKind } from '../locate.js';
-import { literalMap, uniformMap, type Range } from '../targets.js';
+import type { LiteralKind } from '../../sites/decode.js';
+import { literalMap, uniformMap, type Range } from '../../sites/model.js';
 import type { DataNode } from './data.js';
 
 export class YamlSyntaxError extends Error {

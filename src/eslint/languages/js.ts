@@ -1,6 +1,7 @@
-import { literalSite, type Range, type StringSite } from '../sites.js';
 import { kindForKey } from '../../checks/templates.js';
-import { isBlank, namesTypeAndData, NOT_STATIC, payloadsOf, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
+import { parsedLiteralMap, type CharMap, type Range } from '../../sites/model.js';
+import { namesTypeAndData, NOT_STATIC, type PayloadReader } from '../../sites/payload.js';
+import { isBlank, payloadsOf, rangeOf, type Sink, type SourceLike, type Visitors } from './shared.js';
 
 /** The ESTree shapes read here (espree and typescript-eslint agree on them). */
 interface JsNode {
@@ -61,9 +62,11 @@ function isNameLiteral(node: JsNode): boolean {
   }
 }
 
-function literalString(source: SourceLike, node: Literal): StringSite | null {
+type Str = { value: string; map: CharMap };
+
+function literalString(source: SourceLike, node: Literal): Str | null {
   if (typeof node.value !== 'string') return null;
-  return literalSite(node, source.text, node.range, node.value, 'js');
+  return { value: node.value, map: parsedLiteralMap(source.text, rangeOf(node), node.value, 'js') };
 }
 
 /**
@@ -72,15 +75,15 @@ function literalString(source: SourceLike, node: Literal): StringSite | null {
  * audit does the same with what it cannot resolve, and resolves more across files).
  * Offsets come from each part's own source, so multi-line templates map exactly.
  */
-function templateParts(source: SourceLike, node: TemplateLiteral): StringSite[] {
-  const sites: StringSite[] = [];
+function templateParts(source: SourceLike, node: TemplateLiteral): Str[] {
+  const sites: Str[] = [];
   for (const quasi of node.quasis) {
     const cooked = quasi.value.cooked;
     // An invalid escape in a tagged template has no cooked value: nothing to judge.
     if (cooked === null || isBlank(cooked)) continue;
     const whole = node.quasis.length === 1;
     // A template without interpolations is one string: reports cover the whole literal.
-    sites.push(literalSite(whole ? node : quasi, source.text, quasi.range, cooked, 'template', whole ? node.range : quasi.range));
+    sites.push({ value: cooked, map: parsedLiteralMap(source.text, rangeOf(quasi), cooked, 'template', rangeOf(whole ? node : quasi)) });
   }
   return sites;
 }
@@ -102,7 +105,7 @@ function propertyKey(p: Property): string | null {
   return null;
 }
 
-function makeReader(source: SourceLike): TreeReader<JsNode> {
+function makeReader(source: SourceLike): PayloadReader<JsNode> {
   return {
     entries(node) {
       const n = unwrap(node);
@@ -113,7 +116,7 @@ function makeReader(source: SourceLike): TreeReader<JsNode> {
         const key = p.type === 'Property' && p.kind === 'init' && !p.method ? propertyKey(p) : null;
         // A spread, accessor, method or computed key: the object's full shape is not known.
         if (key === null) partial = true;
-        else entries.push({ key, node: p.value, range: p.value.range });
+        else entries.push({ key, node: p.value, range: rangeOf(p.value) });
       }
       return { entries, partial };
     },
@@ -144,7 +147,7 @@ function makeReader(source: SourceLike): TreeReader<JsNode> {
       }
       return NOT_STATIC;
     },
-    range: (node) => node.range,
+    range: rangeOf,
   };
 }
 
@@ -167,24 +170,23 @@ function kindOf(node: JsNode): 'text' | 'url' {
 /** JavaScript and TypeScript: string literals, template literals, payload-shaped object literals. */
 export function jsVisitors(source: SourceLike, sink: Sink): Visitors {
   const reader = makeReader(source);
-  const payloads = payloadsOf(reader, isPayloadShaped, sink);
+  const payloads = payloadsOf(reader, isPayloadShaped, sink, unwrap);
   return {
     ObjectExpression: payloads.visit,
     Literal(node: Literal) {
       if (typeof node.value !== 'string' || isBlank(node.value) || payloads.covered(node) || isNameLiteral(node)) return;
-      const site = reader.string(node);
-      if (site) sink.string(site, kindOf(node));
+      sink.string({ kind: kindOf(node), value: node.value, map: parsedLiteralMap(source.text, rangeOf(node), node.value, 'js') });
     },
     TemplateLiteral(node: TemplateLiteral) {
       if (payloads.covered(node)) return;
       // A part between interpolations is not a whole URL (`${SHOP}/autumn`): read it as text.
       const kind = node.expressions.length === 0 ? kindOf(node) : 'text';
-      for (const site of templateParts(source, node)) sink.string(site, kind);
+      for (const str of templateParts(source, node)) sink.string({ kind, value: str.value, map: str.map });
     },
     JSXText(node: Literal) {
       if (typeof node.value !== 'string' || isBlank(node.value)) return;
       // JSX text is written as is: its value is its source.
-      sink.string(literalSite(node, source.text, node.range, node.value, 'plain'), 'text');
+      sink.string({ kind: 'text', value: node.value, map: parsedLiteralMap(source.text, rangeOf(node), node.value, 'plain') });
     },
   } as Visitors;
 }

@@ -1,6 +1,7 @@
-import { literalSite, type Range, type StringSite } from '../sites.js';
 import { kindForKey } from '../../checks/templates.js';
-import { isBlank, namesTypeAndData, NOT_STATIC, payloadsOf, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
+import { parsedLiteralMap, type Range } from '../../sites/model.js';
+import { namesTypeAndData, NOT_STATIC, type PayloadReader } from '../../sites/payload.js';
+import { isBlank, payloadsOf, rangeOf, type Sink, type SourceLike, type Visitors } from './shared.js';
 
 /** The @eslint/json (momoa) shapes read here. */
 interface JsonNode {
@@ -20,7 +21,7 @@ function memberKey(m: Member): string | null {
   return null;
 }
 
-function makeReader(source: SourceLike): TreeReader<JsonNode> {
+function makeReader(source: SourceLike): PayloadReader<JsonNode> {
   return {
     entries(node) {
       if (node.type !== 'Object') return null;
@@ -29,7 +30,7 @@ function makeReader(source: SourceLike): TreeReader<JsonNode> {
       for (const m of node['members'] as Member[]) {
         const key = memberKey(m);
         if (key === null) partial = true;
-        else entries.push({ key, node: m.value, range: m.value.range });
+        else entries.push({ key, node: m.value, range: rangeOf(m.value) });
       }
       return { entries, partial };
     },
@@ -37,13 +38,13 @@ function makeReader(source: SourceLike): TreeReader<JsonNode> {
       if (node.type !== 'Array') return null;
       return { items: (node['elements'] as Array<{ value: JsonNode }>).map((e) => e.value), partial: false };
     },
-    string: (node) => (node.type === 'String' ? literalSite(node, source.text, node.range, node['value'] as string, 'json') : null),
+    string: (node) => (node.type === 'String' ? { value: node['value'] as string, map: parsedLiteralMap(source.text, rangeOf(node), node['value'] as string, 'json') } : null),
     scalar(node) {
       if (node.type === 'Number' || node.type === 'Boolean') return node['value'];
       if (node.type === 'Null') return null;
       return NOT_STATIC;
     },
-    range: (node) => node.range,
+    range: rangeOf,
   };
 }
 
@@ -59,8 +60,8 @@ export function jsonVisitors(source: SourceLike, sink: Sink): Visitors {
       if (isBlank(node['value'] as string) || payloads.covered(node)) return;
       const parent = source.getParent?.(node) as Member | undefined;
       if (parent?.type === 'Member' && parent.name === node) return;
-      const site = reader.string(node);
-      if (site) sink.string(site, kindForKey(parent?.type === 'Member' ? memberKey(parent) : null));
+      const value = node['value'] as string;
+      sink.string({ kind: kindForKey(parent?.type === 'Member' ? memberKey(parent) : null), value, map: parsedLiteralMap(source.text, rangeOf(node), value, 'json') });
     },
   } as Visitors;
 }

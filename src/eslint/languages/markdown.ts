@@ -1,5 +1,5 @@
 import { alignMarkdown, decodeDestination } from '../markdown-text.js';
-import { once, shift, traced, type Range, type StringSite } from '../sites.js';
+import { shift, tracedMap, type Range, type StringSite } from '../../sites/model.js';
 import type { Sink, SourceLike, Visitors } from './shared.js';
 
 /** The mdast shapes read here (@eslint/markdown). */
@@ -12,7 +12,7 @@ interface MdNode {
 }
 
 function rangeOf(node: MdNode): Range {
-  return [node.position.start.offset, node.position.end.offset];
+  return { start: node.position.start.offset, end: node.position.end.offset };
 }
 
 function isSpace(c: number): boolean {
@@ -45,7 +45,7 @@ function destinationAt(text: string, from: number, limit: number): Range | null 
     for (let j = i + 1; j < limit; j++) {
       const c = text.charCodeAt(j);
       if (c === 92) j++;
-      else if (c === 62) return [i + 1, j];
+      else if (c === 62) return { start: i + 1, end: j };
       else if (c === 10 || c === 13) return null;
     }
     return null;
@@ -62,14 +62,14 @@ function destinationAt(text: string, from: number, limit: number): Range | null 
     if (c === 40) depth++;
     else if (c === 41 && depth-- === 0) break;
   }
-  return j > i ? [i, Math.min(j, limit)] : null;
+  return j > i ? { start: i, end: Math.min(j, limit) } : null;
 }
 
 /** Where a link, image or definition's destination was written. */
 function destinationRange(text: string, node: MdNode): Range | null {
-  const [start, end] = rangeOf(node);
-  if (node.type === 'link' && text.charCodeAt(start) === 60) return [start + 1, end - 1]; // <autolink>
-  if (node.type === 'link' && text.charCodeAt(start) !== 91) return [start, end]; // GFM bare URL
+  const { start, end } = rangeOf(node);
+  if (node.type === 'link' && text.charCodeAt(start) === 60) return { start: start + 1, end: end - 1 }; // <autolink>
+  if (node.type === 'link' && text.charCodeAt(start) !== 91) return { start, end }; // GFM bare URL
   const open = node.type === 'image' ? start + 1 : start;
   // Link text may hold code spans with brackets: start after its last child.
   const lastChild = node.type === 'link' ? node.children?.at(-1) : undefined;
@@ -83,22 +83,25 @@ function destinationSite(source: SourceLike, node: MdNode): StringSite | null {
   if (typeof node.url !== 'string' || node.url === '') return null;
   const dest = destinationRange(source.text, node);
   if (dest) {
-    const decoded = decodeDestination(source.text.slice(dest[0], dest[1]));
-    if (decoded) return { node, value: decoded.value, range: dest, trace: traced(shift(decoded.offsets, dest[0])) };
+    const decoded = decodeDestination(source.text.slice(dest.start, dest.end));
+    if (decoded) return { kind: 'url', value: decoded.value, map: tracedMap(decoded.value.length, dest, () => shift(decoded.offsets, dest.start)) };
   }
   // The parser's URL is normalised (percent-encoded); judge it, point at the whole link.
-  return { node, value: node.url, range: dest ?? rangeOf(node), trace: traced(null) };
+  return { kind: 'url', value: node.url, map: tracedMap(node.url.length, dest ?? rangeOf(node), () => null) };
 }
 
 function textSite(source: SourceLike, node: MdNode): StringSite | null {
   if (typeof node.value !== 'string' || node.value === '') return null;
   const range = rangeOf(node);
   const value = node.value;
-  const trace = once(() => {
-    const at = alignMarkdown(source.text.slice(range[0], range[1]), value);
-    return at ? shift(at, range[0]) : null;
-  });
-  return { node, value, range, trace };
+  return {
+    kind: 'text',
+    value,
+    map: tracedMap(value.length, range, () => {
+      const at = alignMarkdown(source.text.slice(range.start, range.end), value);
+      return at ? shift(at, range.start) : null;
+    }),
+  };
 }
 
 function isAutolink(text: string, node: MdNode): boolean {
@@ -108,16 +111,19 @@ function isAutolink(text: string, node: MdNode): boolean {
 /** A fenced block's info string (```` ```js ````) is not code: align from the line after it. */
 function codeSite(source: SourceLike, node: MdNode): StringSite | null {
   if (typeof node.value !== 'string' || node.value.trim() === '') return null;
-  const [start, end] = rangeOf(node);
+  const { start, end } = rangeOf(node);
   const first = source.text.charCodeAt(start);
   const body = first === 96 || first === 126 ? source.text.indexOf('\n', start) + 1 : start;
   const from = body > 0 && body <= end ? body : start;
   const value = node.value;
-  const trace = once(() => {
-    const at = alignMarkdown(source.text.slice(from, end), value);
-    return at ? shift(at, from) : null;
-  });
-  return { node, value, range: [start, end], trace };
+  return {
+    kind: 'text',
+    value,
+    map: tracedMap(value.length, { start, end }, () => {
+      const at = alignMarkdown(source.text.slice(from, end), value);
+      return at ? shift(at, from) : null;
+    }),
+  };
 }
 
 /**
@@ -131,16 +137,16 @@ export function markdownVisitors(source: SourceLike, sink: Sink): Visitors {
   const url = (node: MdNode) => {
     if (isAutolink(source.text, node)) for (const child of node.children ?? []) destinationText.add(child);
     const site = destinationSite(source, node);
-    if (site) sink.string(site, 'url');
+    if (site) sink.string(site);
   };
   const text = (node: MdNode) => {
     if (destinationText.has(node)) return;
     const site = textSite(source, node);
-    if (site && site.value.trim() !== '') sink.string(site, 'text');
+    if (site && site.value.trim() !== '') sink.string(site);
   };
   const code = (node: MdNode) => {
     const site = codeSite(source, node);
-    if (site) sink.string(site, 'text');
+    if (site) sink.string(site);
   };
   return { link: url, image: url, definition: url, text, html: text, inlineCode: text, code } as Visitors;
 }

@@ -1,7 +1,8 @@
-import { decodeLiteral, type LiteralKind } from '../../audit/locate.js';
-import { literalSite, once, type Range, type StringSite } from '../sites.js';
 import { kindForKey } from '../../checks/templates.js';
-import { isBlank, namesTypeAndData, NOT_STATIC, payloadsOf, type Sink, type SourceLike, type TreeReader, type Visitors } from './shared.js';
+import { decodeLiteral, type LiteralKind } from '../../sites/decode.js';
+import { parsedLiteralMap, tracedMap, type CharMap, type Range } from '../../sites/model.js';
+import { namesTypeAndData, NOT_STATIC, type PayloadReader } from '../../sites/payload.js';
+import { isBlank, payloadsOf, rangeOf, type Sink, type SourceLike, type Visitors } from './shared.js';
 
 /** The yaml-eslint-parser shapes read here. */
 interface YamlNode {
@@ -42,9 +43,9 @@ function pairKey(p: Pair): string | null {
  * value keeps (clip and keep chomping): decode up to the end of the last line, and let
  * trailing breaks the range does not reach point at the scalar's end.
  */
-function blockSite(text: string, node: YamlNode, value: string): StringSite {
+function blockMap(text: string, node: YamlNode, value: string): CharMap {
   const [start, end] = node.range;
-  const trace = once(() => {
+  return tracedMap(value.length, rangeOf(node), () => {
     const lineEnd = text.startsWith('\r\n', end) ? end + 2 : text[end] === '\n' || text[end] === '\r' ? end + 1 : end;
     const decoded = decodeLiteral(text.slice(start, lineEnd), 'yaml-block');
     const tail = value.slice(decoded.value.length);
@@ -54,10 +55,9 @@ function blockSite(text: string, node: YamlNode, value: string): StringSite {
     at.fill(Math.min(decoded.offsets[decoded.value.length]! + start, end), decoded.value.length);
     return at;
   });
-  return { node, value, range: node.range, trace };
 }
 
-function makeReader(source: SourceLike): TreeReader<YamlNode> {
+function makeReader(source: SourceLike): PayloadReader<YamlNode> {
   return {
     entries(node) {
       const n = unwrap(node);
@@ -68,7 +68,7 @@ function makeReader(source: SourceLike): TreeReader<YamlNode> {
         const key = pairKey(p);
         // A complex key (a mapping as key) or a merge key (`<<: *base`) hides the shape.
         if (key === null || key === '<<') partial = true;
-        else entries.push({ key, node: p.value, range: p.range });
+        else entries.push({ key, node: p.value, range: rangeOf(p) });
       }
       return { entries, partial };
     },
@@ -80,14 +80,15 @@ function makeReader(source: SourceLike): TreeReader<YamlNode> {
       const n = unwrap(node);
       if (n.type !== 'YAMLScalar' || typeof n['value'] !== 'string') return null;
       const kind = KIND_OF_STYLE[n['style'] as string] ?? 'yaml-plain';
-      return kind === 'yaml-block' ? blockSite(source.text, n, n['value']) : literalSite(n, source.text, n.range, n['value'], kind);
+      const value = n['value'];
+      return { value, map: kind === 'yaml-block' ? blockMap(source.text, n, value) : parsedLiteralMap(source.text, rangeOf(n), value, kind) };
     },
     scalar(node) {
       const n = unwrap(node);
       // An alias points elsewhere in the document; the linter judges what it can see.
       return n.type === 'YAMLScalar' ? n['value'] : NOT_STATIC;
     },
-    range: (node) => node.range,
+    range: rangeOf,
   };
 }
 
@@ -96,7 +97,7 @@ const isPayloadShaped = (node: YamlNode): boolean => namesTypeAndData(node['pair
 /** YAML via eslint-plugin-yml: string scalars (not keys) and payload-shaped mappings. */
 export function yamlVisitors(source: SourceLike, sink: Sink): Visitors {
   const reader = makeReader(source);
-  const payloads = payloadsOf(reader, isPayloadShaped, sink);
+  const payloads = payloadsOf(reader, isPayloadShaped, sink, unwrap);
   return {
     YAMLMapping: payloads.visit,
     YAMLScalar(node: YamlNode) {
@@ -104,8 +105,8 @@ export function yamlVisitors(source: SourceLike, sink: Sink): Visitors {
       const parent = node.parent?.type === 'YAMLWithMeta' ? node.parent.parent : node.parent;
       const pair = parent?.type === 'YAMLPair' ? (parent as Pair) : null;
       if (pair?.key && unwrap(pair.key) === node) return;
-      const site = reader.string(node);
-      if (site) sink.string(site, kindForKey(pair ? pairKey(pair) : null));
+      const str = reader.string(node);
+      if (str) sink.string({ kind: kindForKey(pair ? pairKey(pair) : null), value: str.value, map: str.map });
     },
   } as Visitors;
 }

@@ -1,8 +1,8 @@
 /**
  * Where a string's *value* came from in its *source*. A finding's span indexes the
  * decoded value (`'\u4e2d'` is one character), but a report must underline the
- * characters a person wrote. Shared by `weibo-guard audit` and the ESLint plugin so
- * both point at the same characters.
+ * characters a person wrote. Every reader (the audit's and the ESLint plugin's) decodes
+ * through here, so both point at the same characters.
  *
  * Every decoder is one linear pass with no regular expressions: a literal can be a
  * megabyte of user text.
@@ -56,22 +56,6 @@ export function decodeLiteral(raw: string, kind: LiteralKind): Decoded {
   }
 }
 
-/** The offsets alone (index = value offset, value = offset in `raw`); see {@link decodeLiteral}. */
-export function valueToSourceOffsets(raw: string, kind: LiteralKind): Int32Array {
-  return decodeLiteral(raw, kind).offsets;
-}
-
-/**
- * A value span `[start, end)` as a span of `raw` that covers exactly the source of
- * those characters (an escape is covered whole). Out-of-range offsets are clamped.
- */
-export function sourceSpan(offsets: Int32Array, start: number, end: number): { start: number; end: number } {
-  const last = offsets.length - 1;
-  const s = offsets[clamp(start, 0, last)]!;
-  const e = offsets[clamp(end, 0, last)]!;
-  return { start: s, end: Math.max(s, e) };
-}
-
 /** 1-based line and 1-based column in UTF-16 code units (what SARIF calls `utf16CodeUnits`). */
 export interface Position {
   line: number;
@@ -109,10 +93,6 @@ export function positionAt(starts: Int32Array, offset: number): Position {
 }
 
 // ---------------------------------------------------------------------------
-
-function clamp(n: number, lo: number, hi: number): number {
-  return n < lo ? lo : n > hi ? hi : n;
-}
 
 function identity(n: number): Int32Array {
   const out = new Int32Array(n + 1);

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ts } from 'ts-morph';
 import { parseDocument, isScalar } from 'yaml';
-import { decodeLiteral, lineStarts, positionAt, sourceSpan, valueToSourceOffsets, type LiteralKind } from '../../src/audit/locate.js';
+import { decodeLiteral, lineStarts, positionAt, type LiteralKind } from '../../src/sites/decode.js';
+import { mapFromOffsets, rangeOf } from '../../src/sites/model.js';
+
+/** A value span as the source range a report underlines (offsets relative to `raw`). */
+function sourceSpan(offsets: Int32Array, start: number, end: number): { start: number; end: number } {
+  return rangeOf(mapFromOffsets(offsets, 0, { start: 0, end: 0 }), { start, end });
+}
 
 /** The value TypeScript's own scanner gives a string literal or template part. */
 function tsCooked(code: string): string[] {
@@ -79,7 +85,7 @@ describe('decodeLiteral: JS string literals', () => {
 
   it('maps both halves of an escaped astral character to the escape', () => {
     const raw = String.raw`'a\u{1F600}b'`;
-    const off = valueToSourceOffsets(raw, 'js');
+    const off = decodeLiteral(raw, 'js').offsets;
     expect(Array.from(off)).toEqual([1, 2, 2, 11, 12]);
   });
 
@@ -184,6 +190,6 @@ describe('positions', () => {
   });
 
   it('plain kind is the identity', () => {
-    expect(Array.from(valueToSourceOffsets('a中', 'plain'))).toEqual([0, 1, 2]);
+    expect(Array.from(decodeLiteral('a中', 'plain').offsets)).toEqual([0, 1, 2]);
   });
 });
