@@ -23,7 +23,17 @@ export const AuditFindingSchema = z
   .strict();
 export type AuditFinding = z.infer<typeof AuditFindingSchema>;
 
-export const AuditReportSchema = z.object({ files: z.number().int().nonnegative(), findings: z.array(AuditFindingSchema) }).strict();
+/** How the JSON report lists a suppressed finding: the finding's contract fields, then why. */
+export const AuditSuppressionSchema = AuditFindingSchema.extend({ by: z.enum(['comment', 'config', 'baseline']), reason: z.string() }).strict();
+
+export const AuditReportSchema = z
+  .object({
+    files: z.number().int().nonnegative(),
+    findings: z.array(AuditFindingSchema),
+    /** Findings not reported, with the reason: present when there are any. */
+    suppressions: z.array(AuditSuppressionSchema).optional(),
+  })
+  .strict();
 export type AuditReport = z.infer<typeof AuditReportSchema>;
 
 /** A source line shown around a finding; `mark` is the offending part, as [start, end) into `text`. */
@@ -40,6 +50,9 @@ export const ReportFindingSchema = AuditFindingSchema.extend({
 });
 export type ReportFinding = z.infer<typeof ReportFindingSchema>;
 
+/** A finding that was not reported, and why: a source directive, a config `ignore` entry, or the baseline. */
+export type SuppressedFinding = ReportFinding & { reason: string; by: 'comment' | 'config' | 'baseline' };
+
 export interface AuditResult {
   /** Absolute path of the audited root. */
   root: string;
@@ -50,7 +63,7 @@ export interface AuditResult {
   /** Findings present in the baseline, left out of `findings`. */
   baselined: number;
   /** Each silenced finding with who silenced it and why, for the reviewer's record. */
-  suppressions?: Array<{ file: string; line: number; rule: string; reason: string; by: 'comment' | 'config' | 'baseline' }>;
+  suppressions?: SuppressedFinding[];
 }
 
 /** `--write-baseline` output: what was already there when the team adopted the audit. */

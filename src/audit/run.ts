@@ -7,7 +7,7 @@ import { templatePayloadFindings } from '../checks/templates.js';
 import type { Gate } from '../gate.js';
 import { lineStarts, positionAt } from '../sites/decode.js';
 import { Dedupe, findingRange, own, place, wholeOf, type Placed, type Range, type Site } from '../sites/model.js';
-import { FileFilter, Ignores, MARKER, parseDirectives } from '../sites/suppress.js';
+import { FileFilter, Ignores, MARKER, parseDirectives, type Suppression } from '../sites/suppress.js';
 import { dataSites, type DataNode } from './extract/data.js';
 import { JsonSyntaxError, parseJsonc } from './extract/json.js';
 import { markdownSites, textSites } from './extract/markdown.js';
@@ -15,7 +15,7 @@ import { TsProgram } from './extract/ts/bind.js';
 import { commentRanges, extractTs } from './extract/ts/sites.js';
 import { parseYaml, YamlSyntaxError } from './extract/yaml.js';
 import { listFiles, type AuditFile } from './files.js';
-import type { AuditResult, ContextLine, ReportFinding } from './model.js';
+import type { AuditResult, ContextLine, ReportFinding, SuppressedFinding } from './model.js';
 
 /** What the audit needs from the engine (src/gate.ts): a Gate satisfies it. */
 export type AuditEngine = Pick<Gate, 'check' | 'checkText' | 'checkUrl'> & {
@@ -96,7 +96,7 @@ export function runAudit(opts: AuditOptions): AuditResult {
   };
 
   const out: ReportFinding[] = [];
-  let suppressed = 0;
+  const suppressions: SuppressedFinding[] = [];
   files.forEach((file, index) => {
     const text = read(file.abs);
     const placed: Placed[] = [];
@@ -120,20 +120,32 @@ export function runAudit(opts: AuditOptions): AuditResult {
     const filter = new FileFilter(ruleIgnores.rulesDropped(file.rel), directives, lineOf);
     const dedupe = new Dedupe();
     const kept: Placed[] = [];
+    const silenced: Placed[] = [];
+    const why: Suppression[] = [];
+    const silence = (p: Placed, s: Suppression) => {
+      silenced.push(p);
+      why.push(s);
+    };
     for (const p of placed) {
-      if (filter.silenced(p.rule, p.range.start)) suppressed++;
+      const s = filter.silenced(p.rule, p.range.start);
+      if (s) silence(p, s);
       else if (dedupe.first(p.rule, p.range, p.message.en)) kept.push(p);
     }
     for (const p of filter.leftovers()) {
-      if (filter.drops(p.rule)) suppressed++;
+      const s = filter.drops(p.rule);
+      if (s) silence(p, s);
       else kept.push(p);
     }
     for (const f of report(file, src, starts, kept, opts.lang ?? 'en')) out.push(f);
+    if (silenced.length > 0) {
+      const reasons = new Map(silenced.map((p, i) => [p, why[i]!]));
+      for (const f of report(file, src, starts, silenced, opts.lang ?? 'en', reasons)) suppressions.push(f as SuppressedFinding);
+    }
     texts.delete(file.abs);
     if (file.type === 'ts') program.release(file.abs);
     opts.onProgress?.(index + 1, files.length);
   });
-  return { root, files: files.length, findings: out, suppressed, baselined: 0 };
+  return { root, files: files.length, findings: out, suppressed: suppressions.length, suppressions, baselined: 0 };
 }
 
 function commentsOf(program: TsProgram, file: AuditFile): Range[] {
@@ -176,7 +188,7 @@ function judge(site: Site, judgeString: (as: 'text' | 'url', text: string) => Fi
   return templatePayloadFindings((v) => opts.engine.check(v, opts.context), site.value, site.unknown);
 }
 
-function report(file: AuditFile, text: string, starts: Int32Array, placed: Placed[], lang: 'en' | 'zh'): ReportFinding[] {
+function report(file: AuditFile, text: string, starts: Int32Array, placed: Placed[], lang: 'en' | 'zh', suppressed?: ReadonlyMap<Placed, Suppression>): ReportFinding[] {
   const occurrences = new Map<string, number>();
   const sorted = [...placed].sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
   return sorted.map((p) => {
@@ -202,6 +214,8 @@ function report(file: AuditFile, text: string, starts: Int32Array, placed: Place
       context: contextLines(text, starts, p.range),
     };
     if (p.evidence) f.evidence = p.evidence;
+    const why = suppressed?.get(p);
+    if (why) Object.assign(f, { reason: why.reason, by: why.by });
     return f;
   });
 }

@@ -31,7 +31,7 @@ function isToolingFile(filename: string): boolean {
 }
 
 /** A file no finding is reported in. */
-const SKIP = { skip: true, filter: new FileFilter(new Set(), [], () => 0) } as const;
+const SKIP = { skip: true, filter: new FileFilter(new Map(), [], () => 0) } as const;
 
 /**
  * The filter for one file; `root` is the directory ignore patterns are relative to,

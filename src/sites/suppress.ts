@@ -54,22 +54,22 @@ export function parseDirectives(text: string, comments: Iterable<Range>, lineOf:
 /** The config's `ignore` entries, compiled once per loaded policy. */
 export class Ignores {
   private readonly files: Ignore;
-  private readonly byRule: Array<{ rule: string; match: Ignore }>;
+  private readonly byRule: Array<{ rule: string; reason: string; match: Ignore }>;
   readonly empty: boolean;
-  constructor(entries: ReadonlyArray<{ path: string; rule?: string | undefined }>) {
+  constructor(entries: ReadonlyArray<{ path: string; rule?: string | undefined; reason?: string | undefined }>) {
     this.empty = entries.length === 0;
     this.files = ignore().add(entries.filter((e) => !e.rule).map((e) => e.path));
-    this.byRule = entries.filter((e) => e.rule).map((e) => ({ rule: e.rule!, match: ignore().add(e.path) }));
+    this.byRule = entries.filter((e) => e.rule).map((e) => ({ rule: e.rule!, reason: e.reason ?? '', match: ignore().add(e.path) }));
   }
   /** True when the file (relative to the project root, `/`-separated) is not checked at all. */
   skips(rel: string): boolean {
     return !this.empty && inside(rel) && this.files.ignores(rel);
   }
-  /** Rules whose findings are dropped in this file. */
-  rulesDropped(rel: string): ReadonlySet<string> {
-    const out = new Set<string>();
+  /** Rules whose findings are dropped in this file, each with the reason its entry gives. */
+  rulesDropped(rel: string): ReadonlyMap<string, string> {
+    const out = new Map<string, string>();
     if (this.empty || !inside(rel)) return out;
-    for (const i of this.byRule) if (i.match.ignores(rel)) out.add(i.rule);
+    for (const i of this.byRule) if (i.match.ignores(rel) && !out.has(i.rule)) out.set(i.rule, i.reason);
     return out;
   }
 }
@@ -84,10 +84,16 @@ function inside(rel: string): boolean {
  * the directive that matched as used; `leftovers` reports directives without a reason
  * (they silence nothing) and directives that silenced nothing.
  */
+/** Why a finding was not reported: a directive in the source, or an `ignore` entry of the config. */
+export interface Suppression {
+  by: 'comment' | 'config';
+  reason: string;
+}
+
 export class FileFilter {
   private readonly byLine = new Map<number, Directive[]>();
   constructor(
-    private readonly dropped: ReadonlySet<string>,
+    private readonly dropped: ReadonlyMap<string, string>,
     private readonly directives: Directive[],
     private readonly lineOf: (offset: number) => number,
   ) {
@@ -99,21 +105,22 @@ export class FileFilter {
     }
   }
 
-  /** True when the finding of `rule` starting at file offset `start` is not reported. */
-  silenced(rule: string, start: number): boolean {
+  /** Why the finding of `rule` starting at file offset `start` is not reported, or null when it is. */
+  silenced(rule: string, start: number): Suppression | null {
     if (this.byLine.size > 0) {
       const d = this.byLine.get(this.lineOf(start))?.find((x) => x.rules.length === 0 || x.rules.includes(rule));
       if (d) {
         d.used = true;
-        return true;
+        return { by: 'comment', reason: d.reason };
       }
     }
-    return this.dropped.has(rule);
+    return this.drops(rule);
   }
 
-  /** True when the config drops this rule's findings in this file. */
-  drops(rule: string): boolean {
-    return this.dropped.has(rule);
+  /** The config's suppression of this rule's findings in this file, or null. */
+  drops(rule: string): Suppression | null {
+    const reason = this.dropped.get(rule);
+    return reason === undefined ? null : { by: 'config', reason };
   }
 
   /** What the directives themselves deserve, once every finding has been offered to `silenced`. */

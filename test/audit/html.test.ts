@@ -78,7 +78,7 @@ describe('the HTML data block', () => {
       findings: [finding('a.ts', 2, 'link/not-whitelisted', { host: 'evil.example', text: hostile })],
       suppressed: 1,
       baselined: 0,
-      suppressions: [{ file: 'b.ts', line: 3, rule: 'link/shortener', reason: hostile, by: 'comment' }],
+      suppressions: [{ ...finding('b.ts', 3, 'link/shortener'), reason: hostile, by: 'comment' }],
     });
     expect(html).not.toContain('<script>window');
     expect(html).not.toContain('<img');
@@ -249,7 +249,7 @@ describe.skipIf(chromiumTest.missing)('the HTML report for a reviewer, in headle
   }, 60_000);
 
   it('lists the suppressions with who silenced them and why, all of them on demand', async () => {
-    const suppressions = Array.from({ length: 150 }, (_, i) => ({ file: `src/s-${i}.ts`, line: i + 1, rule: 'link/not-whitelisted', reason: i === 0 ? hostile : `approved by legal #${i}`, by: (['comment', 'config', 'baseline'] as const)[i % 3]! }));
+    const suppressions = Array.from({ length: 150 }, (_, i) => ({ ...finding(`src/s-${i}.ts`, i + 1, 'link/not-whitelisted'), reason: i === 0 ? hostile : `approved by legal #${i}`, by: (['comment', 'config', 'baseline'] as const)[i % 3]! }));
     const page = await open(formatHtml({ ...bigResult(2, 1), suppressed: 150, suppressions }));
     const first = await rows(page, '#suppressions');
     expect(first).toHaveLength(100);

@@ -1,4 +1,4 @@
-import type { AuditResult } from '../model.js';
+import type { AuditResult, ReportFinding } from '../model.js';
 import { ruleDoc } from '../rules.js';
 
 export interface SarifOptions {
@@ -19,10 +19,12 @@ export const FINGERPRINT_KEY = 'weiboGuard/v1';
  * columns, and a fingerprint that survives lines moving.
  */
 export function toSarif(result: AuditResult, opts: SarifOptions): Record<string, unknown> {
-  const ruleIds = [...new Set(result.findings.map((f) => f.rule))].sort();
+  const suppressed = result.suppressions ?? [];
+  const all: ReportFinding[] = suppressed.length > 0 ? [...result.findings, ...suppressed] : result.findings;
+  const ruleIds = [...new Set(all.map((f) => f.rule))].sort();
   const index = new Map(ruleIds.map((id, i) => [id, i]));
   const rules = ruleIds.map((id) => {
-    const first = result.findings.find((f) => f.rule === id)!;
+    const first = all.find((f) => f.rule === id)!;
     const doc = ruleDoc(id, first.messages.en);
     return {
       id,
@@ -35,7 +37,7 @@ export function toSarif(result: AuditResult, opts: SarifOptions): Record<string,
       properties: { tags: ['weibo', id.split('/')[0]!] },
     };
   });
-  const results = result.findings.map((f) => {
+  const toResult = (f: ReportFinding) => {
     const region: Record<string, unknown> = { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn };
     if (f.text !== '') region.snippet = { text: f.text };
     return {
@@ -46,7 +48,10 @@ export function toSarif(result: AuditResult, opts: SarifOptions): Record<string,
       locations: [{ physicalLocation: { artifactLocation: { uri: fileUri(f.file), uriBaseId: '%SRCROOT%' }, region } }],
       partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
     };
-  });
+  };
+  const results: Array<Record<string, unknown>> = result.findings.map(toResult);
+  // Code scanning shows a suppressed result as dismissed, with its justification.
+  for (const f of suppressed) results.push({ ...toResult(f), suppressions: [{ kind: f.by === 'comment' ? 'inSource' : 'external', justification: f.reason }] });
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
