@@ -50,5 +50,7 @@ export function applyBaseline(result: AuditResult, baseline: Baseline): AuditRes
     baselined++;
     return false;
   });
-  return { ...result, findings, baselined: result.baselined + baselined };
+  let stale = 0;
+  for (const n of left.values()) stale += n;
+  return { ...result, findings, baselined: result.baselined + baselined, staleBaseline: stale };
 }

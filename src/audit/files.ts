@@ -43,7 +43,8 @@ const NOT_TEMPLATES = new Set([
   'weibo-guard.config.yml',
   'weibo-guard-baseline.json',
 ]);
-const NEVER_DIRS = new Set(['node_modules', '.git']);
+/** Never templates: dependencies, git's own files, and the folder weibo-guard keeps its state in. */
+const NEVER_DIRS = new Set(['node_modules', '.git', '.weibo-guard']);
 
 export function fileType(name: string): FileType | undefined {
   if (name.endsWith('.d.ts') || name.endsWith('.d.mts') || name.endsWith('.d.cts')) return undefined;

@@ -32,6 +32,8 @@ export const AuditReportSchema = z
     findings: z.array(AuditFindingSchema),
     /** Findings not reported, with the reason: present when there are any. */
     suppressions: z.array(AuditSuppressionSchema).optional(),
+    /** Baseline entries that matched no finding: present when there are any. */
+    staleBaseline: z.number().int().positive().optional(),
   })
   .strict();
 export type AuditReport = z.infer<typeof AuditReportSchema>;
@@ -64,6 +66,8 @@ export interface AuditResult {
   baselined: number;
   /** Each silenced finding with who silenced it and why, for the reviewer's record. */
   suppressions?: SuppressedFinding[];
+  /** Baseline entries that matched no finding this run (fixed since, or moved): prune them. */
+  staleBaseline?: number;
 }
 
 /** `--write-baseline` output: what was already there when the team adopted the audit. */

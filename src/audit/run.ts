@@ -15,6 +15,7 @@ import { TsProgram } from './extract/ts/bind.js';
 import { commentRanges, extractTs } from './extract/ts/sites.js';
 import { parseYaml, YamlSyntaxError } from './extract/yaml.js';
 import { listFiles, type AuditFile } from './files.js';
+import { isOwnOutput } from './own-output.js';
 import type { AuditResult, ContextLine, ReportFinding, SuppressedFinding } from './model.js';
 
 /** What the audit needs from the engine (src/gate.ts): a Gate satisfies it. */
@@ -97,8 +98,15 @@ export function runAudit(opts: AuditOptions): AuditResult {
 
   const out: ReportFinding[] = [];
   const suppressions: SuppressedFinding[] = [];
+  let ownOutputs = 0;
   files.forEach((file, index) => {
     const text = read(file.abs);
+    if (text !== undefined && file.type === 'json' && isOwnOutput(text)) {
+      ownOutputs++;
+      texts.delete(file.abs);
+      opts.onProgress?.(index + 1, files.length);
+      return;
+    }
     const placed: Placed[] = [];
     if (text !== undefined) {
       const { sites, own: extra } = extract(file, text, program, opts.looksLikePayload);
@@ -145,7 +153,7 @@ export function runAudit(opts: AuditOptions): AuditResult {
     if (file.type === 'ts') program.release(file.abs);
     opts.onProgress?.(index + 1, files.length);
   });
-  return { root, files: files.length, findings: out, suppressed: suppressions.length, suppressions, baselined: 0 };
+  return { root, files: files.length - ownOutputs, findings: out, suppressed: suppressions.length, suppressions, baselined: 0 };
 }
 
 function commentsOf(program: TsProgram, file: AuditFile): Range[] {

@@ -107,4 +107,27 @@ describe('weibo-guard audit (built CLI)', () => {
     const dirty = JSON.parse(cli([repo, '--baseline', join(repo, 'weibo-guard-baseline.json')]).stdout);
     expect(dirty.findings.map((f: { file: string }) => f.file)).toEqual(['b.txt']);
   });
+
+  it("never reads its own outputs: a baseline, JSON and SARIF reports left in the repo, .weibo-guard/", () => {
+    const repo = makeRepo({ 'a.txt': '加我微信 abc123，详情 https://evil.com', '.weibo-guard/state.json': '{"text": "https://evil-state.com"}' });
+    const first = JSON.parse(cli([repo, '-f', 'json']).stdout);
+    expect(first.files).toBe(1);
+    cli([repo, '--write-baseline', join(repo, '.weibo-guard-baseline.json')]);
+    cli([repo, '-o', join(repo, 'audit-report.json')]);
+    cli([repo, '-o', join(repo, 'old.sarif.json'), '-f', 'sarif']);
+    const again = JSON.parse(cli([repo, '-f', 'json']).stdout);
+    expect(again.files).toBe(1);
+    expect(again.findings).toEqual(first.findings);
+  });
+
+  it('says how many baseline entries matched nothing, and how to prune them', () => {
+    const repo = makeRepo({ 'a.txt': 'https://evil.com', 'b.txt': 'https://evil-two.com' });
+    const baseline = join(repo, 'weibo-guard-baseline.json');
+    cli([repo, '--write-baseline', baseline]);
+    writeFileSync(join(repo, 'b.txt'), 'fixed');
+    const r = cli([repo, '--baseline', baseline, '-f', 'stylish']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('1 baseline entry matched no finding (fixed or moved since); prune them by writing the baseline again with --write-baseline');
+    expect(JSON.parse(cli([repo, '--baseline', baseline, '-f', 'json']).stdout).staleBaseline).toBe(1);
+  });
 });

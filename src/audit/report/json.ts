@@ -20,6 +20,7 @@ const contract = (f: ReportFinding): AuditFinding => ({
 export function toReport(result: AuditResult): AuditReport {
   const report: AuditReport = { files: result.files, findings: result.findings.map(contract) };
   if (result.suppressions && result.suppressions.length > 0) report.suppressions = result.suppressions.map((s) => ({ ...contract(s), by: s.by, reason: s.reason }));
+  if (result.staleBaseline) report.staleBaseline = result.staleBaseline;
   return report;
 }
 

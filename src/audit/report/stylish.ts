@@ -39,6 +39,9 @@ export function formatStylish(result: AuditResult, opts: StylishOptions): string
   if (result.suppressed > 0) notes.push(`${result.suppressed} suppressed`);
   if (result.baselined > 0) notes.push(`${result.baselined} in the baseline`);
   if (notes.length > 0) out.push(c.dim(`  (${notes.join(', ')}; not shown)`));
+  if (result.staleBaseline) {
+    out.push(c.yellow(`  ${result.staleBaseline} baseline ${result.staleBaseline === 1 ? 'entry' : 'entries'} matched no finding (fixed or moved since); prune them by writing the baseline again with --write-baseline`));
+  }
   return `${out.join('\n')}\n`;
 }
 
