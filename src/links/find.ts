@@ -4,6 +4,7 @@ import { parseParts, slowParse, type ParsedUrl } from './fasturl.js';
 import { isKnownTld, judge, lowerAscii, unparsedLink, type Candidate } from './judge.js';
 import { resolveFindLinksOptions, type FindLinksOptions, type ResolvedFindLinksOptions } from './options.js';
 import { invisiblesIn } from './invisible.js';
+import { readsAsFileName } from './filename.js';
 import { MINI_PROGRAM_SCHEME, type FoundLink } from './types.js';
 
 /**
@@ -440,7 +441,9 @@ export function tryBare(text: string, i: number, start: number): Hit {
   const first = labels[0] as Label;
   const url = parseParts('http', text, first.start, last.end, end, folds.length === 0 ? null : hostOf(text, labels, folds));
   const link = url === null ? null : judge(url, cand, { requireKnownSuffix: true });
-  return link === null ? fail : { link: folds.length === 0 ? link : withInvisible(link, text, start, last.end), next: end };
+  if (link === null) return fail;
+  if (folds.length === 0 && start === i && readsAsFileName(labels, last.end, end)) link.fileName = true;
+  return { link: folds.length === 0 ? link : withInvisible(link, text, start, last.end), next: end };
 }
 
 const MAX_CJK_LABEL = 63;
