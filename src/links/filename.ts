@@ -1,4 +1,4 @@
-import { isKnownTld } from './judge.js';
+import { isKnownTld, lowerAscii } from './judge.js';
 import type { Label } from './host.js';
 
 /**
@@ -53,8 +53,8 @@ export function readsAsFileName(labels: readonly Label[], hostEnd: number, end: 
   if (labels.length !== 2 || hostEnd !== end) return false;
   const stem = (labels[0] as Label).value;
   const ext = (labels[1] as Label).value;
-  if (!FILE_TLDS.has(ext.toLowerCase())) return false;
-  const s = stem.toLowerCase();
+  if (!FILE_TLDS.has(lowerAscii(ext))) return false;
+  const s = lowerAscii(stem);
   if (s === 'www') return false;
   return FILE_STEMS.has(s) || hasUpper(stem);
 }

@@ -426,16 +426,23 @@ export function settleLabels(labels: Label[]): Label[] | null {
 }
 
 export function foldsOf(labels: Label[]): FoldKind[] {
-  const out: FoldKind[] = [];
+  // Most hosts are written plainly: they share one empty list instead of allocating one per link.
+  let out: FoldKind[] | null = null;
   for (let i = 0; i < labels.length; i++) {
     const l = labels[i] as Label;
     if (i > 0) {
       const f = SEP_FOLD[l.sep];
-      if (f !== null && !out.includes(f)) out.push(f);
+      if (f !== null) {
+        if (out === null) out = [f];
+        else if (!out.includes(f)) out.push(f);
+      }
     }
-    for (const f of l.folds) if (!out.includes(f)) out.push(f);
+    for (const f of l.folds) {
+      if (out === null) out = [f];
+      else if (!out.includes(f)) out.push(f);
+    }
   }
-  return out;
+  return out ?? (NO_FOLDS as FoldKind[]);
 }
 
 /** The host the labels spell; a plainly written one is sliced from the text as it stands. */
