@@ -603,7 +603,12 @@ function skipToStart(text: string, from: number): number {
     // An ASCII dot starts something only after CJK text (商城.中国): passed over here, not
     // in the main loop (measured: +50% CPU on 1 Mi of `a.` when each dot took a turn of
     // the main loop; a dot-aware inner loop here cost replies 4%, so the loops stay tight).
-    if (i >= n || text.charCodeAt(i) !== 0x2e || (i > 0 && text.charCodeAt(i - 1) >= 0x2e80)) return i;
+    if (i >= n) return i;
+    const c = text.charCodeAt(i);
+    if (c === 0x2e) {
+      if (i > 0 && text.charCodeAt(i - 1) >= 0x2e80) return i;
+    } else if (c !== 0x5c0f || text.charCodeAt(i + 1) === 0x7a0b) return i;
+    // `小` starts something only as 小程序/小程式: 小时, 小店 are passed over here too.
     i++;
   }
 }
