@@ -295,14 +295,14 @@ export function readHostRun(text: string, i: number, allowWeak: boolean): HostRu
       if (q > p || next > hit.next) tld.folds = [...tld.folds, 'zero-width'];
       const after = skipInvisible(text, tld.end);
       const more = readSep(text, after, allowWeak);
-      if (more !== null && more.sep === Sep.LookAlike && isLowerLdh(tld.value) && startsLabel(text, skipInvisible(text, more.next))) {
+      if (more !== null && more.sep === Sep.LookAlike && isLowerLdh(wwwLed(labels) ? lowerAscii(tld.value) : tld.value) && startsLabel(text, skipInvisible(text, more.next))) {
         // A label inside the chain: settleLabels backs off to the last join that ends in a TLD.
         labels.push(tld);
         total += tld.value.length + 1;
         p = tld.end;
         continue;
       }
-      if (readSep(text, after, false) !== null || !lookalikeTld(prev, tld)) break;
+      if (readSep(text, after, false) !== null || !lookalikeTld(prev, tld, wwwLed(labels))) break;
       labels.push(tld);
       p = tld.end;
       break;
@@ -337,10 +337,17 @@ function isDigits(s: string): boolean {
 /**
  * A look-alike join ends in a lower-case TLD of the `。` list (spam writes `evil、cn`),
  * never after an English function word: `AI、AR`, `Mary·Me`, `for😀us` stay text.
+ * `caseless` for a run led by `www` (`WWW丶FULI丶CC`): there capitals are no sign of a list.
  */
-function lookalikeTld(left: Label, tld: Label): boolean {
-  const t = tld.value;
+function lookalikeTld(left: Label, tld: Label, caseless = false): boolean {
+  const t = caseless ? lowerAscii(tld.value) : tld.value;
   return isLowerAsciiWord(t) && ALTDOT_TLDS.has(t) && isKnownTld(t) && !DOT_STOPWORDS.has(lowerAscii(left.value));
+}
+
+/** A run whose first label is `www`, in any case. */
+function wwwLed(labels: readonly Label[]): boolean {
+  const v = (labels[0] as Label).value;
+  return v.length === 3 && lowerAscii(v) === 'www';
 }
 
 /** A host label as spam writes it: lower-case ASCII letters, digits and hyphens. */
@@ -397,7 +404,7 @@ function tailAllowed(labels: Label[], m: number): boolean {
     case Sep.Spaced:
       return WEAK_TLDS.has(t);
     case Sep.LookAlike:
-      return lookalikeTld(left, tld);
+      return lookalikeTld(left, tld, wwwLed(labels));
     case Sep.AltDot:
       // `。` is also the Chinese full stop: `我买了iPhone。Apple发布…` must not become iphone.apple.
       return isAsciiWord(t) && !isTitleCase(tld.value) && disguiseTld(t);

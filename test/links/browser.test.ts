@@ -111,6 +111,9 @@ describe('dot look-alikes between host labels, only before a real TLD', () => {
     ['www丶fuli丶cc', 'www.fuli.cc'],
     ['people●com●cn', 'people.com.cn'],
     ['m•evil•com', 'm.evil.com'],
+    // Led by www, a chain is a host in any case: capitals are no sign of a list there.
+    ['WWW丶FULI丶CC', 'www.fuli.cc'],
+    ['Www•Evil•Com', 'www.evil.com'],
   ])('a chain of look-alike joins %s spells every label (%s)', (written, host) => {
     const l = one(`看 ${written} 吧`);
     expect([l.raw, l.host, l.form]).toEqual([written, host, 'obfuscated']);
@@ -124,7 +127,7 @@ describe('dot look-alikes between host labels, only before a real TLD', () => {
     expect([l.raw, l.host, l.url, l.form]).toEqual([written, host, url, 'obfuscated']);
     expect(l.folded).toContain('lookalike-dot');
   });
-  it.each(['好的丶谢谢', '价格丶数量', 'Mr丶Li', '1丶2丶3', 'A․B 两款', '苹果、ios、Mac'])('ordinary text with the new look-alikes stays text: %s', (text) => {
+  it.each(['好的丶谢谢', '价格丶数量', 'Mr丶Li', '1丶2丶3', 'A․B 两款', '苹果、ios、Mac', 'AI、AR、VR', 'WWW、AI、VR'])('ordinary text with the new look-alikes stays text: %s', (text) => {
     expect(findLinks(text)).toEqual([]);
   });
   it('still folds the existing disguises', () => {
