@@ -204,6 +204,7 @@ describe('properties with the new characters', () => {
     'https:', 'http:', 'ws:', '/', '\\', '//', 'evil', 'www.', '.cn', '.com', '.', '、', '⚫', '●', '•', '·', '∙', '︒', '﹒', '點', '点', '・', '‧', '∘', '◦',
     '😀', '⭕️', '\u0000', '\u0007', '\u007f', '\u200b', '\u200e', '\u061c', '\u202e', '\u2066', '\u{e0063}', '\ufe0f', '\u{e0100}', '\u00ad', '\ufeff',
     '@', ':', '：', '#', '＃', '小程序', '://', '：//', '商城', '中国', '公司', '．', '。', ' ', '领取', '\ud800', '\udc00', '?u=', '%3A%2F%2F',
+    '丶', '․', '･', '\u206a', '\u180b', '\u{1d173}', '小程式', '小', '程', '／', 'WWW', 'readme', '.md', 'CC',
   );
   const textish = fc.array(piece, { maxLength: 40 }).map((a) => a.join(''));
   it('never throws, spans inside the text, invisible offsets inside the span', () => {
