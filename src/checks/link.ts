@@ -107,6 +107,22 @@ function judgeLinkAsWritten(link: FoundLink, decision: LinkDecision, span: Span,
   if (decision.rule === 'link/not-whitelisted') {
     // Personal accounts already have one finding per link; the host adds nothing.
     if (personal) return out;
+    if (link.fileName) {
+      // `readme.md`: an attachment's name, which a browser would also open as a host; see links/filename.ts.
+      out.push(
+        finding(
+          'link/not-whitelisted',
+          'warning',
+          {
+            en: `${link.raw} reads as a file name; if it is meant as a site, ${shown(link)} is not on the whitelist`,
+            zh: `${link.raw} 看来是文件名；若指网站，${shown(link)} 不在白名单中`,
+          },
+          path,
+          { span, evidence: { ...evidence, detail: 'reads as a file name' } },
+        ),
+      );
+      return out;
+    }
     if (disguised(link)) {
       out.push(
         finding(

@@ -51,6 +51,7 @@ const P_PUNCT = 2;
 const P_SPACE = 4;
 const P_CJK = 8;
 const P_CONTROL = 16;
+const P_IGNORABLE = 32;
 
 /**
  * Unicode properties of every BMP code unit, found with one global regex pass per
@@ -71,6 +72,7 @@ const PROPS: Uint8Array = (() => {
   mark(/\s+/gu, P_SPACE);
   mark(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Bopomofo}]+/gu, P_CJK);
   mark(/[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]+/gu, P_CONTROL);
+  mark(/\p{Default_Ignorable_Code_Point}+/gu, P_IGNORABLE);
   return bits;
 })();
 
@@ -121,22 +123,24 @@ const MATH_FOLD: Uint8Array = (() => {
 })();
 
 /**
- * Characters that render as nothing between two letters: zero-width space and
- * joiners, word joiner and invisible operators, BOM, soft hyphen, combining
- * grapheme joiner, Mongolian vowel separator, variation selectors, Hangul fillers.
+ * Characters that render as nothing between two letters, by kind rather than by list:
+ * Unicode's Default_Ignorable_Code_Point (zero-width space and joiners, word joiner and
+ * the invisible operators, the deprecated format controls U+206A–206F, bidi marks,
+ * embeddings, overrides and isolates, ALM, BOM, soft hyphen, combining grapheme joiner,
+ * Mongolian and Khmer fillers, variation selectors, Hangul fillers), and the C1 controls
+ * (NEL included: no line break to a URL parser).
  */
 function isInvisible(c: number): boolean {
-  return (
-    c === 0xad || c === 0x34f || c === 0x180e || (c >= 0x200b && c <= 0x200f) || (c >= 0x2060 && c <= 0x2064) || c === 0xfeff ||
-    (c >= 0xfe00 && c <= 0xfe0f) || c === 0x115f || c === 0x1160 || c === 0x3164 || c === 0xffa0 ||
-    // Bidi: ALM, embeddings and overrides, isolates. C1 controls (NEL included: no line break to a URL parser).
-    c === 0x61c || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || (c >= 0x80 && c <= 0x9f)
-  );
+  return has(c, P_IGNORABLE) || (c >= 0x80 && c <= 0x9f);
 }
 
-/** Astral characters that render as nothing: tag characters and the variation selectors supplement. */
+/**
+ * Astral characters that render as nothing: Default_Ignorable_Code_Point's astral part
+ * (shorthand format controls, musical formatting controls, the tag block with the
+ * variation selectors supplement, U+E0000–E0FFF).
+ */
 export function isInvisibleAstral(cp: number): boolean {
-  return (cp >= 0xe0000 && cp <= 0xe007f) || (cp >= 0xe0100 && cp <= 0xe01ef);
+  return (cp >= 0xe0000 && cp <= 0xe0fff) || (cp >= 0x1bca0 && cp <= 0x1bca3) || (cp >= 0x1d173 && cp <= 0x1d17a);
 }
 
 function classify(c: number): K {
@@ -190,8 +194,8 @@ export const CAN_START: Uint8Array = (() => {
   }
   // The high surrogate of the mathematical alphanumerics (𝐞xample.com) may start one too.
   t[0xd835] = 1;
-  // A dot between CJK runs may join an all-CJK host (商城.中国); `#` / `＃` may open `#小程序://`.
-  t[0x2e] = t[0xff0e] = t[0x23] = t[0xff03] = START_PUNCT;
+  // A dot between CJK runs may join an all-CJK host (商城.中国); `#` / `＃` / `小` may open `#小程序://`.
+  t[0x2e] = t[0xff0e] = t[0x23] = t[0xff03] = t[0x5c0f] = START_PUNCT;
   return t;
 })();
 
@@ -271,13 +275,26 @@ export function foldKindAt(text: string, i: number): 'fullwidth-letter' | 'compa
 
 /**
  * Characters used in place of a dot between host labels (`evil、cn`, `evil•cn`,
- * `evil⚫cn`): list commas, bullets, middle dots, small and vertical full stops, ring
- * operators. Symbols and emoji (K.Symbol) count as well. Read as a dot only before a
- * TLD spam uses (host.ts), so enumerations and names stay text.
+ * `evil⚫cn`, `evil丶cn`): list commas, bullets, middle dots of any script, small and
+ * vertical full stops, one-dot leaders, ring and dot operators, and by kind every
+ * character NFKC folds to one of those (․ ﹒ → `.`, ･ → ・, ︑ ､ ﹑ → 、, ⼂ → 丶). Symbols
+ * and emoji (K.Symbol) count as well. Read as a dot only before a TLD spam uses
+ * (host.ts), so enumerations and names stay text.
  */
+const DOT_SHAPES = '.、⚫●•·∙︒﹒・‧∘◦⋅⸱⸳ㆍᐧ⦁⬤․丶。．｡';
+/** Blocks holding the compatibility forms of those (Greek, punctuation, Kangxi, CJK and small/half-width forms): looked at once, at load. */
+const DOT_BLOCKS: ReadonlyArray<readonly [number, number]> = [[0x0080, 0x03ff], [0x2000, 0x2fff], [0x3000, 0x33ff], [0xfe10, 0xff6f]];
 export const LOOKALIKE_DOT: Uint8Array = (() => {
   const t = new Uint8Array(0x10000);
-  for (const ch of '、⚫●•·∙︒﹒・‧∘◦⋅⸱') t[ch.charCodeAt(0)] = 1;
+  for (const ch of DOT_SHAPES) t[ch.charCodeAt(0)] = 1;
   for (let c = 0; c < 0x10000; c++) if (TABLE[c] === K.Symbol) t[c] = 1;
+  for (const [from, to] of DOT_BLOCKS) {
+    for (let c = from; c <= to; c++) {
+      const n = String.fromCharCode(c).normalize('NFKC');
+      if (n.length === 1 && DOT_SHAPES.includes(n)) t[c] = 1;
+    }
+  }
+  // The dots a reader types (. 。 ．｡) are separators of their own (readSep), never look-alikes.
+  t[0x2e] = t[0x3002] = t[0xff0e] = t[0xff61] = 0;
   return t;
 })();

@@ -4,6 +4,7 @@ import { parseParts, slowParse, type ParsedUrl } from './fasturl.js';
 import { isKnownTld, judge, lowerAscii, unparsedLink, type Candidate } from './judge.js';
 import { resolveFindLinksOptions, type FindLinksOptions, type ResolvedFindLinksOptions } from './options.js';
 import { invisiblesIn } from './invisible.js';
+import { readsAsFileName } from './filename.js';
 import { MINI_PROGRAM_SCHEME, type FoundLink } from './types.js';
 
 /**
@@ -440,7 +441,9 @@ export function tryBare(text: string, i: number, start: number): Hit {
   const first = labels[0] as Label;
   const url = parseParts('http', text, first.start, last.end, end, folds.length === 0 ? null : hostOf(text, labels, folds));
   const link = url === null ? null : judge(url, cand, { requireKnownSuffix: true });
-  return link === null ? fail : { link: folds.length === 0 ? link : withInvisible(link, text, start, last.end), next: end };
+  if (link === null) return fail;
+  if (folds.length === 0 && start === i && readsAsFileName(labels, last.end, end)) link.fileName = true;
+  return { link: folds.length === 0 ? link : withInvisible(link, text, start, last.end), next: end };
 }
 
 const MAX_CJK_LABEL = 63;
@@ -514,30 +517,45 @@ function cjkParse(href: string): ParsedUrl | null {
 
 const cjkMemo = new Map<string, ParsedUrl | null>();
 
-/** `小程序` after `#` / `＃` at i. */
+/** `小程序` or traditional `小程式` at i. */
 function miniProgramAt(text: string, i: number): boolean {
-  return text.charCodeAt(i + 1) === 0x5c0f && text.charCodeAt(i + 2) === 0x7a0b && text.charCodeAt(i + 3) === 0x5e8f;
+  if (text.charCodeAt(i) !== 0x5c0f || text.charCodeAt(i + 1) !== 0x7a0b) return false;
+  const c = text.charCodeAt(i + 2);
+  return c === 0x5e8f || c === 0x5f0f;
 }
 
 const MAX_MINI_NAME = 64;
 const MAX_MINI_CODE = 128;
+/** Spaces taken around `:` and after `//` (`#小程序 :// 店铺/x`): a typing slip, not a new sentence. */
+const MAX_MINI_GAP = 2;
 
 function isMiniCodeChar(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x5f;
 }
 
+function skipMiniGap(text: string, j: number): number {
+  let e = j;
+  while (e - j < MAX_MINI_GAP && (code(text, e) === 0x20 || code(text, e) === 0x3000)) e++;
+  return e;
+}
+
 /**
- * `#小程序://名称/code` (also with `＃`, `：`, `／`): how WeChat shares a mini program as
- * text; WeChat opens it as it opens its mini-program URL Scheme. The name runs to `/`,
- * a space or punctuation; the code is the short ASCII token after it.
+ * `#小程序://名称/code` (also `＃`, `：`, `／`, traditional 小程式, a space or two around
+ * `:` or after `//`): how WeChat shares a mini program as text; WeChat opens it as it
+ * opens its mini-program URL Scheme. The name runs to `/`, a space or punctuation; the
+ * code is the short ASCII token after it. Without the `#` the code is required, so that
+ * prose about the format (`小程序://是什么`) stays text.
  */
 function tryMiniProgram(text: string, i: number): Hit | null {
-  if (!miniProgramAt(text, i)) return null;
-  let j = i + 4;
+  const c0 = text.charCodeAt(i);
+  const hash = c0 === 0x23 || c0 === 0xff03;
+  if (!miniProgramAt(text, hash ? i + 1 : i)) return null;
+  let j = skipMiniGap(text, hash ? i + 4 : i + 3);
   const colon = code(text, j);
   if (colon !== 0x3a && colon !== 0xff1a) return null;
-  j++;
+  j = skipMiniGap(text, j + 1);
   for (let n = 0; n < 2; n++, j++) if (code(text, j) !== 0x2f && code(text, j) !== 0xff0f) return null;
+  j = skipMiniGap(text, j);
   const nameStart = j;
   while (j < text.length && j - nameStart < MAX_MINI_NAME) {
     const c = text.charCodeAt(j);
@@ -552,6 +570,7 @@ function tryMiniProgram(text: string, i: number): Hit | null {
     while (e < text.length && e - j <= MAX_MINI_CODE && isMiniCodeChar(text.charCodeAt(e))) e++;
     if (e > j + 1) end = e;
   }
+  if (!hash && end === j) return null;
   end = trimTrailing(text, i, end);
   const raw = text.slice(i, end);
   return { link: miniProgramLink(i, end, raw, text.slice(nameStart, end)), next: end };
@@ -584,7 +603,12 @@ function skipToStart(text: string, from: number): number {
     // An ASCII dot starts something only after CJK text (商城.中国): passed over here, not
     // in the main loop (measured: +50% CPU on 1 Mi of `a.` when each dot took a turn of
     // the main loop; a dot-aware inner loop here cost replies 4%, so the loops stay tight).
-    if (i >= n || text.charCodeAt(i) !== 0x2e || (i > 0 && text.charCodeAt(i - 1) >= 0x2e80)) return i;
+    if (i >= n) return i;
+    const c = text.charCodeAt(i);
+    if (c === 0x2e) {
+      if (i > 0 && text.charCodeAt(i - 1) >= 0x2e80) return i;
+    } else if (c !== 0x5c0f || text.charCodeAt(i + 1) === 0x7a0b) return i;
+    // `小` starts something only as 小程序/小程式: 小时, 小店 are passed over here too.
     i++;
   }
 }
@@ -627,7 +651,7 @@ export function findLinks(text: string, options?: FindLinksOptions): FoundLink[]
       bareFloor = hit.next;
     }
     if (CAN_START[text.charCodeAt(i)] === START_PUNCT) {
-      // The starts that are not letters: a dot inside CJK text, `#` before 小程序.
+      // The starts that are not letters: a dot inside CJK text, `#` or `小` of 小程序.
       const hit = isCjkDot(text.charCodeAt(i)) ? (o.bare && i >= cjkFloor && i > lastEnd ? tryCjkHost(text, i, lastEnd) : null) : o.schemes ? tryMiniProgram(text, i) : null;
       if (hit !== null) {
         if (hit.link !== null) {

@@ -284,12 +284,25 @@ export function readHostRun(text: string, i: number, allowWeak: boolean): HostRu
     const next = skipInvisible(text, hit.next);
     let label: Label | null = null;
     if (hit.sep === Sep.LookAlike) {
-      // Taken only as the join before the TLD, and only when the run does not already
-      // end in one: `example.com、weibo.com` is a list of two hosts, `ios、weibo.com` one host.
-      if (endsInTld(labels) || !startsLabel(text, next)) break;
+      // Taken only as the join before the TLD, or as one of a chain of look-alike joins
+      // that ends in one (`www丶fuli丶cc`, `people●com●cn`); never after a run that already
+      // ends in a TLD with a real dot: `example.com、weibo.com` is a list of two hosts,
+      // `ios、weibo.com` one host.
+      const prev = labels[labels.length - 1] as Label;
+      if ((endsInTld(labels) && prev.sep !== Sep.LookAlike) || !startsLabel(text, next)) break;
       const tld = readLabel(text, next, hit.sep);
-      if (tld === null || readSep(text, skipInvisible(text, tld.end), false) !== null || !lookalikeTld(labels[labels.length - 1] as Label, tld)) break;
+      if (tld === null) break;
       if (q > p || next > hit.next) tld.folds = [...tld.folds, 'zero-width'];
+      const after = skipInvisible(text, tld.end);
+      const more = readSep(text, after, allowWeak);
+      if (more !== null && more.sep === Sep.LookAlike && isLowerLdh(wwwLed(labels) ? lowerAscii(tld.value) : tld.value) && startsLabel(text, skipInvisible(text, more.next))) {
+        // A label inside the chain: settleLabels backs off to the last join that ends in a TLD.
+        labels.push(tld);
+        total += tld.value.length + 1;
+        p = tld.end;
+        continue;
+      }
+      if (readSep(text, after, false) !== null || !lookalikeTld(prev, tld, wwwLed(labels))) break;
       labels.push(tld);
       p = tld.end;
       break;
@@ -324,10 +337,26 @@ function isDigits(s: string): boolean {
 /**
  * A look-alike join ends in a lower-case TLD of the `。` list (spam writes `evil、cn`),
  * never after an English function word: `AI、AR`, `Mary·Me`, `for😀us` stay text.
+ * `caseless` for a run led by `www` (`WWW丶FULI丶CC`): there capitals are no sign of a list.
  */
-function lookalikeTld(left: Label, tld: Label): boolean {
-  const t = tld.value;
+function lookalikeTld(left: Label, tld: Label, caseless = false): boolean {
+  const t = caseless ? lowerAscii(tld.value) : tld.value;
   return isLowerAsciiWord(t) && ALTDOT_TLDS.has(t) && isKnownTld(t) && !DOT_STOPWORDS.has(lowerAscii(left.value));
+}
+
+/** A run whose first label is `www`, in any case. */
+function wwwLed(labels: readonly Label[]): boolean {
+  const v = (labels[0] as Label).value;
+  return v.length === 3 && lowerAscii(v) === 'www';
+}
+
+/** A host label as spam writes it: lower-case ASCII letters, digits and hyphens. */
+function isLowerLdh(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d)) return false;
+  }
+  return s.length > 0;
 }
 
 function isLowerAsciiWord(s: string): boolean {
@@ -375,7 +404,7 @@ function tailAllowed(labels: Label[], m: number): boolean {
     case Sep.Spaced:
       return WEAK_TLDS.has(t);
     case Sep.LookAlike:
-      return lookalikeTld(left, tld);
+      return lookalikeTld(left, tld, wwwLed(labels));
     case Sep.AltDot:
       // `。` is also the Chinese full stop: `我买了iPhone。Apple发布…` must not become iphone.apple.
       return isAsciiWord(t) && !isTitleCase(tld.value) && disguiseTld(t);
@@ -404,16 +433,23 @@ export function settleLabels(labels: Label[]): Label[] | null {
 }
 
 export function foldsOf(labels: Label[]): FoldKind[] {
-  const out: FoldKind[] = [];
+  // Most hosts are written plainly: they share one empty list instead of allocating one per link.
+  let out: FoldKind[] | null = null;
   for (let i = 0; i < labels.length; i++) {
     const l = labels[i] as Label;
     if (i > 0) {
       const f = SEP_FOLD[l.sep];
-      if (f !== null && !out.includes(f)) out.push(f);
+      if (f !== null) {
+        if (out === null) out = [f];
+        else if (!out.includes(f)) out.push(f);
+      }
     }
-    for (const f of l.folds) if (!out.includes(f)) out.push(f);
+    for (const f of l.folds) {
+      if (out === null) out = [f];
+      else if (!out.includes(f)) out.push(f);
+    }
   }
-  return out;
+  return out ?? (NO_FOLDS as FoldKind[]);
 }
 
 /** The host the labels spell; a plainly written one is sliced from the text as it stands. */
@@ -460,6 +496,7 @@ export function foldSchemeHost(text: string, start: number, end: number): Folded
   let host = '';
   const folds = new Set<FoldKind>();
   let firstGlued = -1;
+  let lookalike = false;
   let j = start;
   while (j < end) {
     const k = kindAt(text, j);
@@ -484,10 +521,63 @@ export function foldSchemeHost(text: string, start: number, end: number): Folded
         continue;
       }
       if (firstGlued < 0 && (k === K.Cjk || k === K.Symbol)) firstGlued = j;
+      if (LOOKALIKE_DOT[c] === 1) lookalike = true;
       const w = widthAt(text, j);
       host += text.slice(j, j + w);
       j += w;
     }
   }
+  if (firstGlued >= 0 || lookalike) {
+    // `http://evil●cn/x`: look-alike dots before a real TLD are dots here as in free text.
+    const la = lookalikeHost(text, start, end);
+    if (la !== null) {
+      folds.add('lookalike-dot');
+      return { host: la, folds: [...folds], firstGlued: -1 };
+    }
+  }
   return { host, folds: [...folds], firstGlued };
+}
+
+/**
+ * The host of a scheme URL's authority text[start, end) read with look-alike dots as
+ * dots, or null unless every look-alike stands between two lower-case LDH labels and the
+ * last label is a TLD a look-alike join may end in (the free-text rule, lookalikeTld).
+ * Anything else in the host (CJK text, an emoji not between labels) keeps it as written.
+ */
+function lookalikeHost(text: string, start: number, end: number): string | null {
+  let host = '';
+  let label = '';
+  let prev = '';
+  let joins = 0;
+  let j = start;
+  while (j < end) {
+    const k = kindAt(text, j);
+    const c = text.charCodeAt(j);
+    if (k === K.Alnum || k === K.Hyphen) {
+      label += String.fromCharCode(c | (k === K.Alnum && c >= 0x41 && c <= 0x5a ? 0x20 : 0));
+      j++;
+    } else if (k === K.FullAlnum) {
+      label += foldAt(text, j).toLowerCase();
+      j += widthAt(text, j);
+    } else if (k === K.Ignorable) {
+      j += widthAt(text, j);
+    } else if (k === K.Dot || k === K.AltDot) {
+      if (label === '') return null;
+      host += `${label}.`;
+      prev = label;
+      label = '';
+      j++;
+    } else {
+      const r = LOOKALIKE_DOT[c] === 1 || k === K.Symbol ? readLookalike(text, j) : -1;
+      if (r < 0 || r > end || label === '' || !isLowerLdh(label)) return null;
+      host += `${label}.`;
+      prev = label;
+      label = '';
+      joins++;
+      j = r;
+    }
+  }
+  if (joins === 0 || label === '' || prev === '') return null;
+  if (!isLowerAsciiWord(label) || !ALTDOT_TLDS.has(label) || !isKnownTld(label) || DOT_STOPWORDS.has(prev)) return null;
+  return host + label;
 }

@@ -37,6 +37,18 @@ const NAMED: ReadonlyMap<number, string> = new Map([
   [0x2067, 'RIGHT-TO-LEFT ISOLATE'],
   [0x2068, 'FIRST STRONG ISOLATE'],
   [0x2069, 'POP DIRECTIONAL ISOLATE'],
+  [0x206a, 'INHIBIT SYMMETRIC SWAPPING'],
+  [0x206b, 'ACTIVATE SYMMETRIC SWAPPING'],
+  [0x206c, 'INHIBIT ARABIC FORM SHAPING'],
+  [0x206d, 'ACTIVATE ARABIC FORM SHAPING'],
+  [0x206e, 'NATIONAL DIGIT SHAPES'],
+  [0x206f, 'NOMINAL DIGIT SHAPES'],
+  [0x17b4, 'KHMER VOWEL INHERENT AQ'],
+  [0x17b5, 'KHMER VOWEL INHERENT AA'],
+  [0x180b, 'MONGOLIAN FREE VARIATION SELECTOR ONE'],
+  [0x180c, 'MONGOLIAN FREE VARIATION SELECTOR TWO'],
+  [0x180d, 'MONGOLIAN FREE VARIATION SELECTOR THREE'],
+  [0x180f, 'MONGOLIAN FREE VARIATION SELECTOR FOUR'],
   [0x3164, 'HANGUL FILLER'],
   [0xfeff, 'ZERO WIDTH NO-BREAK SPACE (BOM)'],
   [0xffa0, 'HALFWIDTH HANGUL FILLER'],
@@ -51,6 +63,8 @@ export function invisibleName(cp: number): string {
     const a = cp - 0xe0000;
     return a >= 0x20 && a < 0x7f ? `TAG ${JSON.stringify(String.fromCharCode(a))}` : a === 0x7f ? 'CANCEL TAG' : 'TAG';
   }
+  if (cp >= 0x1bca0 && cp <= 0x1bca3) return 'SHORTHAND FORMAT CONTROL';
+  if (cp >= 0x1d173 && cp <= 0x1d17a) return 'MUSICAL SYMBOL FORMAT CONTROL';
   return NAMED.get(cp) ?? 'INVISIBLE CHARACTER';
 }
 

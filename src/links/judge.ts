@@ -163,7 +163,7 @@ export interface JudgeOptions {
  */
 export function judge(url: ParsedUrl, c: Candidate, options: JudgeOptions): FoundLink | null {
   const scheme = url.scheme;
-  const web = WEB_SCHEMES.has(scheme);
+  const web = scheme === 'https' || scheme === 'http';
   if (url.plainHost === true) {
     // The fast path already checked what the general path checks below: a DNS-shaped domain.
     const facts = suffixFacts(url.hostname);

@@ -68,6 +68,12 @@ export interface FoundLink {
   credentials: boolean;
   /** Canonical path + query, for path-prefix whitelist entries (`/` when empty). */
   path: string;
+  /**
+   * Set on a bare two-label name such as `readme.md` or `CHANGELOG.md` that reads as a
+   * file name (links/filename.ts): the policy still judges it, and a host that is not
+   * whitelisted is then a warning, not an error. Absent otherwise.
+   */
+  fileName?: true;
   /** Invisible characters removed from the scheme, userinfo or host (absent when none). */
   invisible?: InvisibleChar[];
 }

@@ -94,3 +94,32 @@ describe('link rules', () => {
     expect(f!.evidence!.entry).toMatch(/^rules\/competitors\.yaml:\d+ /);
   });
 });
+
+describe('a bare name that reads as a file name (its TLD is a common file extension)', () => {
+  test.each([
+    '附件 readme.md 请查收',
+    '说明文档是 CHANGELOG.md。',
+    '请运行 install.sh 后重启',
+    '视频 Demo.mov 已上传',
+    'see LICENSE.md and main.py',
+    '压缩包 backup.zip 在网盘',
+    'Makefile.am 已更新',
+  ])('is at most a warning: %s', (text) => {
+    const found = inText(text);
+    expect(found.length, text).toBeGreaterThan(0);
+    for (const f of found) expect(f).toMatch(/^link\/not-whitelisted:warning:/);
+  });
+  test.each([
+    ['https://readme.md', 'https://readme.md'],
+    ['www.readme.md', 'www.readme.md'],
+    ['readme.md/x', 'readme.md/x'],
+    ['docs.readme.md', 'docs.readme.md'],
+    ['readme。md', 'readme。md'],
+    ['readme.md:8080', 'readme.md:8080'],
+    ['fuli.zip', 'fuli.zip'],
+    ['README.cc', 'README.cc'],
+  ])('a scheme, www, a path, more labels, a disguise, a port, a stem that is no file name, a spam TLD keep it a link: %s', (text, raw) => {
+    const found = inText(`看 ${text} 吧`);
+    expect(found.some((f) => f.endsWith(`:error:${raw}`)), found.join(' ')).toBe(true);
+  });
+});

@@ -81,6 +81,8 @@ describe('dot look-alikes between host labels, only before a real TLD', () => {
   it.each([
     'evil、cn', 'evil⚫cn', 'evil●cn', 'evil•cn', 'evil·cn', 'evil∙cn', 'evil︒cn', 'evil﹒cn', 'evil・cn', 'evil‧cn', 'evil∘cn', 'evil◦cn',
     'evil😀cn', 'evil🔴cn', 'evil⭕️cn', 'evil • cn', 'evil · com',
+    // Dots by kind: what NFKC folds to a full stop (․ ﹒), middle dots of other scripts (･ ㆍ ⸱ ⋅), 丶 and its Kangxi radical ⼂.
+    'evil․cn', 'evil･cn', 'evilㆍcn', 'evil⸱cn', 'evil⋅cn', 'evil丶cn', 'evil⼂cn',
   ])('%s is an obfuscated link', (written) => {
     const text = `加我看 ${written} 领取`;
     const l = one(text);
@@ -105,6 +107,29 @@ describe('dot look-alikes between host labels, only before a real TLD', () => {
   ])('ordinary text stays text: %s', (text) => {
     expect(findLinks(text)).toEqual([]);
   });
+  it.each([
+    ['www丶fuli丶cc', 'www.fuli.cc'],
+    ['people●com●cn', 'people.com.cn'],
+    ['m•evil•com', 'm.evil.com'],
+    // Led by www, a chain is a host in any case: capitals are no sign of a list there.
+    ['WWW丶FULI丶CC', 'www.fuli.cc'],
+    ['Www•Evil•Com', 'www.evil.com'],
+  ])('a chain of look-alike joins %s spells every label (%s)', (written, host) => {
+    const l = one(`看 ${written} 吧`);
+    expect([l.raw, l.host, l.form]).toEqual([written, host, 'obfuscated']);
+  });
+  it.each([
+    ['http://evil●cn/x', 'evil.cn', 'http://evil.cn/x'],
+    ['https://weibo丶com/u/1', 'weibo.com', 'https://weibo.com/u/1'],
+    ['http://www•people•com•cn', 'www.people.com.cn', 'http://www.people.com.cn/'],
+  ])('after a scheme a look-alike before a real TLD is a dot too: %s', (written, host, url) => {
+    const l = one(`点 ${written} 看`);
+    expect([l.raw, l.host, l.url, l.form]).toEqual([written, host, url, 'obfuscated']);
+    expect(l.folded).toContain('lookalike-dot');
+  });
+  it.each(['好的丶谢谢', '价格丶数量', 'Mr丶Li', '1丶2丶3', 'A․B 两款', '苹果、ios、Mac', 'AI、AR、VR', 'WWW、AI、VR'])('ordinary text with the new look-alikes stays text: %s', (text) => {
+    expect(findLinks(text)).toEqual([]);
+  });
   it('still folds the existing disguises', () => {
     for (const t of ['example。cn', 'example[.]cn', 'example 点 cn']) expect(one(t).host).toBe('example.cn');
   });
@@ -120,6 +145,8 @@ describe('invisible characters inside a URL are removed before judging', () => {
     ['\u200b', 'U+200B'], ['\u200c', 'U+200C'], ['\u200d', 'U+200D'], ['\u200e', 'U+200E'], ['\u200f', 'U+200F'], ['\u061c', 'U+061C'],
     ['\u202a', 'U+202A'], ['\u202e', 'U+202E'], ['\u2066', 'U+2066'], ['\u2069', 'U+2069'], ['\u{e0001}', 'U+E0001'], ['\u{e0063}', 'U+E0063'],
     ['\ufe0f', 'U+FE0F'], ['\u{e0100}', 'U+E0100'], ['\u00ad', 'U+00AD'], ['\ufeff', 'U+FEFF'], ['\u2060', 'U+2060'],
+    // The rest of Unicode's default-ignorable kind: deprecated format controls, Mongolian and Khmer fillers, astral format controls.
+    ['\u206a', 'U+206A'], ['\u206f', 'U+206F'], ['\u180b', 'U+180B'], ['\u17b4', 'U+17B4'], ['\u{1d173}', 'U+1D173'], ['\u{1bca0}', 'U+1BCA0'], ['\u{e0fff}', 'U+E0FFF'],
   ])('%j inside a host is dropped and named (%s)', (ch, name) => {
     for (const written of [`https://ev${ch}il.cn/x`, `ev${ch}il.cn`, `https://evil${ch}.cn`]) {
       const text = `看 ${written} 吧`;
@@ -155,11 +182,20 @@ describe('mini-program text links', () => {
     const l = one(text);
     expect([l.raw, l.scheme, l.web, l.form]).toEqual([written, 'weixin', false, 'miniprogram']);
   });
+  it.each([
+    // Traditional 小程式, no `#` (then a code is needed), spaces after `//`, a full-width colon.
+    '#小程式://鮮果/AbCd12', '小程序://店铺名/abc123', '#小程序:// 店铺/AbCd12', '小程序：//团购/Tg01', '小程式：／／好店/Q9', '#小程序 :// 好店/x',
+  ])('%s is one too', (written) => {
+    const l = one(`打开 ${written} 即可`);
+    expect([l.raw, l.scheme, l.form]).toEqual([written, 'weixin', 'miniprogram']);
+  });
   it('glued to Chinese text', () => {
     expect(one('打开#小程序://美团外卖/x1y2领取').raw).toBe('#小程序://美团外卖/x1y2');
+    expect(one('打开小程序://美团外卖/x1y2领取').raw).toBe('小程序://美团外卖/x1y2');
   });
   it('a mention of mini programs is not a link', () => {
     expect(findLinks('#小程序# 上线了，小程序://是什么')).toEqual([]);
+    expect(findLinks('小程序：//后面跟名称，小程序里下单')).toEqual([]);
   });
 });
 
@@ -168,6 +204,7 @@ describe('properties with the new characters', () => {
     'https:', 'http:', 'ws:', '/', '\\', '//', 'evil', 'www.', '.cn', '.com', '.', '、', '⚫', '●', '•', '·', '∙', '︒', '﹒', '點', '点', '・', '‧', '∘', '◦',
     '😀', '⭕️', '\u0000', '\u0007', '\u007f', '\u200b', '\u200e', '\u061c', '\u202e', '\u2066', '\u{e0063}', '\ufe0f', '\u{e0100}', '\u00ad', '\ufeff',
     '@', ':', '：', '#', '＃', '小程序', '://', '：//', '商城', '中国', '公司', '．', '。', ' ', '领取', '\ud800', '\udc00', '?u=', '%3A%2F%2F',
+    '丶', '․', '･', '\u206a', '\u180b', '\u{1d173}', '小程式', '小', '程', '／', 'WWW', 'readme', '.md', 'CC',
   );
   const textish = fc.array(piece, { maxLength: 40 }).map((a) => a.join(''));
   it('never throws, spans inside the text, invisible offsets inside the span', () => {
