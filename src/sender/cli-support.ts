@@ -1,4 +1,6 @@
+import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
+import { firstInvalidByte } from '../text-file.js';
 import type { Command } from 'commander';
 import { UsageError } from '../cli/errors.js';
 import { createGate, type Gate } from '../gate.js';
@@ -123,19 +125,35 @@ export interface Input {
   text: string;
 }
 
-/** FILE, `-` for stdin, or stdin when no file is given and stdin is not a terminal. */
+/**
+ * FILE, `-` for stdin, or stdin when no file is given and stdin is not a terminal.
+ * Bytes that are not UTF-8 are refused (exit 2, naming line and byte), never turned
+ * into U+FFFD and sent.
+ */
 export async function readInput(file: string | undefined): Promise<Input> {
+  let name: string;
+  let bytes: Buffer;
   if (file === undefined || file === '-') {
     if (file === undefined && process.stdin.isTTY) throw new UsageError('no input: give a FILE, or - to read stdin');
     const chunks: Buffer[] = [];
     for await (const c of process.stdin) chunks.push(c as Buffer);
-    return { name: 'stdin', text: Buffer.concat(chunks).toString('utf8') };
+    name = 'stdin';
+    bytes = Buffer.concat(chunks);
+  } else {
+    try {
+      bytes = readFileSync(file);
+    } catch (err) {
+      throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    name = file;
   }
-  try {
-    return { name: file, text: readFileSync(file, 'utf8') };
-  } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  if (!isUtf8(bytes)) {
+    const at = firstInvalidByte(bytes);
+    let line = 1;
+    for (let nl = bytes.indexOf(10); nl !== -1 && nl < at; nl = bytes.indexOf(10, nl + 1)) line++;
+    throw new UsageError(`${name}:${line}: not valid UTF-8 at byte ${at}; save the input as UTF-8`);
   }
+  return { name, text: bytes.toString('utf8') };
 }
 
 export interface InputRecord {

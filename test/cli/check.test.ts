@@ -45,6 +45,49 @@ describe('weibo-guard check', () => {
     expect(run(['check', '--jsonl', join(dir, 'missing.jsonl')]).code).toBe(2);
     expect(run(['check', '--jsonl', dir]).err).toContain('EISDIR');
   });
+  test('exit 2 for malformed JSON, naming file:line:column (stdin as "stdin"), not a blocked verdict', () => {
+    const r = run(['check', file('broken.json', '{\n  "type": "text",\n  "data": {"text": "hi"}}\n}')]);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(/broken\.json:4:1: not valid JSON/);
+    for (const [input, where] of [
+      ['{"type": "text", "data": }', 'stdin:1:26'],
+      ['{"type": "text",\n "data": {"text": "a\u0001"}}', 'stdin:2:21'],
+      ['{"type": "text", "data": {"text": "hi"}', 'stdin:1:40'],
+      ['{"type": tru}', 'stdin:1:13'],
+      ['{"a": 01}', 'stdin:1:8'],
+      ['{"a": "\\x"}', 'stdin:1:9'],
+      ['{"a": 1} x', 'stdin:1:10'],
+      ['[1 2]', 'stdin:1:4'],
+    ] as const) {
+      const s = run(['check'], input);
+      expect(s.code, input).toBe(2);
+      expect(s.err, input).toContain(`${where}: not valid JSON`);
+    }
+    // A form body is still read as one.
+    expect(run(['check'], 'type=text&data=%7B%22text%22%3A%22hi%22%7D&receiver_id=1').code).toBe(0);
+    // In --jsonl a bad line stays a verdict naming its line.
+    const j = run(['check', '--jsonl'], `${ok}\n{"type": }\n`);
+    expect(j.code).toBe(1);
+    expect(JSON.parse(j.out.split('\n')[1]!).findings[0].message.en).toMatch(/^line 2: not valid JSON/);
+  });
+  test('input that is not UTF-8 is refused naming the byte, never judged as U+FFFD', () => {
+    const text = (bytes: number[]) => Buffer.concat([Buffer.from('{"type":"text","data":{"text":"'), Buffer.from(bytes), Buffer.from('"},"receiver_id":"1"}')]);
+    const p = join(dir, 'latin1.json');
+    writeFileSync(p, text([0xe9]));
+    const r = run(['check', p]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('latin1.json: not valid UTF-8 at byte 31');
+    const s = spawnSync(process.execPath, [MAIN, 'check'], { input: text([0x61, 0xed, 0xa0, 0x80]), encoding: 'utf8', cwd: dir });
+    expect(s.status).toBe(2);
+    expect(s.stderr).toContain('stdin: not valid UTF-8 at byte 32');
+    const lines = Buffer.concat([Buffer.from(`${ok}\n`), text([0xc3]), Buffer.from(`\n${ok}\n`)]);
+    const j = spawnSync(process.execPath, [MAIN, 'check', '--jsonl'], { input: lines, encoding: 'utf8', cwd: dir });
+    expect(j.status).toBe(1);
+    const verdicts = j.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(verdicts.map((v) => v.allowed)).toEqual([true, false, true]);
+    expect(verdicts[1].findings[0].message.en).toBe('line 2: not valid UTF-8 at byte 31 of the line; save the input as UTF-8');
+  });
   test('exit 2 for empty input, naming it', () => {
     const r = run(['check'], '');
     expect(r.code).toBe(2);
@@ -170,9 +213,19 @@ describe('in-process pieces', () => {
     for (const size of [1, 2, 3, 5, 64]) {
       const chunks: Buffer[] = [];
       for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
-      const got: Array<string | { tooLong: number }> = [];
+      const got: Array<string | { tooLong: number } | { notUtf8: number }> = [];
       for await (const line of boundedLines(Readable.from(chunks), 8)) got.push(line);
       expect(got).toEqual(['ab', '好好', '', { tooLong: 12 }, 'last']);
+    }
+  });
+  test('boundedLines: a line that is not UTF-8 is where it goes wrong, split across chunks or not', async () => {
+    const bytes = Buffer.concat([Buffer.from('ok\nab'), Buffer.from([0xe5, 0xa5]), Buffer.from('x\n'), Buffer.from([0xff]), Buffer.from('\n好\n')]);
+    for (const size of [1, 3, 64]) {
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+      const got: unknown[] = [];
+      for await (const line of boundedLines(Readable.from(chunks), 64)) got.push(line);
+      expect(got).toEqual(['ok', { notUtf8: 2 }, { notUtf8: 0 }, '好']);
     }
   });
   test('checkLines waits for drain: a slow reader never makes the output buffer grow without bound', async () => {

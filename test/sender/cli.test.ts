@@ -37,6 +37,18 @@ describe('weibo-guard inbound / send / outbox', { timeout: 90_000 }, () => {
     expect(r.code).toBe(2);
   });
 
+  it('send and inbound refuse input that is not UTF-8, naming line and byte, instead of sending U+FFFD', async () => {
+    const ok = JSON.stringify({ type: 'text', data: { text: 'hi' }, receiver_id: '1' });
+    writeFileSync(join(suite.dir, 'latin1.jsonl'), Buffer.concat([Buffer.from(`${ok}\n{"type":"text","data":{"text":"caf`), Buffer.from([0xe9]), Buffer.from('"},"receiver_id":"1"}\n')]));
+    const s = await run(['send', 'latin1.jsonl', '--dry-run']);
+    expect(s.code).toBe(2);
+    expect(s.stdout).toBe('');
+    expect(s.stderr).toContain(`latin1.jsonl:2: not valid UTF-8 at byte ${ok.length + 1 + 34}`);
+    const i = await run(['inbound', 'latin1.jsonl']);
+    expect(i.code).toBe(2);
+    expect(i.stderr).toContain('latin1.jsonl:2: not valid UTF-8');
+  });
+
   it('send --dry-run judges and shows what would be sent, touching neither network nor outbox', async () => {
     write(
       'batch.jsonl',
