@@ -27,7 +27,7 @@ export function register(program: Command): void {
     .command('check')
     .description('Judge one reply message (JSON as the API takes it), or one per line with --jsonl. Exit 0 allowed, 1 blocked, 2 usage error.')
     .argument('[file]', 'message file; "-" or nothing reads stdin')
-    .option('--jsonl', 'one message per line (a message, or {"message": …, "context": {…}}); prints one verdict per line')
+    .option('--jsonl', 'one message per line (a message, or {"message": …, "context": {…}}); prints one verdict per non-blank line, naming the line; blank lines are skipped')
     .addOption(new Option('--format <format>', 'output for a single message (default: text on a terminal, else json)').choices(['text', 'json']))
   addContextOptions(cmd, 'the message');
   cmd.option('--config <file>', 'project config (default: weibo-guard.config.{json,yaml,yml} in the current folder)')
@@ -213,7 +213,8 @@ export async function* boundedLines(input: Readable, maxBytes: number): AsyncGen
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * One verdict per input line, in order, written as it goes. Lines are read with a
+ * One verdict per non-blank input line, in order, written as it goes, each naming its
+ * line (`{"line": 3, "allowed": …, "findings": […]}`). Lines are read with a
  * length limit (boundedLines), so memory stays flat whatever a line holds; `write`
  * returning false waits for 'drain' so a slow reader (a pipe into less) never makes
  * us buffer the whole output.
@@ -225,6 +226,8 @@ export async function checkLines(gate: Gate, input: Readable, output: Writable, 
   try {
     for await (const line of boundedLines(input, max)) {
       lineNo++;
+      // Blank lines are skipped, as by every command that reads JSON Lines; `line` pairs each verdict with its input line.
+      if (typeof line === 'string' && line.trim() === '') continue;
       const verdict =
         typeof line === 'string'
           ? judgeLine(gate, line, lineNo, context)
@@ -232,7 +235,7 @@ export async function checkLines(gate: Gate, input: Readable, output: Writable, 
             ? lineFinding('payload/invalid-json', lineNo, `not valid UTF-8 at byte ${line.notUtf8} of the line; save the input as UTF-8`, `第 ${line.notUtf8} 字节起不是有效的 UTF-8，请以 UTF-8 保存输入`)
             : lineFinding('payload/too-large', lineNo, `${line.tooLong} bytes long, over the ${max}-byte limit for a line (twice limits.message.maxBytes); skipped without being read`, `长 ${line.tooLong} 字节，超过每行 ${max} 字节的上限（limits.message.maxBytes 的两倍），未读取即跳过`);
       if (!verdict.allowed) blocked = true;
-      if (!output.write(`${JSON.stringify(verdict)}\n`)) await once(output, 'drain');
+      if (!output.write(`${JSON.stringify({ line: lineNo, ...verdict })}\n`)) await once(output, 'drain');
     }
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
@@ -247,7 +250,6 @@ function lineFinding(rule: string, lineNo: number, en: string, zh: string): Verd
 }
 
 export function judgeLine(gate: Gate, line: string, lineNo: number, context: ContextInput | undefined): Verdict {
-  if (line.trim() === '') return lineFinding('payload/invalid-json', lineNo, 'empty line, expected a message', '空行，应为一条消息');
   // A byte-order mark (first line of a file saved on Windows) is not part of the JSON.
   const parsed = parseJsonExact(lineNo === 1 && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line);
   if (!parsed.ok) return lineFinding('payload/invalid-json', lineNo, `not valid JSON: ${parsed.message}`, `不是有效的 JSON：${parsed.message}`);

@@ -125,16 +125,29 @@ describe('weibo-guard check', () => {
 });
 
 describe('weibo-guard check --jsonl', () => {
-  test('one verdict per line, in order; a malformed line is a verdict naming it and later lines are judged', () => {
+  test('one verdict per non-blank line, in order, each naming its line; a malformed line is a verdict naming it and later lines are judged', () => {
     const lines = [ok, '{"type": "text", oops', bad, JSON.stringify({ message: JSON.parse(ok), context: { account: 'personal' } }), '', ok];
     const r = run(['check', '--jsonl'], lines.join('\n') + '\n');
     expect(r.code).toBe(1);
     const verdicts = r.out.trimEnd().split('\n').map((l) => JSON.parse(l));
-    expect(verdicts).toHaveLength(6);
-    expect(verdicts.map((v) => v.allowed)).toEqual([true, false, false, true, false, true]);
+    expect(verdicts.map((v) => [v.line, v.allowed])).toEqual([
+      [1, true],
+      [2, false],
+      [3, false],
+      [4, true],
+      [6, true],
+    ]);
     expect(verdicts[1].findings[0]).toMatchObject({ rule: 'payload/invalid-json', evidence: { detail: 'line 2' } });
     expect(verdicts[1].findings[0].message.en).toMatch(/^line 2: not valid JSON/);
-    expect(verdicts[4].findings[0].message.en).toBe('line 5: empty line, expected a message');
+  });
+  test('blank lines (empty, spaces, CRLF) are skipped, as send and inbound skip them: no verdict, no block', () => {
+    const r = run(['check', '--jsonl'], `\n${ok}\r\n  \t\r\n\n${ok}\n\n`);
+    expect(r.code).toBe(0);
+    expect(r.out.trimEnd().split('\n').map((l) => JSON.parse(l))).toEqual([
+      { line: 2, allowed: true, findings: [] },
+      { line: 5, allowed: true, findings: [] },
+    ]);
+    expect(run(['check', '--jsonl'], '\n \n').out).toBe('');
   });
   test('exit 0 when every line is allowed; CRLF input and a BOM work', () => {
     expect(run(['check', '--jsonl'], `${ok}\r\n${ok}\r\n`).code).toBe(0);
@@ -149,7 +162,7 @@ describe('weibo-guard check --jsonl', () => {
   });
   test('int64 receivers on a line keep their digits', () => {
     const r = run(['check', '--jsonl'], '{"type":"text","data":{"text":"hi"},"receiver_id":9223372036854775807}\n');
-    expect(JSON.parse(r.out)).toEqual({ allowed: true, findings: [] });
+    expect(JSON.parse(r.out)).toEqual({ line: 1, allowed: true, findings: [] });
   });
 });
 
@@ -170,7 +183,7 @@ describe('weibo-guard check --jsonl: bounded work', () => {
     expect(verdicts[0].findings).toHaveLength(1);
     expect(verdicts[0].findings[0]).toMatchObject({ rule: 'payload/too-large', evidence: { detail: 'line 1' } });
     expect(verdicts[0].findings[0].message.en).toMatch(/^line 1: /);
-    expect(verdicts[1]).toEqual({ allowed: true, findings: [] });
+    expect(verdicts[1]).toEqual({ line: 2, allowed: true, findings: [] });
   });
   test('a huge line that is not JSON is skipped unbuffered, reported with its length, and later lines judged', () => {
     const junk = Buffer.alloc(40 * 1024 * 1024, 'x');
