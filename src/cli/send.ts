@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { ContextInput } from '../context.js';
 import type { Finding } from '../findings.js';
-import { addSenderFlags, addWorkerFlags, eventPrinter, readInput, readRecords, senderFromFlags, type SenderFlags } from '../sender/cli-support.js';
+import { addAccountNameFlag, addGateFlag, addNetworkFlags, addStoreFlags, addWorkerFlags, eventPrinter, readInput, readRecords, senderFromFlags, type SenderFlags } from '../sender/cli-support.js';
 import { OutboxBusyError, type EnqueueOptions } from '../sender/sender.js';
 import { LeaseLostError, StorageError } from '../sender/store.js';
 import { exitCodes, UsageError } from './errors.js';
@@ -37,7 +37,7 @@ export function register(program: Command): void {
     .option('--quiet', 'no progress lines (alarms still print)')
     .option('--wait-for-lease', 'when another worker holds the outbox, wait for its lease to expire and take over (default: leave the messages to it)')
     .option('--lang <lang>', 'language of reasons: en or zh', 'en');
-  addWorkerFlags(addSenderFlags(cmd)).action(async (file: string | undefined, flags: SendFlags) => {
+  addWorkerFlags(addGateFlag(addAccountNameFlag(addNetworkFlags(addStoreFlags(cmd)), 'the messages are sent as (a line\'s "account" overrides it)'))).action(async (file: string | undefined, flags: SendFlags) => {
     const out = (s: string) => process.stdout.write(s);
     if (flags.lang !== 'en' && flags.lang !== 'zh') throw new UsageError(`--lang must be en or zh, got ${JSON.stringify(flags.lang)}`);
     const lang = flags.lang;

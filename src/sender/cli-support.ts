@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { firstInvalidByte } from '../text-file.js';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { UsageError } from '../cli/errors.js';
 import { createGate, type Gate } from '../gate.js';
 import { parseJsonExact } from '../payload/json.js';
@@ -11,11 +11,13 @@ import { DEFAULT_TOKEN_ENV } from './secrets.js';
 import { DEFAULT_ENDPOINT } from './endpoint.js';
 import { OutboxIdentityError, StorageError } from './store.js';
 
-/** Flags every sender command shares; read from flags, then env. */
+/** Flags of the sender commands; read from flags, then env. Each command takes only the groups it uses. */
 export interface SenderFlags {
   store?: string;
   endpoint?: string;
   tokenFile?: string;
+  accountName?: string;
+  /** The deprecated spelling of --account-name (`check --account` is the account kind). */
   account?: string;
   config?: string;
   concurrency?: string;
@@ -30,14 +32,44 @@ export interface SenderFlags {
   onUnknownMention?: string;
 }
 
-export function addSenderFlags(cmd: Command): Command {
+/** The outbox: every sender command. */
+export function addStoreFlags(cmd: Command): Command {
   return cmd
     .option('--store <path>', `outbox database (default ${DEFAULT_STORE_PATH} under the working directory)`)
-    .option('--endpoint <url>', `reply API endpoint, https or loopback http (default $WEIBO_GUARD_ENDPOINT or ${DEFAULT_ENDPOINT})`)
-    .option('--token-file <path>', `file holding the access token (default: $${DEFAULT_TOKEN_ENV})`)
-    .option('--account <name>', 'business account the messages are sent as', 'default')
-    .option('--config <path>', 'weibo-guard config file for the gate')
     .option('--store-limit <bytes>', 'largest size the outbox may grow to; a write past it fails like a full disk (exit 3)');
+}
+
+/** The policy: commands that judge a message (send, outbox retry). */
+export function addGateFlag(cmd: Command): Command {
+  return cmd.option('--config <path>', 'weibo-guard config file for the gate');
+}
+
+/**
+ * The named business account. `--account` is the account kind (enterprise or personal)
+ * in check, explain and a message's context, so the name has its own flag; the old
+ * spelling still works, hidden, with a warning.
+ */
+export function addAccountNameFlag(cmd: Command, what: string): Command {
+  return cmd
+    .option('--account-name <name>', `named business account ${what} (default: default)`)
+    .addOption(new Option('--account <name>', 'deprecated spelling of --account-name').hideHelp());
+}
+
+/** The reply API: commands that send (send). */
+export function addNetworkFlags(cmd: Command): Command {
+  return cmd
+    .option('--endpoint <url>', `reply API endpoint, https or loopback http (default $WEIBO_GUARD_ENDPOINT or ${DEFAULT_ENDPOINT})`)
+    .option('--token-file <path>', `file holding the access token (default: $${DEFAULT_TOKEN_ENV})`);
+}
+
+/** The account name from --account-name, or from the deprecated --account with a one-line warning. */
+export function accountNameFrom(flags: SenderFlags, warn: (line: string) => void = (l) => process.stderr.write(l)): string | undefined {
+  if (flags.account === undefined) return flags.accountName;
+  if (flags.accountName !== undefined && flags.accountName !== flags.account) {
+    throw new UsageError(`--account ${JSON.stringify(flags.account)} and --account-name ${JSON.stringify(flags.accountName)} disagree; give only --account-name`);
+  }
+  warn('weibo-guard: --account NAME is deprecated here, use --account-name NAME (check --account is the account kind, enterprise or personal)\n');
+  return flags.account;
 }
 
 export function addWorkerFlags(cmd: Command): Command {
@@ -89,13 +121,14 @@ export function senderFromFlags(flags: SenderFlags, extra: Partial<SenderOptions
   const onUnknown = policy('on-unknown', flags.onUnknown);
   const onMention = policy('on-unknown-mention', flags.onUnknownMention);
   const maxBytes = int('store-limit', flags.storeLimit, 1);
+  const account = accountNameFrom(flags);
   try {
     return createSender({
       gate,
       store: { path: flags.store ?? DEFAULT_STORE_PATH, ...(maxBytes !== undefined ? { maxBytes } : {}) },
       endpoint: flags.endpoint ?? process.env.WEIBO_GUARD_ENDPOINT ?? DEFAULT_ENDPOINT,
       ...(flags.tokenFile !== undefined ? { tokenFile: flags.tokenFile } : {}),
-      ...(flags.account !== undefined ? { account: flags.account } : {}),
+      ...(account !== undefined ? { account } : {}),
       ...(concurrency !== undefined ? { concurrency } : {}),
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),

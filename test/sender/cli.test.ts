@@ -49,6 +49,18 @@ describe('weibo-guard inbound / send / outbox', { timeout: 90_000 }, () => {
     expect(i.stderr).toContain('latin1.jsonl:2: not valid UTF-8');
   });
 
+  it('send --account NAME still works, with a one-line warning to use --account-name', async () => {
+    write('one.jsonl', `${JSON.stringify({ type: 'text', data: { text: 'hi' }, receiver_id: '3003' })}\n`);
+    const old = await run(['send', 'one.jsonl', '--dry-run', '--account', 'shop']);
+    expect(old.stderr).toBe('weibo-guard: --account NAME is deprecated here, use --account-name NAME (check --account is the account kind, enterprise or personal)\n');
+    const now = await run(['send', 'one.jsonl', '--dry-run', '--account-name', 'shop']);
+    expect(now.stderr).toBe('');
+    expect(now.stdout).toBe(old.stdout);
+    expect(now.code).toBe(old.code);
+    const both = await run(['send', 'one.jsonl', '--dry-run', '--account', 'a', '--account-name', 'b']);
+    expect(both.code).toBe(2);
+  });
+
   it('send --dry-run judges and shows what would be sent, touching neither network nor outbox', async () => {
     write(
       'batch.jsonl',
