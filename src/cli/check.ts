@@ -251,10 +251,14 @@ function lineFinding(rule: string, lineNo: number, en: string, zh: string): Verd
 
 export function judgeLine(gate: Gate, line: string, lineNo: number, context: ContextInput | undefined): Verdict {
   // A byte-order mark (first line of a file saved on Windows) is not part of the JSON.
-  const parsed = parseJsonExact(lineNo === 1 && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line);
-  if (!parsed.ok) return lineFinding('payload/invalid-json', lineNo, `not valid JSON: ${parsed.message}`, `不是有效的 JSON：${parsed.message}`);
-  const value = parsed.value;
   const text = lineNo === 1 && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
+  const parsed = parseJsonExact(text);
+  if (!parsed.ok) {
+    const column = lineColumn(text, jsonErrorOffset(text)).column;
+    // V8's reason is English; the Chinese message says where instead.
+    return lineFinding('payload/invalid-json', lineNo, `not valid JSON (column ${column}): ${parsed.message}`, `第 ${column} 列起不是有效的 JSON`);
+  }
+  const value = parsed.value;
   // {"message": …, "context": {…}} wraps a message; a bare message has a type.
   if (isRecord(value) && 'message' in value && !('type' in value)) {
     const extra = Object.keys(value).filter((k) => k !== 'message' && k !== 'context');
@@ -264,7 +268,8 @@ export function judgeLine(gate: Gate, line: string, lineNo: number, context: Con
     try {
       return judgeWrapped(gate, text, value.message, parsed.duplicates, lineContext);
     } catch (err) {
-      if (err instanceof ContextError) return lineFinding('context/invalid', lineNo, err.message, err.message);
+      // The gate's reason (zod's) is English; the Chinese message names the field.
+      if (err instanceof ContextError) return lineFinding('context/invalid', lineNo, err.message, `上下文字段 ${/^(context[\w.]*)/.exec(err.message)?.[1] ?? 'context'} 无效`);
       throw err;
     }
   }
