@@ -6,7 +6,7 @@ import { UsageError } from '../cli/errors.js';
 import { createGate, type Gate } from '../gate.js';
 import { parseJsonExact } from '../payload/json.js';
 import { createSender, type Sender, type SenderEvent, type SenderOptions } from './sender.js';
-import { DEFAULT_STORE_PATH } from './sqlite-store.js';
+import { DEFAULT_STORE_PATH, MissingDependencyError } from './sqlite-store.js';
 import { DEFAULT_TOKEN_ENV } from './secrets.js';
 import { DEFAULT_ENDPOINT } from './endpoint.js';
 import { OutboxIdentityError, StorageError } from './store.js';
@@ -141,7 +141,7 @@ export function senderFromFlags(flags: SenderFlags, extra: Partial<SenderOptions
     });
   } catch (err) {
     // The outbox's own failures keep their type: the CLI gives them their own exit code.
-    if (err instanceof StorageError || err instanceof OutboxIdentityError) throw err;
+    if (err instanceof StorageError || err instanceof OutboxIdentityError || err instanceof MissingDependencyError) throw err;
     throw new UsageError((err as Error).message);
   }
 }
