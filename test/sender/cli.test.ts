@@ -80,6 +80,7 @@ describe('weibo-guard inbound / send / outbox', { timeout: 90_000 }, () => {
     expect(suite.mock.stats.requests).toBe(requests);
     const zh = await run(['send', 'batch.jsonl', '--dry-run', '--lang', 'zh']);
     expect(zh.stdout).toContain('blocked\tbatch.jsonl:3\twindow/expired at receiver_id: 没有打开的会话窗口');
+    expect(zh.stdout).toContain('blocked\tbatch.jsonl:4\tinput/invalid-json: 不是有效的 JSON\n');
     const list = await run(['outbox', 'list', '--state', 'all', '--json']);
     expect(list.stdout).toBe('');
   });
