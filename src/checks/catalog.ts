@@ -71,7 +71,7 @@ export const RULE_CATALOG: Readonly<RuleCatalog> = Object.freeze(
     'payload/type': { short: 'Unknown payload type', help: '`type` is `text`, `articles` or `position`, and `data` must match it.' },
     'payload/position-range': { short: 'Position out of range', help: 'Longitude is in [-180, 180] and latitude in [-90, 90].' },
     'payload/position-format': { short: 'Position is not a decimal number', help: 'Write longitude and latitude as decimal numbers.' },
-    'payload/invalid-json': { short: 'Message is not valid JSON', help: 'A message given as text must be one JSON object (in JSON Lines, one per line, no empty lines). Fix the syntax at the reported position.' },
+    'payload/invalid-json': { short: 'Message is not valid JSON', help: 'A message given as text must be one JSON object (in JSON Lines, one per line; blank lines are skipped). Fix the syntax at the reported position.' },
     'payload/not-object': { short: 'Message is not an object', help: 'A message is a JSON object with `type` and `data` (and `receiver_id` when it is sent).' },
     'payload/data-encoding': {
       short: '`data` is not an encoded JSON object',

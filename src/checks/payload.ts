@@ -104,14 +104,17 @@ export function imageExtension(image: string): { ext: string; start: number } | 
 export function checkImage(image: string, formats: string[]): ((path: string) => Finding) | null {
   const found = imageExtension(image);
   if (found && formats.includes(found.ext)) return null;
-  const allowed = formats.map((f) => f.toUpperCase()).join(' or ');
+  const names = formats.map((f) => f.toUpperCase());
+  const allowed = names.join(' or ');
+  // Chinese lists take 、 between items and 或 before the last.
+  const allowedZh = names.length > 1 ? `${names.slice(0, -1).join('、')} 或 ${names[names.length - 1]}` : (names[0] ?? '');
   if (found === null) {
     // A CDN path without an extension may still serve a JPG: say so, don't block.
-    return (path) => finding('payload/image-format', 'warning', { en: `Image has no file extension; the API takes ${allowed}`, zh: `图片没有扩展名；接口只支持 ${allowed}` }, path, { evidence: { text: image } });
+    return (path) => finding('payload/image-format', 'warning', { en: `Image has no file extension; the API takes ${allowed}`, zh: `图片没有扩展名；接口只支持 ${allowedZh}` }, path, { evidence: { text: image } });
   }
   const { ext, start } = found;
   return (path) =>
-    finding('payload/image-format', 'error', { en: `Image format .${ext} is not supported; the API takes ${allowed}`, zh: `不支持 .${ext} 格式的图片；接口只支持 ${allowed}` }, path, {
+    finding('payload/image-format', 'error', { en: `Image format .${ext} is not supported; the API takes ${allowed}`, zh: `不支持 .${ext} 格式的图片；接口只支持 ${allowedZh}` }, path, {
       span: { start, end: start + ext.length },
       evidence: { text: image, detail: `limits.image.formats: ${formats.join(', ')}` },
     });

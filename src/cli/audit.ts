@@ -43,7 +43,7 @@ export function register(program: Command): void {
     .description('Audit a repo of reply templates (TS/JS, JSON, YAML, Markdown, text) across files. Exit 0 clean, 1 findings, 2 usage or config error.')
     .argument('[paths...]', 'files or folders to audit (default: the root)')
     .option('--root <dir>', 'the audited root: config, .gitignore and report paths are relative to it (default: the one folder given, else the current folder)')
-    .addOption(new Option('-f, --format <format>', 'report format (default: stylish on a terminal, else json; with -o, from the file extension)').choices(FORMATS))
+    .addOption(new Option('-f, --format <format>', 'report format (default: stylish, as ESLint; with -o, from the file extension: .json, .sarif, .html)').choices(FORMATS))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--baseline <file>', 'report only findings not in this baseline')
     .option('--write-baseline <file>', 'write every current finding to a baseline file and exit 0')
@@ -68,7 +68,7 @@ export function runAuditCommand(paths: string[], options: AuditCommandOptions, i
   const root = resolve(io.cwd, options.root ?? defaultRoot(paths, io.cwd));
   const maxWarnings = intOption('--max-warnings', options.maxWarnings);
   const maxFileBytes = intOption('--max-file-bytes', options.maxFileBytes);
-  const format = options.format ?? (options.output ? formatFromName(options.output) : io.stdout.isTTY ? 'stylish' : 'json');
+  const format = options.format ?? (options.output ? formatFromName(options.output) : 'stylish');
   const gate = loadGate(root, options.config ? resolve(io.cwd, options.config) : undefined);
   const baseline = options.baseline ? readBaseline(resolve(io.cwd, options.baseline)) : undefined;
   const context = contextFrom(options);

@@ -11,6 +11,7 @@ import { JsonMessage, duplicateKeyFinding, stringAt } from '../payload/parse.js'
 import { capFindings, finding, noteFindings } from '../checks/finding.js';
 import { UsageError, exitCodes } from './errors.js';
 import { formatVerdict, wantsColor } from './format.js';
+import { decodeUtf8, jsonErrorOffset, lineColumn } from './input-text.js';
 
 export interface CheckCommandOptions {
   jsonl?: boolean;
@@ -26,7 +27,7 @@ export function register(program: Command): void {
     .command('check')
     .description('Judge one reply message (JSON as the API takes it), or one per line with --jsonl. Exit 0 allowed, 1 blocked, 2 usage error.')
     .argument('[file]', 'message file; "-" or nothing reads stdin')
-    .option('--jsonl', 'one message per line (a message, or {"message": …, "context": {…}}); prints one verdict per line')
+    .option('--jsonl', 'one message per line (a message, or {"message": …, "context": {…}}); prints one verdict per non-blank line, naming the line; blank lines are skipped')
     .addOption(new Option('--format <format>', 'output for a single message (default: text on a terminal, else json)').choices(['text', 'json']))
   addContextOptions(cmd, 'the message');
   cmd.option('--config <file>', 'project config (default: weibo-guard.config.{json,yaml,yml} in the current folder)')
@@ -76,14 +77,15 @@ export async function runCheck(file: string | undefined, options: CheckCommandOp
     return checkLines(gate, input, io.stdout, context, fromStdin ? 'stdin' : file);
   }
   const max = lineLimit(gate);
-  const body = await readBounded(fromStdin ? io.stdin : openStream(file), max, fromStdin ? 'stdin' : file);
+  const name = fromStdin ? 'stdin' : file;
+  const bytes = await readBounded(fromStdin ? io.stdin : openStream(file), max, name);
   const format = options.format ?? (io.stdout.isTTY ? 'text' : 'json');
-  if (typeof body !== 'string') {
+  if (!Buffer.isBuffer(bytes)) {
     const verdict = verdictOf([
       finding(
         'payload/too-large',
         'error',
-        { en: `Message is ${body.tooLong} bytes, over ${max} (twice limits.message.maxBytes); it was not read`, zh: `消息大小为 ${body.tooLong} 字节，超过 ${max} 字节（limits.message.maxBytes 的两倍），未读取` },
+        { en: `Message is ${bytes.tooLong} bytes, over ${max} (twice limits.message.maxBytes); it was not read`, zh: `消息大小为 ${bytes.tooLong} 字节，超过 ${max} 字节（limits.message.maxBytes 的两倍），未读取` },
         '',
         { evidence: { detail: `limits.message.maxBytes: ${gate.policy.limits.message.maxBytes}` } },
       ),
@@ -91,15 +93,33 @@ export async function runCheck(file: string | undefined, options: CheckCommandOp
     io.stdout.write(`${format === 'json' ? JSON.stringify(verdict) : formatVerdict(verdict, () => undefined, { color: wantsColor(io.stdout) })}\n`);
     return exitCodes.findings;
   }
-  if (!/\S/.test(body)) throw new UsageError(`${fromStdin ? 'stdin' : file} is empty; expected one JSON message (or use --jsonl)`);
-  const verdict = gate.check(body, context);
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) throw new UsageError(`${name}: not valid UTF-8 at byte ${decoded.byte}; save the message as UTF-8`);
+  // A byte-order mark (a file saved on Windows) is not part of the message.
+  const body = decoded.text.charCodeAt(0) === 0xfeff ? decoded.text.slice(1) : decoded.text;
+  if (!/\S/.test(body)) throw new UsageError(`${name} is empty; expected one JSON message (or use --jsonl)`);
+  // Input that cannot be read as a message is a usage error (exit 2) naming where, not a verdict.
+  // A form body (type=…&data=…) is the gate's to read.
+  let message: string | JsonMessage = body;
+  if (!FORM_BODY.test(body)) {
+    const parsed = parseJsonExact(body);
+    if (!parsed.ok) {
+      const at = lineColumn(body, jsonErrorOffset(body));
+      throw new UsageError(`${name}:${at.line}:${at.column}: not valid JSON: ${parsed.message}`);
+    }
+    message = new JsonMessage(parsed.value, body, parsed.duplicates);
+  }
+  const verdict = gate.check(message, context);
   const out = format === 'json' ? JSON.stringify(verdict) : formatVerdict(verdict, (path) => stringAt(body, path), { color: wantsColor(io.stdout) });
   io.stdout.write(`${out}\n`);
   return verdict.allowed ? exitCodes.ok : exitCodes.findings;
 }
 
-/** The whole input as UTF-8 when at most `max` bytes, else only its length: a huge file is counted, never held. */
-async function readBounded(stream: Readable, max: number, name: string): Promise<string | TooLong> {
+/** What the gate reads as a form body rather than JSON (see messageFromText). */
+const FORM_BODY = /^[\w%.+-]+=/;
+
+/** The whole input when at most `max` bytes, else only its length: a huge file is counted, never held. */
+async function readBounded(stream: Readable, max: number, name: string): Promise<Buffer | TooLong> {
   const parts: Buffer[] = [];
   let size = 0;
   try {
@@ -112,7 +132,7 @@ async function readBounded(stream: Readable, max: number, name: string): Promise
   } catch (err) {
     throw new UsageError(`cannot read ${name}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  return size > max ? { tooLong: size } : Buffer.concat(parts, size).toString('utf8');
+  return size > max ? { tooLong: size } : Buffer.concat(parts, size);
 }
 
 /** Opens a file as a stream, failing early (exit 2, naming the file) when it cannot be read. */
@@ -129,6 +149,8 @@ function openStream(file: string): Readable {
 
 /** A line longer than this many bytes is skipped, not read; see lineLimit. */
 export type TooLong = { tooLong: number };
+/** A line whose bytes are not UTF-8: the offset, in the line, of the first bad byte. */
+export type NotUtf8 = { notUtf8: number };
 
 /**
  * The longest line judged: twice the largest message, so a message that fits still
@@ -141,14 +163,19 @@ export const lineLimit = (gate: Gate): number => 2 * gate.policy.limits.message.
  * The lines of a byte stream, split on LF (a CR before it is dropped), each decoded as
  * UTF-8 once it is whole. A line over `maxBytes` is not kept: the rest of it is only
  * counted, and it is yielded as its byte length, so a 2 GB line costs no more memory
- * than a short one.
+ * than a short one. A line that is not strict UTF-8 is yielded as where it goes wrong,
+ * never decoded to U+FFFD.
  */
-export async function* boundedLines(input: Readable, maxBytes: number): AsyncGenerator<string | TooLong> {
+export async function* boundedLines(input: Readable, maxBytes: number): AsyncGenerator<string | TooLong | NotUtf8> {
   let parts: Buffer[] = [];
   let size = 0;
   let over = false;
-  const finish = (): string | TooLong => {
-    const line: string | TooLong = over ? { tooLong: size } : Buffer.concat(parts, size).toString('utf8');
+  const decode = (b: Buffer): string | NotUtf8 => {
+    const d = decodeUtf8(b);
+    return d.ok ? d.text : { notUtf8: d.byte };
+  };
+  const finish = (): string | TooLong | NotUtf8 => {
+    const line: string | TooLong | NotUtf8 = over ? { tooLong: size } : decode(Buffer.concat(parts, size));
     parts = [];
     size = 0;
     over = false;
@@ -162,7 +189,7 @@ export async function* boundedLines(input: Readable, maxBytes: number): AsyncGen
       const end = nl === -1 ? buf.length : nl;
       if (nl !== -1 && size === 0 && end - at <= maxBytes) {
         // The usual case, a whole line inside one chunk: decoded in place, nothing copied.
-        const line = buf.toString('utf8', at, end > at && buf[end - 1] === 13 ? end - 1 : end);
+        const line = decode(buf.subarray(at, end > at && buf[end - 1] === 13 ? end - 1 : end));
         at = nl + 1;
         yield line;
         continue;
@@ -186,7 +213,8 @@ export async function* boundedLines(input: Readable, maxBytes: number): AsyncGen
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * One verdict per input line, in order, written as it goes. Lines are read with a
+ * One verdict per non-blank input line, in order, written as it goes, each naming its
+ * line (`{"line": 3, "allowed": …, "findings": […]}`). Lines are read with a
  * length limit (boundedLines), so memory stays flat whatever a line holds; `write`
  * returning false waits for 'drain' so a slow reader (a pipe into less) never makes
  * us buffer the whole output.
@@ -198,12 +226,16 @@ export async function checkLines(gate: Gate, input: Readable, output: Writable, 
   try {
     for await (const line of boundedLines(input, max)) {
       lineNo++;
+      // Blank lines are skipped, as by every command that reads JSON Lines; `line` pairs each verdict with its input line.
+      if (typeof line === 'string' && line.trim() === '') continue;
       const verdict =
         typeof line === 'string'
           ? judgeLine(gate, line, lineNo, context)
-          : lineFinding('payload/too-large', lineNo, `${line.tooLong} bytes long, over the ${max}-byte limit for a line (twice limits.message.maxBytes); skipped without being read`, `长 ${line.tooLong} 字节，超过每行 ${max} 字节的上限（limits.message.maxBytes 的两倍），未读取即跳过`);
+          : 'notUtf8' in line
+            ? lineFinding('payload/invalid-json', lineNo, `not valid UTF-8 at byte ${line.notUtf8} of the line; save the input as UTF-8`, `第 ${line.notUtf8} 字节起不是有效的 UTF-8，请以 UTF-8 保存输入`)
+            : lineFinding('payload/too-large', lineNo, `${line.tooLong} bytes long, over the ${max}-byte limit for a line (twice limits.message.maxBytes); skipped without being read`, `长 ${line.tooLong} 字节，超过每行 ${max} 字节的上限（limits.message.maxBytes 的两倍），未读取即跳过`);
       if (!verdict.allowed) blocked = true;
-      if (!output.write(`${JSON.stringify(verdict)}\n`)) await once(output, 'drain');
+      if (!output.write(`${JSON.stringify({ line: lineNo, ...verdict })}\n`)) await once(output, 'drain');
     }
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
@@ -218,12 +250,15 @@ function lineFinding(rule: string, lineNo: number, en: string, zh: string): Verd
 }
 
 export function judgeLine(gate: Gate, line: string, lineNo: number, context: ContextInput | undefined): Verdict {
-  if (line.trim() === '') return lineFinding('payload/invalid-json', lineNo, 'empty line, expected a message', '空行，应为一条消息');
   // A byte-order mark (first line of a file saved on Windows) is not part of the JSON.
-  const parsed = parseJsonExact(lineNo === 1 && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line);
-  if (!parsed.ok) return lineFinding('payload/invalid-json', lineNo, `not valid JSON: ${parsed.message}`, `不是有效的 JSON：${parsed.message}`);
-  const value = parsed.value;
   const text = lineNo === 1 && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
+  const parsed = parseJsonExact(text);
+  if (!parsed.ok) {
+    const column = lineColumn(text, jsonErrorOffset(text)).column;
+    // V8's reason is English; the Chinese message says where instead.
+    return lineFinding('payload/invalid-json', lineNo, `not valid JSON (column ${column}): ${parsed.message}`, `第 ${column} 列起不是有效的 JSON`);
+  }
+  const value = parsed.value;
   // {"message": …, "context": {…}} wraps a message; a bare message has a type.
   if (isRecord(value) && 'message' in value && !('type' in value)) {
     const extra = Object.keys(value).filter((k) => k !== 'message' && k !== 'context');
@@ -233,7 +268,8 @@ export function judgeLine(gate: Gate, line: string, lineNo: number, context: Con
     try {
       return judgeWrapped(gate, text, value.message, parsed.duplicates, lineContext);
     } catch (err) {
-      if (err instanceof ContextError) return lineFinding('context/invalid', lineNo, err.message, err.message);
+      // The gate's reason (zod's) is English; the Chinese message names the field.
+      if (err instanceof ContextError) return lineFinding('context/invalid', lineNo, err.message, `上下文字段 ${/^(context[\w.]*)/.exec(err.message)?.[1] ?? 'context'} 无效`);
       throw err;
     }
   }

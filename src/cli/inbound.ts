@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readInput, readRecords, senderFromFlags, addSenderFlags, skewFromFlag, type SenderFlags } from '../sender/cli-support.js';
+import { addAccountNameFlag, addStoreFlags, readInput, readRecords, senderFromFlags, skewFromFlag, type SenderFlags } from '../sender/cli-support.js';
 import { SenderInputError } from '../sender/sender.js';
 import { StorageError } from '../sender/store.js';
 import { exitCodes } from './errors.js';
@@ -20,7 +20,7 @@ export function register(program: Command): void {
     .description('record inbound events (JSONL) in the conversation ledger')
     .option('--json', 'print the summary as JSON')
     .option('--max-skew <ms>', 'refuse an event dated more than this ahead of this clock', '300000');
-  addSenderFlags(cmd).action(async (file: string | undefined, flags: InboundFlags) => {
+  addAccountNameFlag(addStoreFlags(cmd), 'the events are recorded for (an event\'s "account" overrides it)').action(async (file: string | undefined, flags: InboundFlags) => {
     const records = readRecords(await readInput(file));
     const sender = senderFromFlags(flags, skewFromFlag(flags.maxSkew));
     const invalid: string[] = [];

@@ -51,7 +51,9 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`weibo-guard: storage failure: ${err.message}\n`);
       return exitCodes.storage;
     }
-    if (err instanceof UsageError || err instanceof OutboxIdentityError) {
+    // Loaded here only: the error module is the sender's, which most commands never load.
+    const { MissingDependencyError } = await import('../sender/sqlite-store.js');
+    if (err instanceof UsageError || err instanceof OutboxIdentityError || err instanceof MissingDependencyError) {
       process.stderr.write(`weibo-guard: ${err.message}\n`);
       return exitCodes.usage;
     }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { MessageStateSchema, type MessageState } from '../sender/schemas.js';
-import { addSenderFlags, senderFromFlags, type SenderFlags } from '../sender/cli-support.js';
+import { addGateFlag, addStoreFlags, senderFromFlags, type SenderFlags } from '../sender/cli-support.js';
 import { exitCodes, UsageError } from './errors.js';
 import { StorageError } from '../sender/store.js';
 
@@ -14,7 +14,7 @@ interface ListFlags extends SenderFlags {
 export function register(program: Command): void {
   const outbox = program.command('outbox').description('see and act on what is queued, failed or uncertain in the outbox');
 
-  addSenderFlags(
+  addStoreFlags(
     outbox
       .command('list')
       .description('list messages (default: queued, sending, failed, uncertain)')
@@ -55,13 +55,13 @@ export function register(program: Command): void {
     }
   });
 
-  addSenderFlags(
+  addGateFlag(addStoreFlags(
     outbox
       .command('retry [ids...]')
       .description('queue failed or uncertain messages again (a failed one is re-judged by the gate and the window; an uncertain one may be delivered twice)')
       .option('--failed', 'every failed message')
       .option('--uncertain', 'every uncertain (held) message'),
-  ).action(async (ids: string[], flags: SenderFlags & { failed?: boolean; uncertain?: boolean }) => {
+  )).action(async (ids: string[], flags: SenderFlags & { failed?: boolean; uncertain?: boolean }) => {
     const sender = senderFromFlags(flags);
     try {
       const states: MessageState[] = [...(flags.failed ? ['failed' as const] : []), ...(flags.uncertain ? ['uncertain' as const] : [])];
@@ -90,7 +90,7 @@ export function register(program: Command): void {
     }
   });
 
-  addSenderFlags(
+  addStoreFlags(
     outbox
       .command('drop <ids...>')
       .description('give up on queued, failed or uncertain messages (the quota slot of a never-sent one is given back)')

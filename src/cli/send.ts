@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { ContextInput } from '../context.js';
 import type { Finding } from '../findings.js';
-import { addSenderFlags, addWorkerFlags, eventPrinter, readInput, readRecords, senderFromFlags, type SenderFlags } from '../sender/cli-support.js';
+import { addAccountNameFlag, addGateFlag, addNetworkFlags, addStoreFlags, addWorkerFlags, eventPrinter, readInput, readRecords, senderFromFlags, type SenderFlags } from '../sender/cli-support.js';
 import { OutboxBusyError, type EnqueueOptions } from '../sender/sender.js';
 import { LeaseLostError, StorageError } from '../sender/store.js';
 import { exitCodes, UsageError } from './errors.js';
@@ -37,7 +37,7 @@ export function register(program: Command): void {
     .option('--quiet', 'no progress lines (alarms still print)')
     .option('--wait-for-lease', 'when another worker holds the outbox, wait for its lease to expire and take over (default: leave the messages to it)')
     .option('--lang <lang>', 'language of reasons: en or zh', 'en');
-  addWorkerFlags(addSenderFlags(cmd)).action(async (file: string | undefined, flags: SendFlags) => {
+  addWorkerFlags(addGateFlag(addAccountNameFlag(addNetworkFlags(addStoreFlags(cmd)), 'the messages are sent as (a line\'s "account" overrides it)'))).action(async (file: string | undefined, flags: SendFlags) => {
     const out = (s: string) => process.stdout.write(s);
     if (flags.lang !== 'en' && flags.lang !== 'zh') throw new UsageError(`--lang must be en or zh, got ${JSON.stringify(flags.lang)}`);
     const lang = flags.lang;
@@ -51,12 +51,12 @@ export function register(program: Command): void {
       let storage: { error: StorageError; at: number } | undefined;
       const handle = async (rec: (typeof records)[number], i: number): Promise<void> => {
         if (rec.error !== undefined) {
-          blockedAt[i] = { where: rec.where, findings: [{ rule: 'input/invalid-json', path: '', message: { en: rec.error, zh: rec.error } }] };
+          blockedAt[i] = { where: rec.where, findings: [{ rule: 'input/invalid-json', path: '', message: { en: rec.error, zh: '不是有效的 JSON' } }] };
           return;
         }
         const env = envelope(rec.value);
         if ('error' in env) {
-          blockedAt[i] = { where: rec.where, findings: [{ rule: 'input/envelope', path: env.path, message: { en: env.error, zh: env.error } }] };
+          blockedAt[i] = { where: rec.where, findings: [{ rule: 'input/envelope', path: env.path, message: { en: env.error, zh: env.zh } }] };
           return;
         }
         try {
@@ -76,7 +76,9 @@ export function register(program: Command): void {
             return;
           }
           // A context the gate refuses (ContextError) names its field; it is this line's fault.
-          blockedAt[i] = { where: rec.where, findings: [{ rule: 'input/context', path: 'context', message: { en: (err as Error).message, zh: (err as Error).message } }] };
+          // The gate's reason (zod's) is English; the Chinese message names the field.
+          const field = /^(context[\w.]*)/.exec((err as Error).message)?.[1] ?? 'context';
+          blockedAt[i] = { where: rec.where, findings: [{ rule: 'input/context', path: 'context', message: { en: (err as Error).message, zh: `上下文字段 ${field} 无效` } }] };
         }
       };
       // Chunks of concurrent enqueues share one transaction each (the sender's group commit).
@@ -182,7 +184,7 @@ function notQueued(records: Array<{ where: string }>, queuedAt: boolean[], first
   return `weibo-guard: nothing was queued ${named}; ${before} line(s) before it are queued. Fix the storage and send again from there (lines with a "key" may be sent again safely).`;
 }
 
-type Envelope = { message: unknown; context?: ContextInput; options: EnqueueOptions } | { error: string; path: string };
+type Envelope = { message: unknown; context?: ContextInput; options: EnqueueOptions } | { error: string; zh: string; path: string };
 
 function envelope(value: unknown): Envelope {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || !('message' in value) || 'type' in value) {
@@ -190,12 +192,12 @@ function envelope(value: unknown): Envelope {
   }
   const v = value as Record<string, unknown>;
   for (const k of Object.keys(v)) {
-    if (!['message', 'key', 'account', 'context'].includes(k)) return { error: `unknown envelope field ${k} (expected message, key, account, context)`, path: k };
+    if (!['message', 'key', 'account', 'context'].includes(k)) return { error: `unknown envelope field ${k} (expected message, key, account, context)`, zh: `信封中有未知字段 ${k}（只允许 message、key、account、context）`, path: k };
   }
   for (const k of ['key', 'account'] as const) {
-    if (v[k] !== undefined && (typeof v[k] !== 'string' || v[k] === '')) return { error: `${k} must be a non-empty string`, path: k };
+    if (v[k] !== undefined && (typeof v[k] !== 'string' || v[k] === '')) return { error: `${k} must be a non-empty string`, zh: `${k} 必须是非空字符串`, path: k };
   }
-  if (v.context !== undefined && (typeof v.context !== 'object' || v.context === null)) return { error: 'context must be an object', path: 'context' };
+  if (v.context !== undefined && (typeof v.context !== 'object' || v.context === null)) return { error: 'context must be an object', zh: 'context 必须是对象', path: 'context' };
   return {
     message: v.message,
     ...(v.context !== undefined ? { context: v.context as ContextInput } : {}),

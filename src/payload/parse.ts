@@ -138,7 +138,7 @@ export function parseMessage(message: unknown): ParsedMessage {
   let duplicates: Duplicate[] = [];
   if (typeof message === 'string') {
     const read = messageFromText(message);
-    if (!read.ok) return failed(finding('payload/invalid-json', 'error', { en: `Message is not valid JSON: ${read.message}`, zh: `消息无法解析：${read.message}` }, ''));
+    if (!read.ok) return failed(finding('payload/invalid-json', 'error', { en: `Message is not valid JSON: ${read.message}`, zh: unreadableZh(read.message) }, ''));
     value = read.value;
     duplicates = read.duplicates;
   } else if (message instanceof JsonMessage) {
@@ -313,6 +313,27 @@ function valueAt(root: Record<string, unknown>, data: Record<string, unknown> | 
   return v;
 }
 
+/**
+ * The parser's reasons are English (V8's JSON.parse); the Chinese message says what
+ * and where without them.
+ */
+function unreadableZh(message: string): string {
+  if (message.startsWith('is neither')) return '消息既不是 JSON 对象，也不是表单（type=…&data=…）';
+  const at = /at position (\d+)/.exec(message);
+  if (at) return `消息不是有效的 JSON（位置 ${at[1]}）`;
+  return /end of JSON input/.test(message) ? '消息不是有效的 JSON（内容不完整）' : '消息不是有效的 JSON';
+}
+
+/** zod's type names (issue.expected, typeof) in Chinese. */
+const TYPE_ZH: Record<string, string> = { string: '字符串', number: '数字', bigint: '大整数', boolean: '布尔值', object: '对象', array: '数组', int: '整数', undefined: '未定义', symbol: '符号', function: '函数' };
+const typeZh = (t: string): string => TYPE_ZH[t] ?? '有效值';
+
+function describeZh(v: unknown): string {
+  if (v === null) return '空值';
+  if (Array.isArray(v)) return '数组';
+  return typeZh(typeof v);
+}
+
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
@@ -345,7 +366,7 @@ function issuesToFindings(issues: ReadonlyArray<z.core.$ZodIssue>, root: Record<
       continue;
     }
     const expected = issue.code === 'invalid_type' ? `a ${issue.expected}` : 'valid';
-    out.push(finding('payload/invalid-field', 'error', { en: `${path} must be ${expected}, not ${describe(actual)}`, zh: `${path} 类型错误：应为 ${issue.code === 'invalid_type' ? issue.expected : '有效值'}，实际为 ${describe(actual)}` }, path));
+    out.push(finding('payload/invalid-field', 'error', { en: `${path} must be ${expected}, not ${describe(actual)}`, zh: `${path} 类型错误：应为${issue.code === 'invalid_type' ? typeZh(issue.expected) : '有效值'}，实际为${describeZh(actual)}` }, path));
   }
   return out;
 }

@@ -1,19 +1,23 @@
+import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { firstInvalidByte } from '../text-file.js';
+import { Option, type Command } from 'commander';
 import { UsageError } from '../cli/errors.js';
 import { createGate, type Gate } from '../gate.js';
 import { parseJsonExact } from '../payload/json.js';
 import { createSender, type Sender, type SenderEvent, type SenderOptions } from './sender.js';
-import { DEFAULT_STORE_PATH } from './sqlite-store.js';
+import { DEFAULT_STORE_PATH, MissingDependencyError } from './sqlite-store.js';
 import { DEFAULT_TOKEN_ENV } from './secrets.js';
 import { DEFAULT_ENDPOINT } from './endpoint.js';
 import { OutboxIdentityError, StorageError } from './store.js';
 
-/** Flags every sender command shares; read from flags, then env. */
+/** Flags of the sender commands; read from flags, then env. Each command takes only the groups it uses. */
 export interface SenderFlags {
   store?: string;
   endpoint?: string;
   tokenFile?: string;
+  accountName?: string;
+  /** The deprecated spelling of --account-name (`check --account` is the account kind). */
   account?: string;
   config?: string;
   concurrency?: string;
@@ -28,14 +32,44 @@ export interface SenderFlags {
   onUnknownMention?: string;
 }
 
-export function addSenderFlags(cmd: Command): Command {
+/** The outbox: every sender command. */
+export function addStoreFlags(cmd: Command): Command {
   return cmd
     .option('--store <path>', `outbox database (default ${DEFAULT_STORE_PATH} under the working directory)`)
-    .option('--endpoint <url>', `reply API endpoint, https or loopback http (default $WEIBO_GUARD_ENDPOINT or ${DEFAULT_ENDPOINT})`)
-    .option('--token-file <path>', `file holding the access token (default: $${DEFAULT_TOKEN_ENV})`)
-    .option('--account <name>', 'business account the messages are sent as', 'default')
-    .option('--config <path>', 'weibo-guard config file for the gate')
     .option('--store-limit <bytes>', 'largest size the outbox may grow to; a write past it fails like a full disk (exit 3)');
+}
+
+/** The policy: commands that judge a message (send, outbox retry). */
+export function addGateFlag(cmd: Command): Command {
+  return cmd.option('--config <path>', 'weibo-guard config file for the gate');
+}
+
+/**
+ * The named business account. `--account` is the account kind (enterprise or personal)
+ * in check, explain and a message's context, so the name has its own flag; the old
+ * spelling still works, hidden, with a warning.
+ */
+export function addAccountNameFlag(cmd: Command, what: string): Command {
+  return cmd
+    .option('--account-name <name>', `named business account ${what} (default: default)`)
+    .addOption(new Option('--account <name>', 'deprecated spelling of --account-name').hideHelp());
+}
+
+/** The reply API: commands that send (send). */
+export function addNetworkFlags(cmd: Command): Command {
+  return cmd
+    .option('--endpoint <url>', `reply API endpoint, https or loopback http (default $WEIBO_GUARD_ENDPOINT or ${DEFAULT_ENDPOINT})`)
+    .option('--token-file <path>', `file holding the access token (default: $${DEFAULT_TOKEN_ENV})`);
+}
+
+/** The account name from --account-name, or from the deprecated --account with a one-line warning. */
+export function accountNameFrom(flags: SenderFlags, warn: (line: string) => void = (l) => process.stderr.write(l)): string | undefined {
+  if (flags.account === undefined) return flags.accountName;
+  if (flags.accountName !== undefined && flags.accountName !== flags.account) {
+    throw new UsageError(`--account ${JSON.stringify(flags.account)} and --account-name ${JSON.stringify(flags.accountName)} disagree; give only --account-name`);
+  }
+  warn('weibo-guard: --account NAME is deprecated here, use --account-name NAME (check --account is the account kind, enterprise or personal)\n');
+  return flags.account;
 }
 
 export function addWorkerFlags(cmd: Command): Command {
@@ -87,13 +121,14 @@ export function senderFromFlags(flags: SenderFlags, extra: Partial<SenderOptions
   const onUnknown = policy('on-unknown', flags.onUnknown);
   const onMention = policy('on-unknown-mention', flags.onUnknownMention);
   const maxBytes = int('store-limit', flags.storeLimit, 1);
+  const account = accountNameFrom(flags);
   try {
     return createSender({
       gate,
       store: { path: flags.store ?? DEFAULT_STORE_PATH, ...(maxBytes !== undefined ? { maxBytes } : {}) },
       endpoint: flags.endpoint ?? process.env.WEIBO_GUARD_ENDPOINT ?? DEFAULT_ENDPOINT,
       ...(flags.tokenFile !== undefined ? { tokenFile: flags.tokenFile } : {}),
-      ...(flags.account !== undefined ? { account: flags.account } : {}),
+      ...(account !== undefined ? { account } : {}),
       ...(concurrency !== undefined ? { concurrency } : {}),
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),
@@ -106,7 +141,7 @@ export function senderFromFlags(flags: SenderFlags, extra: Partial<SenderOptions
     });
   } catch (err) {
     // The outbox's own failures keep their type: the CLI gives them their own exit code.
-    if (err instanceof StorageError || err instanceof OutboxIdentityError) throw err;
+    if (err instanceof StorageError || err instanceof OutboxIdentityError || err instanceof MissingDependencyError) throw err;
     throw new UsageError((err as Error).message);
   }
 }
@@ -123,19 +158,35 @@ export interface Input {
   text: string;
 }
 
-/** FILE, `-` for stdin, or stdin when no file is given and stdin is not a terminal. */
+/**
+ * FILE, `-` for stdin, or stdin when no file is given and stdin is not a terminal.
+ * Bytes that are not UTF-8 are refused (exit 2, naming line and byte), never turned
+ * into U+FFFD and sent.
+ */
 export async function readInput(file: string | undefined): Promise<Input> {
+  let name: string;
+  let bytes: Buffer;
   if (file === undefined || file === '-') {
     if (file === undefined && process.stdin.isTTY) throw new UsageError('no input: give a FILE, or - to read stdin');
     const chunks: Buffer[] = [];
     for await (const c of process.stdin) chunks.push(c as Buffer);
-    return { name: 'stdin', text: Buffer.concat(chunks).toString('utf8') };
+    name = 'stdin';
+    bytes = Buffer.concat(chunks);
+  } else {
+    try {
+      bytes = readFileSync(file);
+    } catch (err) {
+      throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    name = file;
   }
-  try {
-    return { name: file, text: readFileSync(file, 'utf8') };
-  } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  if (!isUtf8(bytes)) {
+    const at = firstInvalidByte(bytes);
+    let line = 1;
+    for (let nl = bytes.indexOf(10); nl !== -1 && nl < at; nl = bytes.indexOf(10, nl + 1)) line++;
+    throw new UsageError(`${name}:${line}: not valid UTF-8 at byte ${at}; save the input as UTF-8`);
   }
+  return { name, text: bytes.toString('utf8') };
 }
 
 export interface InputRecord {

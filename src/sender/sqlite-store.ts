@@ -170,12 +170,46 @@ const toRecord = (r: Row): OutboxRecord => ({
 });
 
 /**
+ * A package the sender needs is not installed, or its native module does not load.
+ * better-sqlite3 is an optional peer: the gate and the ESLint plugin never need it.
+ */
+export class MissingDependencyError extends Error {
+  override name = 'MissingDependencyError';
+  constructor(
+    readonly packageName: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The range package.json's peerDependencies names, for the install hint. */
+const SQLITE_MAJOR = '12';
+
+function loadBetterSqlite3(): typeof BetterSqlite3 {
+  try {
+    return createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'MODULE_NOT_FOUND' && /better-sqlite3/.test(e.message)) {
+      throw new MissingDependencyError('better-sqlite3', `the sender needs better-sqlite3: npm install better-sqlite3@${SQLITE_MAJOR}`, { cause: err });
+    }
+    // Installed without its native build (--ignore-scripts, another Node's ABI).
+    if (e.code === 'ERR_DLOPEN_FAILED' || /Could not locate the bindings file/.test(e.message)) {
+      throw new MissingDependencyError('better-sqlite3', `the sender needs better-sqlite3 built for this Node (${process.version}): npm rebuild better-sqlite3`, { cause: err });
+    }
+    throw err;
+  }
+}
+
+/**
  * The embedded outbox. better-sqlite3 is required here, inside the factory, so that
- * importing the package never loads the native module unless a sender is used.
+ * importing the package never loads the native module unless a sender is used; when it
+ * is missing, a MissingDependencyError says what to install.
  */
 export function createSqliteStore(options: SqliteStoreOptions = {}): OutboxStore {
-  const require = createRequire(import.meta.url);
-  const Database = require('better-sqlite3') as typeof BetterSqlite3;
+  const Database = loadBetterSqlite3();
   const file = resolve(options.cwd ?? process.cwd(), options.path ?? DEFAULT_STORE_PATH);
   const db = openOutbox(Database, file, options);
 

@@ -40,12 +40,19 @@ describe('weibo-guard audit (built CLI)', () => {
     expect(r.stdout).toContain('(2 suppressed; not shown)');
   });
 
-  it('defaults to the JSON contract when stdout is not a terminal; exit 0 when clean', () => {
-    const repo = makeRepo({ 'a.txt': '欢迎访问 https://www.people.com.cn' });
+  it('prints stylish by default even when stdout is not a terminal, as ESLint does; -f json or -o x.json for the JSON contract; exit 0 when clean', () => {
+    const repo = makeRepo({ 'a.txt': '欢迎访问 https://www.people.com.cn', 'b.txt': 'https://evil.com' });
     const r = cli([repo]);
-    expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ files: 1, findings: [] });
+    expect(r.code).toBe(1);
+    expect(locations(r.stdout)).toEqual(['b.txt 1:1 error link/not-whitelisted']);
     expect(r.stderr).toBe('');
+    const json = cli([repo, '-f', 'json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ files: 2, findings: [{ file: 'b.txt', rule: 'link/not-whitelisted' }] });
+    cli([repo, '-o', join(repo, 'out.json')]);
+    expect(JSON.parse(readFileSync(join(repo, 'out.json'), 'utf8'))).toEqual(JSON.parse(json.stdout));
+    const clean = makeRepo({ 'a.txt': '欢迎访问 https://www.people.com.cn' });
+    expect(cli([clean]).code).toBe(0);
+    expect(JSON.parse(cli([clean, '-f', 'json']).stdout)).toEqual({ files: 1, findings: [] });
   });
 
   it('warnings pass unless there are more than --max-warnings', () => {
@@ -104,7 +111,7 @@ describe('weibo-guard audit (built CLI)', () => {
     expect(clean.code).toBe(0);
     expect(clean.stdout).toContain('1 in the baseline');
     writeFileSync(join(repo, 'b.txt'), 'https://evil-two.com');
-    const dirty = JSON.parse(cli([repo, '--baseline', join(repo, 'weibo-guard-baseline.json')]).stdout);
+    const dirty = JSON.parse(cli([repo, '--baseline', join(repo, 'weibo-guard-baseline.json'), '-f', 'json']).stdout);
     expect(dirty.findings.map((f: { file: string }) => f.file)).toEqual(['b.txt']);
   });
 

@@ -45,6 +45,49 @@ describe('weibo-guard check', () => {
     expect(run(['check', '--jsonl', join(dir, 'missing.jsonl')]).code).toBe(2);
     expect(run(['check', '--jsonl', dir]).err).toContain('EISDIR');
   });
+  test('exit 2 for malformed JSON, naming file:line:column (stdin as "stdin"), not a blocked verdict', () => {
+    const r = run(['check', file('broken.json', '{\n  "type": "text",\n  "data": {"text": "hi"}}\n}')]);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(/broken\.json:4:1: not valid JSON/);
+    for (const [input, where] of [
+      ['{"type": "text", "data": }', 'stdin:1:26'],
+      ['{"type": "text",\n "data": {"text": "a\u0001"}}', 'stdin:2:21'],
+      ['{"type": "text", "data": {"text": "hi"}', 'stdin:1:40'],
+      ['{"type": tru}', 'stdin:1:13'],
+      ['{"a": 01}', 'stdin:1:8'],
+      ['{"a": "\\x"}', 'stdin:1:9'],
+      ['{"a": 1} x', 'stdin:1:10'],
+      ['[1 2]', 'stdin:1:4'],
+    ] as const) {
+      const s = run(['check'], input);
+      expect(s.code, input).toBe(2);
+      expect(s.err, input).toContain(`${where}: not valid JSON`);
+    }
+    // A form body is still read as one.
+    expect(run(['check'], 'type=text&data=%7B%22text%22%3A%22hi%22%7D&receiver_id=1').code).toBe(0);
+    // In --jsonl a bad line stays a verdict naming its line.
+    const j = run(['check', '--jsonl'], `${ok}\n{"type": }\n`);
+    expect(j.code).toBe(1);
+    expect(JSON.parse(j.out.split('\n')[1]!).findings[0].message.en).toMatch(/^line 2: not valid JSON/);
+  });
+  test('input that is not UTF-8 is refused naming the byte, never judged as U+FFFD', () => {
+    const text = (bytes: number[]) => Buffer.concat([Buffer.from('{"type":"text","data":{"text":"'), Buffer.from(bytes), Buffer.from('"},"receiver_id":"1"}')]);
+    const p = join(dir, 'latin1.json');
+    writeFileSync(p, text([0xe9]));
+    const r = run(['check', p]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('latin1.json: not valid UTF-8 at byte 31');
+    const s = spawnSync(process.execPath, [MAIN, 'check'], { input: text([0x61, 0xed, 0xa0, 0x80]), encoding: 'utf8', cwd: dir });
+    expect(s.status).toBe(2);
+    expect(s.stderr).toContain('stdin: not valid UTF-8 at byte 32');
+    const lines = Buffer.concat([Buffer.from(`${ok}\n`), text([0xc3]), Buffer.from(`\n${ok}\n`)]);
+    const j = spawnSync(process.execPath, [MAIN, 'check', '--jsonl'], { input: lines, encoding: 'utf8', cwd: dir });
+    expect(j.status).toBe(1);
+    const verdicts = j.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(verdicts.map((v) => v.allowed)).toEqual([true, false, true]);
+    expect(verdicts[1].findings[0].message.en).toBe('line 2: not valid UTF-8 at byte 31 of the line; save the input as UTF-8');
+  });
   test('exit 2 for empty input, naming it', () => {
     const r = run(['check'], '');
     expect(r.code).toBe(2);
@@ -82,16 +125,29 @@ describe('weibo-guard check', () => {
 });
 
 describe('weibo-guard check --jsonl', () => {
-  test('one verdict per line, in order; a malformed line is a verdict naming it and later lines are judged', () => {
+  test('one verdict per non-blank line, in order, each naming its line; a malformed line is a verdict naming it and later lines are judged', () => {
     const lines = [ok, '{"type": "text", oops', bad, JSON.stringify({ message: JSON.parse(ok), context: { account: 'personal' } }), '', ok];
     const r = run(['check', '--jsonl'], lines.join('\n') + '\n');
     expect(r.code).toBe(1);
     const verdicts = r.out.trimEnd().split('\n').map((l) => JSON.parse(l));
-    expect(verdicts).toHaveLength(6);
-    expect(verdicts.map((v) => v.allowed)).toEqual([true, false, false, true, false, true]);
+    expect(verdicts.map((v) => [v.line, v.allowed])).toEqual([
+      [1, true],
+      [2, false],
+      [3, false],
+      [4, true],
+      [6, true],
+    ]);
     expect(verdicts[1].findings[0]).toMatchObject({ rule: 'payload/invalid-json', evidence: { detail: 'line 2' } });
     expect(verdicts[1].findings[0].message.en).toMatch(/^line 2: not valid JSON/);
-    expect(verdicts[4].findings[0].message.en).toBe('line 5: empty line, expected a message');
+  });
+  test('blank lines (empty, spaces, CRLF) are skipped, as send and inbound skip them: no verdict, no block', () => {
+    const r = run(['check', '--jsonl'], `\n${ok}\r\n  \t\r\n\n${ok}\n\n`);
+    expect(r.code).toBe(0);
+    expect(r.out.trimEnd().split('\n').map((l) => JSON.parse(l))).toEqual([
+      { line: 2, allowed: true, findings: [] },
+      { line: 5, allowed: true, findings: [] },
+    ]);
+    expect(run(['check', '--jsonl'], '\n \n').out).toBe('');
   });
   test('exit 0 when every line is allowed; CRLF input and a BOM work', () => {
     expect(run(['check', '--jsonl'], `${ok}\r\n${ok}\r\n`).code).toBe(0);
@@ -106,7 +162,7 @@ describe('weibo-guard check --jsonl', () => {
   });
   test('int64 receivers on a line keep their digits', () => {
     const r = run(['check', '--jsonl'], '{"type":"text","data":{"text":"hi"},"receiver_id":9223372036854775807}\n');
-    expect(JSON.parse(r.out)).toEqual({ allowed: true, findings: [] });
+    expect(JSON.parse(r.out)).toEqual({ line: 1, allowed: true, findings: [] });
   });
 });
 
@@ -127,7 +183,7 @@ describe('weibo-guard check --jsonl: bounded work', () => {
     expect(verdicts[0].findings).toHaveLength(1);
     expect(verdicts[0].findings[0]).toMatchObject({ rule: 'payload/too-large', evidence: { detail: 'line 1' } });
     expect(verdicts[0].findings[0].message.en).toMatch(/^line 1: /);
-    expect(verdicts[1]).toEqual({ allowed: true, findings: [] });
+    expect(verdicts[1]).toEqual({ line: 2, allowed: true, findings: [] });
   });
   test('a huge line that is not JSON is skipped unbuffered, reported with its length, and later lines judged', () => {
     const junk = Buffer.alloc(40 * 1024 * 1024, 'x');
@@ -170,9 +226,19 @@ describe('in-process pieces', () => {
     for (const size of [1, 2, 3, 5, 64]) {
       const chunks: Buffer[] = [];
       for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
-      const got: Array<string | { tooLong: number }> = [];
+      const got: Array<string | { tooLong: number } | { notUtf8: number }> = [];
       for await (const line of boundedLines(Readable.from(chunks), 8)) got.push(line);
       expect(got).toEqual(['ab', '好好', '', { tooLong: 12 }, 'last']);
+    }
+  });
+  test('boundedLines: a line that is not UTF-8 is where it goes wrong, split across chunks or not', async () => {
+    const bytes = Buffer.concat([Buffer.from('ok\nab'), Buffer.from([0xe5, 0xa5]), Buffer.from('x\n'), Buffer.from([0xff]), Buffer.from('\n好\n')]);
+    for (const size of [1, 3, 64]) {
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+      const got: unknown[] = [];
+      for await (const line of boundedLines(Readable.from(chunks), 64)) got.push(line);
+      expect(got).toEqual(['ok', { notUtf8: 2 }, { notUtf8: 0 }, '好']);
     }
   });
   test('checkLines waits for drain: a slow reader never makes the output buffer grow without bound', async () => {

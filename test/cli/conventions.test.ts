@@ -44,4 +44,21 @@ describe('one CLI convention', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   });
+
+  const help = (args: string[]) => spawnSync(process.execPath, [main, ...args, '--help'], { cwd: root, encoding: 'utf8' }).stdout;
+  const flags = (args: string[]) => [...help(args).matchAll(/^\s+(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1]).filter((f) => f !== '--help');
+  it.each([
+    [['inbound'], ['--json', '--max-skew', '--store', '--store-limit', '--account-name']],
+    [['outbox', 'list'], ['--state', '--limit', '--json', '--store', '--store-limit']],
+    [['outbox', 'drop'], ['--reason', '--store', '--store-limit']],
+    [['outbox', 'retry'], ['--failed', '--uncertain', '--store', '--store-limit', '--config']],
+  ])('each command lists its own flags only: %j', (args, own) => {
+    expect(flags(args).sort()).toEqual([...own].sort());
+  });
+  it('send lists the named account as --account-name; --account is the account kind of check', () => {
+    const send = flags(['send']);
+    expect(send).toEqual(expect.arrayContaining(['--account-name', '--endpoint', '--token-file', '--store', '--config', '--concurrency']));
+    expect(send).not.toContain('--account');
+    expect(help(['check'])).toMatch(/--account <account>.*\(choices: "enterprise", "personal"\)/);
+  });
 });

@@ -37,6 +37,30 @@ describe('weibo-guard inbound / send / outbox', { timeout: 90_000 }, () => {
     expect(r.code).toBe(2);
   });
 
+  it('send and inbound refuse input that is not UTF-8, naming line and byte, instead of sending U+FFFD', async () => {
+    const ok = JSON.stringify({ type: 'text', data: { text: 'hi' }, receiver_id: '1' });
+    writeFileSync(join(suite.dir, 'latin1.jsonl'), Buffer.concat([Buffer.from(`${ok}\n{"type":"text","data":{"text":"caf`), Buffer.from([0xe9]), Buffer.from('"},"receiver_id":"1"}\n')]));
+    const s = await run(['send', 'latin1.jsonl', '--dry-run']);
+    expect(s.code).toBe(2);
+    expect(s.stdout).toBe('');
+    expect(s.stderr).toContain(`latin1.jsonl:2: not valid UTF-8 at byte ${ok.length + 1 + 34}`);
+    const i = await run(['inbound', 'latin1.jsonl']);
+    expect(i.code).toBe(2);
+    expect(i.stderr).toContain('latin1.jsonl:2: not valid UTF-8');
+  });
+
+  it('send --account NAME still works, with a one-line warning to use --account-name', async () => {
+    write('one.jsonl', `${JSON.stringify({ type: 'text', data: { text: 'hi' }, receiver_id: '3003' })}\n`);
+    const old = await run(['send', 'one.jsonl', '--dry-run', '--account', 'shop']);
+    expect(old.stderr).toBe('weibo-guard: --account NAME is deprecated here, use --account-name NAME (check --account is the account kind, enterprise or personal)\n');
+    const now = await run(['send', 'one.jsonl', '--dry-run', '--account-name', 'shop']);
+    expect(now.stderr).toBe('');
+    expect(now.stdout).toBe(old.stdout);
+    expect(now.code).toBe(old.code);
+    const both = await run(['send', 'one.jsonl', '--dry-run', '--account', 'a', '--account-name', 'b']);
+    expect(both.code).toBe(2);
+  });
+
   it('send --dry-run judges and shows what would be sent, touching neither network nor outbox', async () => {
     write(
       'batch.jsonl',
@@ -56,6 +80,7 @@ describe('weibo-guard inbound / send / outbox', { timeout: 90_000 }, () => {
     expect(suite.mock.stats.requests).toBe(requests);
     const zh = await run(['send', 'batch.jsonl', '--dry-run', '--lang', 'zh']);
     expect(zh.stdout).toContain('blocked\tbatch.jsonl:3\twindow/expired at receiver_id: 没有打开的会话窗口');
+    expect(zh.stdout).toContain('blocked\tbatch.jsonl:4\tinput/invalid-json: 不是有效的 JSON\n');
     const list = await run(['outbox', 'list', '--state', 'all', '--json']);
     expect(list.stdout).toBe('');
   });
