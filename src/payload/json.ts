@@ -1,3 +1,5 @@
+import { lineIndex } from '../lines.js';
+
 /**
  * JSON text → value without losing int64 digits. JSON.parse turns 1234567890123456789
  * into 1234567890123456800, and Node 20's reviver has no access to the source text, so
@@ -155,21 +157,8 @@ function keyPath(frame: Frame, key: string): string {
  */
 export function findDuplicateKeys(text: string): readonly DuplicateKey[] {
   let out: DuplicateKey[] | null = null;
-  let starts: number[] | null = null;
-  const position = (offset: number): TextPosition => {
-    if (starts === null) {
-      starts = [0];
-      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-    }
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { offset, line: lo + 1, column: offset - starts[lo]! + 1 };
-  };
+  const at = lineIndex(text);
+  const position = (offset: number): TextPosition => ({ offset, ...at(offset) });
   let top: Frame | null = null;
   const n = text.length;
   let i = 0;

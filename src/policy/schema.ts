@@ -223,17 +223,20 @@ export const CompetitorsFileSchema = z
   .strict();
 export type CompetitorsFile = z.infer<typeof CompetitorsFileSchema>;
 
-export const ShortenerSchema = z
-  .object({
-    domain: DomainSchema,
-    operator: NonEmpty,
-    /** `warning` for Weibo's own t.cn; everything else blocks (the target is unknown). */
-    severity: z.enum(['error', 'warning']).default('error'),
-    note: NonEmpty,
-    source: NonEmpty,
-    added: DateSchema,
-  })
-  .strict();
+/**
+ * What a shortener and a redirector entry both carry: who runs it, how an unreadable
+ * target is judged (`error` blocks, the default; `warning` reports, as for Weibo's own
+ * t.cn), and the evidence.
+ */
+const hopShape = {
+  operator: NonEmpty,
+  severity: z.enum(['error', 'warning']).default('error'),
+  note: NonEmpty,
+  source: NonEmpty,
+  added: DateSchema,
+};
+
+export const ShortenerSchema = z.object({ domain: DomainSchema, ...hopShape }).strict();
 export type Shortener = z.infer<typeof ShortenerSchema>;
 
 export const ShortenersFileSchema = z.object({ about: NonEmpty, shorteners: z.array(ShortenerSchema) }).strict();
@@ -255,12 +258,7 @@ export const RedirectorSchema = z
     paths: PathsSchema.optional(),
     /** The parameters that carry the target. */
     params: z.array(ParamNameSchema).min(1, { message: 'list the parameter(s) that carry the target' }),
-    operator: NonEmpty,
-    /** `error` (default) blocks a redirect whose target cannot be read; `warning` reports it. */
-    severity: z.enum(['error', 'warning']).default('error'),
-    note: NonEmpty,
-    source: NonEmpty,
-    added: DateSchema,
+    ...hopShape,
   })
   .strict();
 export type Redirector = z.infer<typeof RedirectorSchema>;

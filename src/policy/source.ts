@@ -1,4 +1,5 @@
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { lineIndex } from '../lines.js';
 import type { z } from 'zod';
 
 /** One problem in one policy file, located for a person: `file:line: message`. */
@@ -25,22 +26,6 @@ export interface Source {
 }
 
 type Path = ReadonlyArray<PropertyKey>;
-
-/** Offsets to 1-based line/column by binary search over line starts: one linear pass to build. */
-function lineIndex(text: string): (offset: number) => { line: number; column: number } {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - starts[lo]! + 1 };
-  };
-}
 
 export function parseSource(text: string, file: string, format: 'yaml' | 'json'): { source?: Source; issues: PolicyIssue[] } {
   return format === 'json' ? parseJson(text.replace(/^\uFEFF/, ''), file) : parseYaml(text, file);
