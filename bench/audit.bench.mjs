@@ -10,22 +10,16 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateRepo } from './gen-repo.mjs';
-import { row, table } from './lib.mjs';
+import { row, table, otherBuilds } from './lib.mjs';
 
 const FILES = Number(process.env.WG_BENCH_FILES ?? 10_000);
 const ROUNDS = Number(process.env.WG_BENCH_ROUNDS ?? 2);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const OTHERS = (process.env.WG_BENCH_BASELINE ?? '')
-  .split(',')
-  .filter((x) => x !== '')
-  .map((x) => {
-    const eq = x.indexOf('=');
-    return eq > 0 ? { name: x.slice(0, eq), dir: resolve(x.slice(eq + 1)) } : { name: 'other', dir: resolve(x) };
-  });
+const OTHERS = otherBuilds();
 
 /** The audit as the CLI runs it: list, extract, resolve across files, judge, place. */
 const auditOf = (build) => `

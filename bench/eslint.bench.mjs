@@ -21,25 +21,19 @@ import yml from 'eslint-plugin-yml';
 import tseslint from 'typescript-eslint';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { generateRepo } from './gen-repo.mjs';
-import { alternate, fastest, machine, median, row, table } from './lib.mjs';
+import { alternate, fastest, machine, median, row, table, otherBuilds } from './lib.mjs';
 import plugin from '../dist/eslint/index.js';
 import { clearGates } from '../dist/eslint/gates.js';
 
 const FILES = Number(process.env.WG_BENCH_FILES ?? 10_000);
 const ROUNDS = Number(process.env.WG_BENCH_ROUNDS ?? 5);
 const TARGET = 1.25;
-const OTHERS = (process.env.WG_BENCH_BASELINE ?? '')
-  .split(',')
-  .filter((x) => x !== '')
-  .map((x) => {
-    const eq = x.indexOf('=');
-    return eq > 0 ? { name: x.slice(0, eq), dir: resolve(x.slice(eq + 1)) } : { name: 'other', dir: resolve(x) };
-  });
+const OTHERS = otherBuilds();
 
 /** Same files, same parsers in both variants; only the rules differ. */
 export function baseConfig() {

@@ -3,6 +3,7 @@
 // alike, reduce rounds to the fastest or the median, sample a child's peak memory, and
 // print the markdown table that goes into BENCHMARKS.md.
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
@@ -105,4 +106,18 @@ export function table(rows, columns = COLUMNS) {
   console.log(line(columns.map(() => '---')));
   for (const r of rows) console.log(line([r.what, r.figure, r.baseline, r.ratio, r.target, r.pass === null ? 'info' : r.pass ? 'pass' : 'FAIL']));
   return rows.every((r) => r.pass !== false);
+}
+
+/**
+ * Other builds to measure beside this one, from `WG_BENCH_BASELINE=name=dir[,name=dir…]`
+ * (a bare `dir` is named "other"): checkouts built in their own worktrees.
+ */
+export function otherBuilds(env = process.env) {
+  return (env.WG_BENCH_BASELINE ?? '')
+    .split(',')
+    .filter((x) => x !== '')
+    .map((x) => {
+      const eq = x.indexOf('=');
+      return eq > 0 ? { name: x.slice(0, eq), dir: resolve(x.slice(eq + 1)) } : { name: 'other', dir: resolve(x) };
+    });
 }

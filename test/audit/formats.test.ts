@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Ajv04Module from 'ajv-draft-04';
 import addFormatsModule from 'ajv-formats';
-import { chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditReportSchema } from '../../src/audit/model.js';
 import { formatHtml } from '../../src/audit/report/html.js';
@@ -13,7 +13,7 @@ import { formatJson } from '../../src/audit/report/json.js';
 import { formatSarif, toSarif } from '../../src/audit/report/sarif.js';
 import { formatStylish } from '../../src/audit/report/stylish.js';
 import { audit, makeRepo } from './helpers.js';
-import { needsSystem } from '../system.js';
+import { chromiumTest, launchChromium } from '../system.js';
 
 // Both are CommonJS that also set `exports.default`; under NodeNext the default import is the module object.
 const Ajv04 = Ajv04Module.default;
@@ -117,17 +117,10 @@ describe('stylish', () => {
   });
 });
 
-const executablePath = '/usr/bin/chromium';
-const chromiumTest = needsSystem("Debian's chromium", executablePath, 'apt-get install chromium; .ci/run installs it');
-
 describe.skipIf(chromiumTest.missing)('html in headless Chromium', () => {
-  let browser: Awaited<ReturnType<typeof chromium.launch>>;
+  let browser: Browser;
   beforeAll(async () => {
-    if (!existsSync(executablePath)) throw new Error(`Debian's chromium is required at ${executablePath} for the HTML report test (apt-get install chromium; .ci/run installs it)`);
-    browser = await chromium.launch({
-      executablePath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,18 +1,18 @@
 import { spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditResult, ReportFinding } from '../../src/audit/model.js';
 import { formatHtml, localTime, scriptJson } from '../../src/audit/report/html.js';
 import { policyMeta } from '../../src/audit/report/meta.js';
 import { gitCommit, runAuditCommand } from '../../src/cli/audit.js';
 import { createGate } from '../../src/gate.js';
-import { needsSystem } from '../system.js';
+import { chromiumTest, launchChromium, needsSystem } from '../system.js';
 import { makeRepo } from './helpers.js';
 
 /** What the callbacks run in the page use; this project's types have no DOM. */
@@ -170,18 +170,11 @@ describe('weibo-guard audit -f html', () => {
   });
 });
 
-const executablePath = '/usr/bin/chromium';
-const chromiumTest = needsSystem("Debian's chromium", executablePath, 'apt-get install chromium; .ci/run installs it');
-
 describe.skipIf(chromiumTest.missing)('the HTML report for a reviewer, in headless Chromium', () => {
-  let browser: Awaited<ReturnType<typeof chromium.launch>>;
+  let browser: Browser;
   let problems: string[] = [];
   beforeAll(async () => {
-    if (!existsSync(executablePath)) throw new Error(`Debian's chromium is required at ${executablePath} for the HTML report test (apt-get install chromium; .ci/run installs it)`);
-    browser = await chromium.launch({
-      executablePath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { WindowLimits } from '../../src/checks/window.js';
 import { createGate, type Gate } from '../../src/gate.js';
 import { startMockServer, type MockServer } from '../../src/sender/index.js';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export const TOKEN = '2.00SeCrEtToKeN_abc123xyz';
 
@@ -14,6 +14,27 @@ export const TOKEN = '2.00SeCrEtToKeN_abc123xyz';
 export function tempDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'wg-sender-'));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Teardown for one test at a time: temporary folders and whatever `defer` is given
+ * (closing a sender) are undone after each test, last first.
+ */
+export function perTest(): { dir: () => string; defer: (undo: () => void) => void } {
+  const undo: Array<() => void> = [];
+  afterEach(() => {
+    for (const u of undo.splice(0).reverse()) u();
+  });
+  return {
+    dir: () => {
+      const t = tempDir();
+      undo.push(t.cleanup);
+      return t.dir;
+    },
+    defer: (u) => {
+      undo.push(u);
+    },
+  };
 }
 
 const base = createGate({ cwd: fileURLToPath(new URL('../..', import.meta.url)) });

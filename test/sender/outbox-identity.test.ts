@@ -2,27 +2,19 @@ import { createRequire } from 'node:module';
 import { closeSync, openSync, readFileSync, statSync, truncateSync, writeFileSync, writeSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSender, createSqliteStore, OUTBOX_APPLICATION_ID, OUTBOX_SCHEMA_VERSION, OutboxIdentityError, StorageError, type Sender } from '../../src/sender/index.js';
-import { assertBuilt, gate, runCli, tempDir, text } from './helpers.js';
+import { assertBuilt, gate, perTest, runCli, text } from './helpers.js';
 import { V1_LEASE_SCHEMA, V1_SCHEMA, V2_SCHEMA } from './v1-schema.js';
 
 const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3') as typeof import('better-sqlite3');
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
-let cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0).reverse()) c();
-});
-function dir(): string {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+const { dir, defer } = perTest();
 function open(db: string): Sender {
   const s = createSender({ gate: gate({ quota: 1000 }), store: { path: db }, endpoint: 'http://127.0.0.1:9/x', token: 'tok-unused' });
-  cleanups.push(() => s.close());
+  defer(() => s.close());
   return s;
 }
 /** `n` messages queued to one receiver, then a clean close. */

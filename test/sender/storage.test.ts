@@ -2,25 +2,17 @@ import { spawn } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSender, StorageError, type Sender } from '../../src/sender/index.js';
-import { assertBuilt, gate, runCli, tempDir, text } from './helpers.js';
+import { assertBuilt, gate, perTest, runCli, text } from './helpers.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(REPO, 'dist/cli/main.js');
 
-let cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0).reverse()) c();
-});
-function dir(): string {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+const { dir, defer } = perTest();
 function open(db: string, store: { maxBytes?: number; readonly?: boolean } = {}): Sender {
   const s = createSender({ gate: gate({ quota: 10_000 }), store: { path: db, ...store }, endpoint: 'http://127.0.0.1:9/x', token: 'tok-unused' });
-  cleanups.push(() => s.close());
+  defer(() => s.close());
   return s;
 }
 const long = (i: number) => `${'消息'.repeat(100)} ${i}`;
