@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { addAccountNameFlag, addStoreFlags, readInput, readRecords, senderFromFlags, skewFromFlag, type SenderFlags } from '../sender/cli-support.js';
+import { addAccountNameFlag, addStoreFlags, readInput, readRecords, senderFromFlags, skewFromFlag, type SenderFlags } from './sender-flags.js';
 import { SenderInputError } from '../sender/sender.js';
 import { StorageError } from '../sender/store.js';
 import { exitCodes } from './errors.js';

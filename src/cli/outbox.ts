@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { MessageStateSchema, type MessageState } from '../sender/schemas.js';
-import { addGateFlag, addStoreFlags, senderFromFlags, type SenderFlags } from '../sender/cli-support.js';
+import { addGateFlag, addStoreFlags, senderFromFlags, type SenderFlags } from './sender-flags.js';
 import { exitCodes, UsageError } from './errors.js';
 import { StorageError } from '../sender/store.js';
 

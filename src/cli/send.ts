@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { ContextInput } from '../context.js';
 import type { Finding } from '../findings.js';
-import { addAccountNameFlag, addGateFlag, addNetworkFlags, addStoreFlags, addWorkerFlags, eventPrinter, readInput, readRecords, senderFromFlags, type SenderFlags } from '../sender/cli-support.js';
+import { addAccountNameFlag, addGateFlag, addNetworkFlags, addStoreFlags, addWorkerFlags, eventPrinter, readInput, readRecords, senderFromFlags, type SenderFlags } from './sender-flags.js';
 import { OutboxBusyError, type EnqueueOptions } from '../sender/sender.js';
 import { LeaseLostError, StorageError } from '../sender/store.js';
 import { exitCodes, UsageError } from './errors.js';

@@ -2,14 +2,14 @@ import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { firstInvalidByte } from '../text-file.js';
 import { Option, type Command } from 'commander';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from './errors.js';
 import { createGate, type Gate } from '../gate.js';
 import { parseJsonExact } from '../payload/json.js';
-import { createSender, type Sender, type SenderEvent, type SenderOptions } from './sender.js';
-import { DEFAULT_STORE_PATH, MissingDependencyError } from './sqlite-store.js';
-import { DEFAULT_TOKEN_ENV } from './secrets.js';
-import { DEFAULT_ENDPOINT } from './endpoint.js';
-import { OutboxIdentityError, StorageError } from './store.js';
+import { createSender, type Sender, type SenderEvent, type SenderOptions } from '../sender/sender.js';
+import { DEFAULT_STORE_PATH, MissingDependencyError } from '../sender/sqlite-store.js';
+import { DEFAULT_TOKEN_ENV } from '../sender/secrets.js';
+import { DEFAULT_ENDPOINT } from '../sender/endpoint.js';
+import { OutboxIdentityError, StorageError } from '../sender/store.js';
 
 /** Flags of the sender commands; read from flags, then env. Each command takes only the groups it uses. */
 export interface SenderFlags {
