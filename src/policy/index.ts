@@ -2,7 +2,7 @@
  * Policy: the shipped whitelist/ and rules/ plus a project's config, validated by
  * zod and compiled once into host-suffix matchers; `classifyLink` decides a link.
  */
-export { loadPolicy, PolicyError, RedirectorMatcher, ShortenerMatcher, type LoadPolicyOptions, type Policy, type RedirectorEntry, type ShortenerEntry } from './load.js';
+export { loadPolicy, policyFiles, PolicyError, RedirectorMatcher, ShortenerMatcher, type LoadPolicyOptions, type Policy, type RedirectorEntry, type ShortenerEntry } from './load.js';
 export { classifyLink, describeEntry, type DecidingEntry, type LinkDecision, type LinkRule } from './classify.js';
 export { HostMatcher, hostSuffixes, MAX_HOST_LENGTH, pathHasPrefix, type PolicyEntry } from './matcher.js';
 export {

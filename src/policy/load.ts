@@ -153,8 +153,12 @@ export interface Policy {
  * Far above any real policy file (a config of 100,000 whitelist entries is ~8 MB, the
  * shipped files a few KB), so a policy file is never read without end.
  */
-const MAX_POLICY_FILE_BYTES = 64 << 20;
+export const MAX_POLICY_FILE_BYTES = 64 << 20;
 const CONFIG_NAMES = ['weibo-guard.config.json', 'weibo-guard.config.yaml', 'weibo-guard.config.yml'];
+/** The files under the data folder's rules/, each read by its own loader below. */
+const RULE_FILES = ['competitors.yaml', 'shorteners.yaml', 'redirectors.yaml', 'limits.yaml'] as const;
+const rulePath = (dataDir: string, file: (typeof RULE_FILES)[number]): string => resolve(dataDir, 'rules', file);
+const whitelistPath = (dataDir: string, category: Category): string => resolve(dataDir, 'whitelist', `${category}.yaml`);
 const DAY = 86_400_000;
 
 /** Collects issues and warnings across files so one run reports them all. */
@@ -237,7 +241,7 @@ function findConfig(cwd: string, explicit: string | undefined, loader: Loader): 
 
 function loadWhitelists(loader: Loader, dataDir: string): void {
   for (const category of CategorySchema.options) {
-    const path = resolve(dataDir, 'whitelist', `${category}.yaml`);
+    const path = whitelistPath(dataDir, category);
     const source = loader.read(path, displayPath(path, dataDir));
     const file = loader.check(source, WhitelistFileSchema);
     if (!source || !file) continue;
@@ -250,7 +254,7 @@ function loadWhitelists(loader: Loader, dataDir: string): void {
 }
 
 function loadCompetitors(loader: Loader, dataDir: string): CompiledCompetitors | undefined {
-  const path = resolve(dataDir, 'rules', 'competitors.yaml');
+  const path = rulePath(dataDir, 'competitors.yaml');
   const source = loader.read(path, displayPath(path, dataDir));
   const data = loader.check(source, CompetitorsFileSchema);
   if (!source || !data) return undefined;
@@ -281,7 +285,7 @@ function loadCompetitors(loader: Loader, dataDir: string): CompiledCompetitors |
 }
 
 function loadShorteners(loader: Loader, dataDir: string): ShortenerEntry[] {
-  const path = resolve(dataDir, 'rules', 'shorteners.yaml');
+  const path = rulePath(dataDir, 'shorteners.yaml');
   const source = loader.read(path, displayPath(path, dataDir));
   const data = loader.check(source, ShortenersFileSchema);
   if (!source || !data) return [];
@@ -301,7 +305,7 @@ function loadShorteners(loader: Loader, dataDir: string): ShortenerEntry[] {
 }
 
 function loadRedirectors(loader: Loader, dataDir: string): RedirectorEntry[] {
-  const path = resolve(dataDir, 'rules', 'redirectors.yaml');
+  const path = rulePath(dataDir, 'redirectors.yaml');
   const source = loader.read(path, displayPath(path, dataDir));
   const data = loader.check(source, RedirectorsFileSchema);
   if (!source || !data) return [];
@@ -361,6 +365,21 @@ function warnShadowed(loader: Loader): void {
 const packageRoot = (): string => fileURLToPath(new URL('../../', import.meta.url));
 
 /**
+ * Every file `loadPolicy` reads with these options, absolute: the data folder's
+ * whitelist/ and rules/ files and the project config. Without an explicit config every
+ * name the config may have is listed, present or not, so a watcher sees one appear.
+ */
+export function policyFiles(options: Pick<LoadPolicyOptions, 'cwd' | 'config' | 'dataDir'> = {}): string[] {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const dataDir = resolve(options.dataDir ?? packageRoot());
+  return [
+    ...CategorySchema.options.map((category) => whitelistPath(dataDir, category)),
+    ...RULE_FILES.map((file) => rulePath(dataDir, file)),
+    ...(options.config === undefined ? CONFIG_NAMES.map((n) => resolve(cwd, n)) : [resolve(cwd, options.config)]),
+  ];
+}
+
+/**
  * Loads the shipped whitelist/ and rules/ plus the project config, validates every
  * file against its zod schema and compiles the matchers once. Throws PolicyError
  * listing every problem (`file:line: what is wrong`); expiry notes go to
@@ -375,7 +394,7 @@ export function loadPolicy(options: LoadPolicyOptions = {}): Policy {
   const competitors = loadCompetitors(loader, dataDir);
   const shorteners = loadShorteners(loader, dataDir);
   const redirectors = loadRedirectors(loader, dataDir);
-  const limitsPath = resolve(dataDir, 'rules', 'limits.yaml');
+  const limitsPath = rulePath(dataDir, 'limits.yaml');
   const limitsSource = loader.read(limitsPath, displayPath(limitsPath, dataDir));
   const baseLimits = loader.check(limitsSource, LimitsSchema);
   const { config, source: configSource } = loadConfig(loader, findConfig(cwd, options.config, loader), cwd);
