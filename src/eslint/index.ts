@@ -1,5 +1,6 @@
 import type { ESLint, Linter } from 'eslint';
 import { createRequire } from 'node:module';
+import { defineConfigs, type ConfigName } from './configs.js';
 import { createRule } from './rule.js';
 
 const require = createRequire(import.meta.url);
@@ -20,36 +21,17 @@ const allRules: Linter.RulesRecord = {
 const plugin = {
   meta: { name: `${name}/eslint-plugin`, version, namespace: 'weibo-guard' },
   rules,
-  configs: {} as Record<'recommended' | 'json' | 'yaml' | 'markdown', Linter.Config[]>,
+  configs: {} as Record<ConfigName, Linter.Config[]>,
 } satisfies ESLint.Plugin;
 
 /**
  * Flat configs. `recommended` covers JS and TS sources (bring your own parser for
- * `.ts`, e.g. typescript-eslint); the others pair the rules with the language
- * plugin that parses those files, which the user installs and passes in its own config
- * block too (ESLint resolves `language` through the `plugins` of the same config).
+ * `.ts`, e.g. typescript-eslint); `json`, `yaml` and `markdown` register the language
+ * plugin that parses those files themselves (optional peer dependencies).
  */
-plugin.configs.recommended = [
-  { name: 'weibo-guard/recommended', files: ['**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}'], plugins: { 'weibo-guard': plugin }, rules: allRules },
-];
-// Template JSON often carries comments and trailing commas; read it as leniently as the audit does.
-plugin.configs.json = [
-  {
-    name: 'weibo-guard/json',
-    files: ['**/*.{json,jsonc}'],
-    language: 'json/jsonc',
-    languageOptions: { allowTrailingCommas: true },
-    plugins: { 'weibo-guard': plugin },
-    rules: allRules,
-  },
-];
-plugin.configs.yaml = [
-  { name: 'weibo-guard/yaml', files: ['**/*.{yaml,yml}'], language: 'yml/yaml', plugins: { 'weibo-guard': plugin }, rules: allRules },
-];
-plugin.configs.markdown = [
-  { name: 'weibo-guard/markdown', files: ['**/*.md'], language: 'markdown/commonmark', plugins: { 'weibo-guard': plugin }, rules: allRules },
-];
+plugin.configs = defineConfigs(plugin, allRules);
 
 export default plugin;
 export { rules };
+export { MissingLanguagePluginError } from './configs.js';
 export type { RuleOptions, RuleOptionsInput } from './options.js';
