@@ -101,6 +101,9 @@ interface Group {
 
 const groups = new WeakMap<object, Map<string, Group>>();
 
+/** Per file, the policies already reported as not loading: once per file, not once per rule. */
+const toldBroken = new WeakMap<object, Set<string>>();
+
 /** The group for this file and setup, and whether this rule is the one that listens. */
 function groupFor(context: Rule.RuleContext, setup: Setup, gate: Gate): { group: Group; leader: boolean } {
   const sourceCode = context.sourceCode;
@@ -132,7 +135,12 @@ export function createRule(name: RuleName, description: string): Rule.RuleModule
 
       const loaded = gateFor(context.cwd, options.config, setup.gateId);
       if ('error' in loaded) {
-        report({ start: 0, end: 0 }, 'policy', { error: loaded.error.message });
+        let told = toldBroken.get(context.sourceCode);
+        if (!told) toldBroken.set(context.sourceCode, (told = new Set()));
+        if (!told.has(setup.gateId)) {
+          told.add(setup.gateId);
+          report({ start: 0, end: 0 }, 'policy', { error: loaded.error.message });
+        }
         return {};
       }
       const { gate } = loaded;
