@@ -44,6 +44,18 @@ describe('the language configs stand on their own', () => {
     expect(seen).toEqual({ 'a.json': ['weibo-guard/links:1'], 'a.yaml': ['weibo-guard/links:1'], 'a.md': ['weibo-guard/links:1'], 'a.js': ['weibo-guard/links:1'] });
   });
 
+  it('agrees with a config that registers the same language plugins by hand', async () => {
+    const [json, yml, markdown] = await Promise.all([import('@eslint/json'), import('eslint-plugin-yml'), import('@eslint/markdown')]);
+    const cwd = project(templates);
+    const eslint = new ESLint({
+      cwd,
+      overrideConfigFile: true,
+      overrideConfig: [{ plugins: { json: json.default, yml: yml.default, markdown: markdown.default } }, ...plugin.configs.json, ...plugin.configs.yaml, ...plugin.configs.markdown],
+    });
+    const results = await eslint.lintFiles(['a.json', 'a.yaml', 'a.md']);
+    expect(results.map((r) => r.messages.map((m) => m.ruleId))).toEqual([['weibo-guard/links'], ['weibo-guard/links'], ['weibo-guard/links']]);
+  });
+
   it('declares each language plugin as an optional peer dependency, with the range it is developed against', () => {
     for (const { packageName } of Object.values(LANGUAGE_PLUGINS)) {
       expect(pkg.peerDependencies[packageName], packageName).toBe(pkg.devDependencies[packageName]);

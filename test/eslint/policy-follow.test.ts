@@ -51,10 +51,14 @@ describe('eslint --cache follows the policy files', () => {
       expect(first.stderr).toBe('');
       expect(rulesOf(first)).toEqual(['weibo-guard/links', 'weibo-guard/links']);
 
-      writeFileSync(join(cwd, 'weibo-guard.config.yaml'), config(entry('shop.example.cn')));
+      // Listed, expiring in ten days: allowed, and the warning is said once for the run.
+      const soon = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+      writeFileSync(join(cwd, 'weibo-guard.config.yaml'), config(entry('shop.example.cn', `    expires: ${soon}\n`)));
       const allowed = eslintCli(cwd, '--cache', '.');
       expect(rulesOf(allowed)).toEqual([]);
       expect(allowed.code).toBe(0);
+      expect(allowed.stderr.match(/WeiboGuardPolicyWarning/g)).toHaveLength(1);
+      expect(allowed.stderr).toContain(`WeiboGuardPolicyWarning: weibo-guard policy: 1 warning\n  weibo-guard.config.yaml:5: shop.example.cn: expires on ${soon}\n`);
 
       writeFileSync(join(cwd, 'weibo-guard.config.yaml'), config());
       const removed = eslintCli(cwd, '--cache', '.');
