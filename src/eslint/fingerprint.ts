@@ -10,8 +10,13 @@ import { MAX_POLICY_FILE_BYTES } from '../policy/load.js';
 export function statStamp(files: readonly string[]): string {
   let out = '';
   for (const file of files) {
-    const s = statSync(file, { bigint: true, throwIfNoEntry: false });
-    out += s ? `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}|` : '-|';
+    try {
+      const s = statSync(file, { bigint: true, throwIfNoEntry: false });
+      out += s ? `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}|` : '-|';
+    } catch (err) {
+      // A folder made unreadable is a change too; the loader then names the problem.
+      out += `!${(err as NodeJS.ErrnoException).code ?? 'error'}|`;
+    }
   }
   return out;
 }

@@ -80,6 +80,20 @@ describe('the language configs stand on their own', () => {
     expect(error?.stack).toBe(`MissingLanguagePluginError: weibo-guard's configs.json needs @eslint/json to parse its files: npm install --save-dev @eslint/json@"${pkg.peerDependencies['@eslint/json']}"`);
   });
 
+  it('a language plugin that is there but does not load is one line too, with the reason', async () => {
+    const configs = defineConfigs(plugin, { 'weibo-guard/links': 'error' }, () => {
+      throw Object.assign(new Error('require() cannot be used on an ESM graph with top-level await\n  at somewhere'), { code: 'ERR_REQUIRE_ASYNC_MODULE' });
+    });
+    const cwd = project({ 'a.yaml': templates['a.yaml'] });
+    const eslint = new ESLint({ cwd, overrideConfigFile: true, overrideConfig: configs.yaml });
+    const error = await eslint.lintFiles(['a.yaml']).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.stack).toBe("MissingLanguagePluginError: weibo-guard's configs.yaml could not load eslint-plugin-yml: require() cannot be used on an ESM graph with top-level await");
+    expect(error).toMatchObject({ packageName: 'eslint-plugin-yml' });
+  });
+
   it('from the installed package, without the plugin in node_modules, ESLint prints that line and no stack trace', () => {
     // A project whose node_modules has everything but @eslint/json, and weibo-guard as packed (dist/).
     const cwd = project({ 'a.json': templates['a.json'], 'eslint.config.js': "import weiboGuard from 'weibo-guard/eslint-plugin';\nexport default [...weiboGuard.configs.json];\n" });

@@ -1,6 +1,6 @@
 import { ESLint } from 'eslint';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -78,12 +78,12 @@ describe('the policy fingerprint', () => {
     expect(policyFingerprint(files, '2026-12-01')).toBe(base);
     // A copy of the shipped data folder, one whitelist file edited: the fingerprint sees it.
     const copy = mkdtempSync(join(tmpdir(), 'wg-eslint-data-'));
-    spawnSync('cp', ['-r', join(root, 'whitelist'), join(root, 'rules'), copy]);
+    for (const dir of ['whitelist', 'rules']) cpSync(join(root, dir), join(copy, dir), { recursive: true });
     const copied = policyFiles({ dataDir: copy, cwd: data });
     const before = policyFingerprint(copied, '2026-12-01');
-    writeFileSync(join(copy, 'whitelist/media.yaml'), `${String(spawnSync('cat', [join(copy, 'whitelist/media.yaml')]).stdout)}\n`);
+    appendFileSync(join(copy, 'whitelist/media.yaml'), '\n');
     expect(policyFingerprint(copied, '2026-12-01')).not.toBe(before);
-    writeFileSync(join(copy, 'rules/limits.yaml'), `${String(spawnSync('cat', [join(copy, 'rules/limits.yaml')]).stdout)}# note\n`);
+    appendFileSync(join(copy, 'rules/limits.yaml'), '# note\n');
     const afterRules = policyFingerprint(copied, '2026-12-01');
     expect(afterRules).not.toBe(before);
     // A config appearing where none was is a change too.
@@ -144,6 +144,21 @@ describe('a long-running ESLint re-reads the policy when its files change', () =
     expect(await lint()).toEqual([]);
     now += RECHECK_MS;
     expect(await lint()).toEqual(['weibo-guard/links']);
+  });
+
+  it('reports a config whose folder was replaced by a file as a load error, not a crash', async () => {
+    let now = Date.parse('2026-12-01T10:00:00Z');
+    setGateClock(() => now);
+    const cwd = project({ 'a.js': template('shop.example.cn') });
+    mkdirSync(join(cwd, 'conf'));
+    writeFileSync(join(cwd, 'conf/policy.yaml'), config(entry('shop.example.cn')));
+    const eslint = new ESLint({ cwd, overrideConfigFile: true, overrideConfig: [{ files: ['**/*.js'], plugins: { 'weibo-guard': plugin }, rules: { 'weibo-guard/links': ['error', { config: 'conf/policy.yaml' }] } }] });
+    const lint = async () => (await eslint.lintFiles(['a.js']))[0]!.messages.map((m) => m.message);
+    expect(await lint()).toEqual([]);
+    rmSync(join(cwd, 'conf'), { recursive: true });
+    writeFileSync(join(cwd, 'conf'), 'not a folder\n');
+    now += RECHECK_MS;
+    expect(await lint()).toEqual([expect.stringMatching(/^weibo-guard policy could not be loaded: conf\/policy\.yaml: /)]);
   });
 
   it('picks up a fixed config after a load error', async () => {
