@@ -107,7 +107,7 @@ describe('the language configs stand on their own', () => {
       for (const name of readdirSync(join(root, 'node_modules/@eslint'))) if (name !== 'json') symlinkSync(join(root, 'node_modules/@eslint', name), join(modules, '@eslint', name));
       const own = join(modules, 'weibo-guard');
       for (const part of ['dist', 'rules', 'whitelist', 'package.json']) cpSync(join(root, part), join(own, part), { recursive: true });
-      const r = spawnSync(process.execPath, [join(modules, 'eslint/bin/eslint.js'), 'a.json'], { cwd, encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [join(modules, 'eslint/bin/eslint.js'), 'a.json'], { cwd, encoding: 'utf8', env: { ...process.env, NODE_PATH: '' } });
       expect(r.status).toBe(2);
       const lines = r.stderr.trim().split('\n').filter((l) => l.trim() !== '');
       expect(lines.at(-1)).toBe(`MissingLanguagePluginError: weibo-guard's configs.json needs @eslint/json to parse its files: npm install --save-dev @eslint/json@"${pkg.peerDependencies['@eslint/json']}"`);
