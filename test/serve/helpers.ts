@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,11 @@ export function writeSecret(dir: string, name: string, value: string): string {
  */
 export function serve(args: string[], o: { dir: string; env?: Record<string, string>; uid?: number }): Promise<Served> {
   assertBuilt(REPO);
+  const stale = readdirSync(join(REPO, 'src/serve')).filter((f) => {
+    const built = statSync(join(REPO, 'dist/serve', f.replace(/\.ts$/, '.js')), { throwIfNoEntry: false });
+    return !built || built.mtimeMs < statSync(join(REPO, 'src/serve', f)).mtimeMs;
+  });
+  if (stale.length) throw new Error(`dist/serve is missing or older than src/serve/${stale.join(', src/serve/')}: run \`npm run build\``);
   const db = join(o.dir, 'outbox.db');
   const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--store', db, ...args], {
     cwd: o.dir,
