@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tokenSource } from '../sender/secrets.js';
 import { ServeConfigError } from '../serve/errors.js';
+import { checkExposure } from '../serve/exposure.js';
 import type { Bot } from '../serve/handler.js';
 import { addAccountNameFlag, addGateFlag, addNetworkFlags, addStoreFlags, addWorkerFlags, gateFromFlags, senderFromFlags, type SenderFlags } from './sender-flags.js';
 import { exitCodes, UsageError } from './errors.js';
@@ -50,6 +51,12 @@ export function register(program: Command): void {
     if (!LEVELS.includes(flags.logLevel)) throw new UsageError(`--log-level must be one of ${LEVELS.join(', ')}, got ${JSON.stringify(flags.logLevel)}`);
     const appSecret = secret('--app-secret-file', flags.appSecretFile, APP_SECRET_ENV);
     const apiToken = secret('--api-token-file', flags.apiTokenFile, API_TOKEN_ENV);
+    try {
+      // Before the policy loads: a refused start says so at once.
+      checkExposure(flags.host, apiToken);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
     const bot = flags.handler !== undefined ? await loadBot(flags.handler) : undefined;
     const gate = gateFromFlags(flags);
     const secrets: string[] = [];

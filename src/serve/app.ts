@@ -5,11 +5,11 @@ import type { ContextInput } from '../context.js';
 import { ContextError, type Gate } from '../gate.js';
 import { parseJsonExact } from '../payload/json.js';
 import { parseMessage } from '../payload/parse.js';
-import { isLoopback } from '../sender/endpoint.js';
 import { Redactor } from '../sender/secrets.js';
 import type { Sender, SenderEvent } from '../sender/sender.js';
 import { StorageError } from '../sender/store.js';
 import { ServeConfigError } from './errors.js';
+import { checkExposure } from './exposure.js';
 import { createPushHandler, type Bot, type PushResponse } from './handler.js';
 import { ServeMetrics } from './metrics.js';
 
@@ -86,9 +86,7 @@ const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').dig
 export async function startService(o: ServiceOptions): Promise<Service> {
   const host = o.host ?? '127.0.0.1';
   const port = o.port ?? 8080;
-  if (!isLoopback(host) && !o.apiToken) {
-    throw new ServeConfigError(`refusing to serve on ${host} without an API token: anyone who can reach it could queue messages; give --api-token-file or $WEIBO_GUARD_API_TOKEN, or serve on 127.0.0.1`, 'apiToken');
-  }
+  checkExposure(host, o.apiToken);
   const now = o.now ?? Date.now;
   const redactor = new Redactor();
   for (const s of [o.appSecret, o.apiToken, ...(o.secrets ?? [])]) if (s) redactor.add(s);
