@@ -167,14 +167,17 @@ describe('two `send` processes on one outbox, on different hostnames', { timeout
     const N = 200;
     const dir = await setup(N, 40);
     const m = mock!;
-    // Long enough that the refused run below starts well inside it, even on a busy machine.
-    const args = ['send', '--endpoint', m.url, '--quiet', '--json', '--lease', '5000', '--lease-renew', '1000'];
+    // Long enough that the two runs below (each a CLI start, several seconds on a loaded
+    // 2-core machine) both see the dead worker's lease still live.
+    const args = ['send', '--endpoint', m.url, '--quiet', '--json', '--lease', '10000', '--lease-renew', '1000'];
     const first = await runCli([...args, 'batch.jsonl'], { cwd: dir, guardMs: 60_000, killWhen: () => m.deliveries.length >= 40 });
     expect(first.signal).toBe('SIGKILL');
-    const refused = await runCli([...args, '-'], { cwd: dir, stdin: '', env: otherHost(dir, 'container-c'), guardMs: 20_000 });
+    // Who holds it is one command away, and asking needs no lease: both at once, inside the lease.
+    const [refused, list] = await Promise.all([
+      runCli([...args, '-'], { cwd: dir, stdin: '', env: otherHost(dir, 'container-c'), guardMs: 20_000 }),
+      runCli(['outbox', 'list'], { cwd: dir, guardMs: 20_000 }),
+    ]);
     expect(refused.stderr).toMatch(/not draining: .*drain lease/);
-    // Who holds it is one command away, and asking needs no lease.
-    const list = await runCli(['outbox', 'list'], { cwd: dir, guardMs: 20_000 });
     expect(list.stdout).toMatch(/\ndrain lease: pid \d+ on \S+, expires \S+ unless renewed\n$/);
     const takeover = await runCli([...args, '--wait-for-lease', '-'], { cwd: dir, stdin: '', env: otherHost(dir, 'container-c'), guardMs: 60_000 });
     expect(takeover.code).toBe(0);
