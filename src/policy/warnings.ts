@@ -7,7 +7,8 @@ import { HostMatcher, type PolicyEntry } from './matcher.js';
  * against the loader's `now`); `never-applies` is an allow entry a deny on the same
  * domain always beats.
  */
-export type PolicyWarningKind = 'expired' | 'expiring' | 'never-applies';
+export const POLICY_WARNING_KINDS = ['expired', 'expiring', 'never-applies'] as const;
+export type PolicyWarningKind = (typeof POLICY_WARNING_KINDS)[number];
 
 /** One warning about the policy, as plain data: where, which domain, and a sentence for a person. */
 export interface PolicyWarning {
