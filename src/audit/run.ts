@@ -121,7 +121,7 @@ export function runAudit(opts: AuditOptions): AuditResult {
         } catch (err) {
           // One string the engine cannot handle must not cost the other 9,999 files their report.
           const why = err instanceof Error ? err.message : String(err);
-          placed.push(own('audit/engine-error', 'error', `The checks failed on this text (${why}); it was not checked. Please report this.`, `检查此文本时出错（${why}），未完成检查。请报告此问题。`, wholeOf(site)));
+          placed.push(own('audit/engine-error', 'error', `The checks failed on this text (${why}); it was not checked. Please report this.`, '检查此文本时出错，未完成检查。请报告此问题。', wholeOf(site)));
         }
       }
     } else placed.push(problems.get(file.abs)!);
@@ -189,7 +189,7 @@ function extract(file: AuditFile, text: string, program: TsProgram, looksLikePay
       const what = file.type === 'json' ? 'JSON' : 'YAML';
       return {
         sites: [],
-        own: [own('audit/unreadable', 'error', `Not valid ${what}: ${err.message}. Nothing in this file was checked.`, `不是有效的 ${what}：${err.message}。此文件未检查。`, { start: at, end: Math.min(at + 1, text.length) })],
+        own: [own('audit/unreadable', 'error', `Not valid ${what}: ${err.message}. Nothing in this file was checked.`, `不是有效的 ${what}，此文件未检查。`, { start: at, end: Math.min(at + 1, text.length) })],
       };
     }
     throw err;
