@@ -16,7 +16,7 @@ describe('policy warnings are plain data', () => {
     ]);
   });
 
-  it('the clock is the loader\'s `now`: a day later nothing has expired that had not', () => {
+  it('the clock is the loader\'s `now`: two days earlier the lapsed entry was only expiring', () => {
     const earlier = loadPolicy({ cwd, now: new Date('2026-11-29T08:00:00Z') });
     expect(earlier.warnings.map((w) => [w.kind, w.domain])).toEqual([
       ['expiring', 'lapsed-shop.example.com'],
