@@ -8,6 +8,8 @@ export const AccountSchema = z.enum(['enterprise', 'personal']);
 export const ChannelSchema = z.enum(['reply', 'post', 'ad']);
 export type Account = z.infer<typeof AccountSchema>;
 export type Channel = z.infer<typeof ChannelSchema>;
+/** Each channel as Chinese messages name it. */
+export const CHANNEL_ZH: Readonly<Record<Channel, string>> = { reply: '回复', post: '发帖', ad: '广告' };
 
 /**
  * The conversation window as the sender's ledger sees it for one receiver

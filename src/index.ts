@@ -7,7 +7,7 @@ export * from './findings.js';
 export * from './context.js';
 export type * from './links/types.js';
 export { createGate, looksLikePayload, ContextError, type Gate, type GateOptions } from './gate.js';
-export { loadPolicy, PolicyError, classifyLink, type Policy, type LinkDecision, type LoadPolicyOptions } from './policy/index.js';
+export { loadPolicy, PolicyError, classifyLink, expiredEntryFor, type Policy, type PolicyWarning, type LinkDecision, type LoadPolicyOptions } from './policy/index.js';
 export { findLinks, canonicalize } from './links/index.js';
 export { RULE_CATALOG, ruleDoc, RuleDocSchema, RuleCatalogSchema, type RuleDoc, type RuleCatalog } from './checks/catalog.js';
 export {

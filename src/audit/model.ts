@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EvidenceSchema, LocalizedSchema, SeveritySchema } from '../findings.js';
+import { POLICY_WARNING_KINDS, type PolicyWarning } from '../policy/index.js';
 
 /**
  * One finding as the audit's JSON report states it: a stable contract that CI
@@ -26,6 +27,21 @@ export type AuditFinding = z.infer<typeof AuditFindingSchema>;
 /** How the JSON report lists a suppressed finding: the finding's contract fields, then why. */
 export const AuditSuppressionSchema = AuditFindingSchema.extend({ by: z.enum(['comment', 'config', 'baseline']), reason: z.string() }).strict();
 
+/** A warning about the policy the run used (an entry expired or expiring, one that never applies): said once per run. */
+export const AuditPolicyWarningSchema = z
+  .object({
+    kind: z.enum(POLICY_WARNING_KINDS),
+    /** The policy file as the loader displays it: the config relative to the root, shipped files relative to the package. */
+    file: z.string(),
+    line: z.number().int().nonnegative(),
+    domain: z.string(),
+    /** YYYY-MM-DD, for `expired` and `expiring`. */
+    expires: z.string().optional(),
+    message: z.string(),
+  })
+  .strict();
+export type AuditPolicyWarning = z.infer<typeof AuditPolicyWarningSchema>;
+
 export const AuditReportSchema = z
   .object({
     files: z.number().int().nonnegative(),
@@ -34,6 +50,8 @@ export const AuditReportSchema = z
     suppressions: z.array(AuditSuppressionSchema).optional(),
     /** Baseline entries that matched no finding: present when there are any. */
     staleBaseline: z.number().int().positive().optional(),
+    /** The policy's warnings, once for the run: present when there are any. */
+    warnings: z.array(AuditPolicyWarningSchema).optional(),
   })
   .strict();
 export type AuditReport = z.infer<typeof AuditReportSchema>;
@@ -68,6 +86,8 @@ export interface AuditResult {
   suppressions?: SuppressedFinding[];
   /** Baseline entries that matched no finding this run (fixed since, or moved): prune them. */
   staleBaseline?: number;
+  /** The engine's policy warnings (expired and expiring entries, entries that never apply), once for the run. */
+  warnings?: readonly PolicyWarning[];
 }
 
 /** `--write-baseline` output: what was already there when the team adopted the audit. */

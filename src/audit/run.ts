@@ -5,6 +5,7 @@ import type { ContextInput } from '../context.js';
 import type { Finding } from '../findings.js';
 import { templatePayloadFindings } from '../checks/templates.js';
 import type { Gate } from '../gate.js';
+import type { PolicyWarning } from '../policy/index.js';
 import { lineStarts, positionAt } from '../sites/decode.js';
 import { Dedupe, findingRange, own, place, wholeOf, type Placed, type Range, type Site } from '../sites/model.js';
 import { FileFilter, Ignores, MARKER, parseDirectives, type Suppression } from '../sites/suppress.js';
@@ -20,7 +21,10 @@ import type { AuditResult, ContextLine, ReportFinding, SuppressedFinding } from 
 
 /** What the audit needs from the engine (src/gate.ts): a Gate satisfies it. */
 export type AuditEngine = Pick<Gate, 'check' | 'checkText' | 'checkUrl'> & {
-  readonly policy?: { readonly config: { readonly ignore: ReadonlyArray<{ path: string; rule?: string | undefined; reason: string }> } };
+  readonly policy?: {
+    readonly config: { readonly ignore: ReadonlyArray<{ path: string; rule?: string | undefined; reason: string }> };
+    readonly warnings?: readonly PolicyWarning[];
+  };
 };
 
 export interface AuditOptions {
@@ -117,7 +121,7 @@ export function runAudit(opts: AuditOptions): AuditResult {
         } catch (err) {
           // One string the engine cannot handle must not cost the other 9,999 files their report.
           const why = err instanceof Error ? err.message : String(err);
-          placed.push(own('audit/engine-error', 'error', `The checks failed on this text (${why}); it was not checked. Please report this.`, `检查此文本时出错（${why}），未完成检查。请报告此问题。`, wholeOf(site)));
+          placed.push(own('audit/engine-error', 'error', `The checks failed on this text (${why}); it was not checked. Please report this.`, '检查此文本时出错，未完成检查。请报告此问题。', wholeOf(site)));
         }
       }
     } else placed.push(problems.get(file.abs)!);
@@ -153,7 +157,8 @@ export function runAudit(opts: AuditOptions): AuditResult {
     if (file.type === 'ts') program.release(file.abs);
     opts.onProgress?.(index + 1, files.length);
   });
-  return { root, files: files.length - ownOutputs, findings: out, suppressed: suppressions.length, suppressions, baselined: 0 };
+  const warnings = opts.engine.policy?.warnings ?? [];
+  return { root, files: files.length - ownOutputs, findings: out, suppressed: suppressions.length, suppressions, baselined: 0, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
 function commentsOf(program: TsProgram, file: AuditFile): Range[] {
@@ -184,7 +189,7 @@ function extract(file: AuditFile, text: string, program: TsProgram, looksLikePay
       const what = file.type === 'json' ? 'JSON' : 'YAML';
       return {
         sites: [],
-        own: [own('audit/unreadable', 'error', `Not valid ${what}: ${err.message}. Nothing in this file was checked.`, `不是有效的 ${what}：${err.message}。此文件未检查。`, { start: at, end: Math.min(at + 1, text.length) })],
+        own: [own('audit/unreadable', 'error', `Not valid ${what}: ${err.message}. Nothing in this file was checked.`, `不是有效的 ${what}，此文件未检查。`, { start: at, end: Math.min(at + 1, text.length) })],
       };
     }
     throw err;

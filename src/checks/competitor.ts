@@ -1,4 +1,4 @@
-import type { Channel } from '../context.js';
+import { CHANNEL_ZH, type Channel } from '../context.js';
 import type { Finding, Localized, Span } from '../findings.js';
 import type { CompiledCompetitorService, CompiledCompetitors } from '../policy/competitors.js';
 import { AhoCorasick, type Match } from './aho.js';
@@ -909,7 +909,7 @@ function report(text: string, d: Decided, channel: Channel, path: string): Findi
     return finding(
       'competitor/mention',
       'warning',
-      { en: `Names the competing service ${service.name} ("${quoted}"); make sure the reply does not guide users to it`, zh: `提到竞品服务「${service.name}」（“${quoted}”）；请确认回复没有引导用户使用它` },
+      { en: `Names the competing service ${service.name} ("${quoted}"); make sure the reply does not guide users to it`, zh: `提到竞品服务「${service.nameZh}」（“${quoted}”）；请确认回复没有引导用户使用它` },
       path,
       { span, evidence: { text: quoted, entry, detail: label } },
     );
@@ -922,7 +922,7 @@ function report(text: string, d: Decided, channel: Channel, path: string): Findi
     return finding(
       'competitor/promotion',
       'warning',
-      { en: `Points users to ${service.name} ("${quoted}"), allowed in ${channel} only as: ${exception.note}`, zh: `引导用户使用「${service.name}」（“${quoted}”），在 ${channel} 渠道仅允许：${exception.note}` },
+      { en: `Points users to ${service.name} ("${quoted}"), allowed in ${channel} only as: ${exception.note}`, zh: `引导用户使用「${service.nameZh}」（“${quoted}”），在${CHANNEL_ZH[channel]}渠道仅允许：${exception.noteZh}` },
       path,
       { span, evidence: { text: quoted, entry, detail: `${detail}; channel exception: ${exception.note}` } },
     );
@@ -930,7 +930,7 @@ function report(text: string, d: Decided, channel: Channel, path: string): Findi
   return finding(
     'competitor/promotion',
     'error',
-    { en: `Promotes the competing service ${service.name} ("${quoted}"): ${d.why.en}; replies must not guide users to it`, zh: `引导用户使用竞品服务「${service.name}」（“${quoted}”）：${d.why.zh}，回复中禁止` },
+    { en: `Promotes the competing service ${service.name} ("${quoted}"): ${d.why.en}; replies must not guide users to it`, zh: `引导用户使用竞品服务「${service.nameZh}」（“${quoted}”）：${d.why.zh}，回复中禁止` },
     path,
     { span, evidence: { text: quoted, entry, detail } },
   );

@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import type { Evidence, Finding, Span } from '../findings.js';
 import { describeInvisible } from '../links/invisible.js';
-import type { FoundLink } from '../links/types.js';
+import type { FoldKind, FoundLink } from '../links/types.js';
 import { chainReason, classifyLink, describeChain, describeEntry, followRedirects, mayRedirect, type LinkDecision, type Policy } from '../policy/index.js';
 import { finding } from './finding.js';
 
@@ -29,6 +29,19 @@ function disguised(link: FoundLink): boolean {
   return link.folded.some((f) => f !== 'zero-width');
 }
 
+/** Each obfuscation as Chinese messages name it (the kinds are FOLD_KINDS). */
+const FOLD_ZH: Readonly<Record<FoldKind, string>> = {
+  'fullwidth-dot': '全角句点',
+  'fullwidth-letter': '全角字母',
+  'compat-letter': '变体字母',
+  'zero-width': '零宽字符',
+  'bracket-dot': '括号里的点',
+  'word-dot': '用文字代替点',
+  'spaced-dot': '点的两边加空格',
+  'lookalike-dot': '形似点的符号',
+};
+const foldedZh = (link: FoundLink): string => link.folded.map((k) => FOLD_ZH[k as FoldKind] ?? '变形写法').join('、');
+
 /** link/invisible: a character nobody sees inside the scheme, userinfo or host. */
 function invisibleFinding(link: FoundLink, span: Span, path: string, evidence: Evidence): Finding {
   const list = link.invisible ?? [];
@@ -38,7 +51,7 @@ function invisibleFinding(link: FoundLink, span: Span, path: string, evidence: E
     'error',
     {
       en: `Link to ${shown(link)} hides ${list.length === 1 ? 'an invisible character' : `${list.length} invisible characters`} (${names}); they were removed before judging`,
-      zh: `链接 ${shown(link)} 中藏有 ${list.length} 个不可见字符（${names}），已去除后再判断`,
+      zh: `链接 ${shown(link)} 中藏有 ${list.length} 个不可见字符（${list.map((x) => `${x.code}，第 ${x.at} 位`).join('；')}），已去除后再判断`,
     },
     path,
     { span, evidence: { ...evidence, detail: `removed: ${names}` } },
@@ -96,7 +109,7 @@ function judgeLinkAsWritten(link: FoundLink, decision: LinkDecision, span: Span,
         finding(
           'link/obfuscated',
           'warning',
-          { en: `Link ${shown(link)} is written in disguise (${link.folded.join(', ')}); write it plainly`, zh: `链接 ${shown(link)} 的写法经过伪装（${link.folded.join('、')}），请直接写出` },
+          { en: `Link ${shown(link)} is written in disguise (${link.folded.join(', ')}); write it plainly`, zh: `链接 ${shown(link)} 的写法经过伪装（${foldedZh(link)}），请直接写出` },
           path,
           { span, evidence },
         ),
@@ -130,7 +143,7 @@ function judgeLinkAsWritten(link: FoundLink, decision: LinkDecision, span: Span,
           'error',
           {
             en: `Disguised link to ${shown(link)} (${link.folded.join(', ')}), which is not on the whitelist`,
-            zh: `伪装的链接 ${shown(link)}（${link.folded.join('、')}），不在白名单中`,
+            zh: `伪装的链接 ${shown(link)}（${foldedZh(link)}），不在白名单中`,
           },
           path,
           { span, evidence },

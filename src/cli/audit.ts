@@ -16,7 +16,7 @@ import { createGate, looksLikePayload, type Gate } from '../gate.js';
 import { PolicyError } from '../policy/index.js';
 import { addContextOptions, contextFrom } from './check.js';
 import { UsageError, exitCodes } from './errors.js';
-import { wantsColor } from './format.js';
+import { formatPolicyWarnings, wantsColor } from './format.js';
 
 const FORMATS = ['stylish', 'json', 'sarif', 'html'] as const;
 type Format = (typeof FORMATS)[number];
@@ -96,6 +96,8 @@ export function runAuditCommand(paths: string[], options: AuditCommandOptions, i
     const file = resolve(io.cwd, options.writeBaseline);
     writeOut(file, `${JSON.stringify(toBaseline(result), null, 2)}\n`);
     io.stderr.write(`weibo-guard: wrote ${result.findings.length} finding${result.findings.length === 1 ? '' : 's'} to the baseline ${options.writeBaseline}\n`);
+    // No report is written, so the policy's warnings are said here, once.
+    io.stderr.write(formatPolicyWarnings(result.warnings ?? [], wantsColor(io.stderr)));
     return exitCodes.ok;
   }
   if (baseline) result = applyBaseline(result, baseline);

@@ -10,7 +10,7 @@ import { parseJsonExact, type DuplicateKey } from '../payload/json.js';
 import { JsonMessage, duplicateKeyFinding, stringAt } from '../payload/parse.js';
 import { capFindings, finding, noteFindings } from '../checks/finding.js';
 import { UsageError, exitCodes } from './errors.js';
-import { formatVerdict, wantsColor } from './format.js';
+import { formatPolicyWarnings, formatVerdict, wantsColor } from './format.js';
 import { decodeUtf8, jsonErrorOffset, lineColumn } from './input-text.js';
 
 export interface CheckCommandOptions {
@@ -32,13 +32,20 @@ export function register(program: Command): void {
   addContextOptions(cmd, 'the message');
   cmd.option('--config <file>', 'project config (default: weibo-guard.config.{json,yaml,yml} in the current folder)')
     .action(async (file: string | undefined, options: CheckCommandOptions) => {
-      process.exitCode = await runCheck(file, options, { stdin: process.stdin, stdout: process.stdout });
+      process.exitCode = await runCheck(file, options, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
     });
 }
 
 export interface Io {
   stdin: Readable;
   stdout: Writable & { isTTY?: boolean };
+  /** Where the policy's warnings go, once per run; left out, they are not said. */
+  stderr?: Writable & { isTTY?: boolean };
+}
+
+/** Says the policy's warnings on the command's stderr, once: call right after loading the gate. */
+export function sayPolicyWarnings(gate: Gate, io: Pick<Io, 'stderr'>): void {
+  if (io.stderr && gate.policy.warnings.length > 0) io.stderr.write(formatPolicyWarnings(gate.policy.warnings, wantsColor(io.stderr)));
 }
 
 /** Loads policy for a command; a broken policy file is the user's to fix (exit 2, `file:line: …`). */
@@ -70,6 +77,7 @@ export function contextFrom(options: Pick<CheckCommandOptions, 'account' | 'chan
 export async function runCheck(file: string | undefined, options: CheckCommandOptions, io: Io): Promise<number> {
   if (options.jsonl && options.format === 'text') throw new UsageError('--format text is for a single message; --jsonl always prints JSON verdicts');
   const gate = gateFor(options.config);
+  sayPolicyWarnings(gate, io);
   const context = contextFrom(options);
   const fromStdin = file === undefined || file === '-';
   if (options.jsonl) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { stringAt } from '../payload/parse.js';
-import { gateFor, type CheckCommandOptions, type Io } from './check.js';
+import { gateFor, sayPolicyWarnings, type CheckCommandOptions, type Io } from './check.js';
 import { UsageError, exitCodes } from './errors.js';
 import { explainText, formatTextExplanation } from './explain-text.js';
 import { wantsColor } from './format.js';
@@ -22,6 +22,7 @@ async function readAll(stream: Readable): Promise<string> {
 export async function runExplainText(options: CheckCommandOptions & ExplainTextOptions, io: Io): Promise<number> {
   if (options.text !== undefined && options.message !== undefined) throw new UsageError('explain takes --text or --message, not both');
   const gate = gateFor(options.config);
+  sayPolicyWarnings(gate, io);
   let input: { text: string } | { message: string };
   if (options.text !== undefined) input = { text: options.text };
   else {

@@ -2,9 +2,10 @@ import { Option, type Command } from 'commander';
 import pc from 'picocolors';
 import { verdictOf } from '../findings.js';
 import { canonicalize, describeInvisible } from '../links/index.js';
-import { classifyLink, describeEntry, followRedirects, type LinkDecision, type RedirectChain, type RedirectHop } from '../policy/index.js';
+import { classifyLink, describeEntry, expiredEntryFor, followRedirects, type LinkDecision, type RedirectChain, type RedirectHop } from '../policy/index.js';
+import type { Gate } from '../gate.js';
 import type { FoundLink } from '../links/types.js';
-import { addContextOptions, contextFrom, gateFor, type CheckCommandOptions, type Io } from './check.js';
+import { addContextOptions, contextFrom, gateFor, sayPolicyWarnings, type CheckCommandOptions, type Io } from './check.js';
 import { UsageError, exitCodes } from './errors.js';
 import { runExplainText, type ExplainTextOptions } from './explain-text-run.js';
 import { formatFinding, wantsColor } from './format.js';
@@ -22,7 +23,7 @@ export function register(program: Command): void {
   addContextOptions(cmd, 'the link');
   cmd.option('--config <file>', 'project config (default: weibo-guard.config.{json,yaml,yml} in the current folder)')
     .action(async (url: string | undefined, options: CheckCommandOptions & ExplainTextOptions) => {
-      const io = { stdin: process.stdin, stdout: process.stdout };
+      const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
       if (options.text !== undefined || options.message !== undefined) {
         if (url !== undefined) throw new UsageError('explain takes a URL, --text or --message, not two of them');
         process.exitCode = await runExplainText(options, io);
@@ -44,10 +45,11 @@ export interface Explanation {
   redirects: RedirectHop[];
   /** The chain that blocks the link, when one does. */
   redirect: RedirectChain | null;
+  /** Not whitelisted, but an entry that has expired covered the host: which one, and when it lapsed. */
+  expired: { file: string; line: number; domain: string; expires: string } | null;
 }
 
-export function explainUrl(url: string, options: CheckCommandOptions): Explanation {
-  const gate = gateFor(options.config);
+export function explainUrl(url: string, options: CheckCommandOptions, gate: Gate = gateFor(options.config)): Explanation {
   const contextInput = contextFrom(options);
   const link = canonicalize(url);
   const findings = gate.checkUrl(url, contextInput, 'url');
@@ -56,11 +58,15 @@ export function explainUrl(url: string, options: CheckCommandOptions): Explanati
   const decision = link ? classifyLink(link, gate.policy, channel) : null;
   const redirects: RedirectHop[] = [];
   const redirect = link && decision ? followRedirects(link, decision, gate.policy, channel, redirects) : null;
-  return { input: url, link, decision, findings, allowed: verdictOf(findings).allowed, redirects, redirect };
+  const lapsed = link?.host && decision?.rule === 'link/not-whitelisted' ? expiredEntryFor(gate.policy, link.host, link.path, channel) : undefined;
+  const expired = lapsed ? { file: lapsed.entry.file, line: lapsed.entry.line, domain: lapsed.domain, expires: lapsed.expires } : null;
+  return { input: url, link, decision, findings, allowed: verdictOf(findings).allowed, redirects, redirect, expired };
 }
 
 export function runExplain(url: string, options: CheckCommandOptions, io: Io): number {
-  const e = explainUrl(url, options);
+  const gate = gateFor(options.config);
+  sayPolicyWarnings(gate, io);
+  const e = explainUrl(url, options, gate);
   if (options.format === 'json') io.stdout.write(`${JSON.stringify(e)}\n`);
   else io.stdout.write(`${formatExplanation(e, wantsColor(io.stdout))}\n`);
   return e.allowed ? exitCodes.ok : exitCodes.findings;
@@ -93,6 +99,8 @@ export function formatExplanation(e: Explanation, color: boolean): string {
       lines.push(row('entry', describeEntry(d.entry)));
       lines.push(row('category', `${d.entry.category} (${d.entry.kind}${d.entry.service ? `, service ${d.entry.service}` : ''})`));
       if (d.entry.note) lines.push(row('note', d.entry.note));
+    } else if (e.expired) {
+      lines.push(row('entry', c.yellow(`none: ${describeEntry(e.expired)} expired on ${e.expired.expires} and no longer applies (renew or remove it)`)));
     } else {
       lines.push(row('entry', 'none: no whitelist entry covers this host'));
     }

@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import type { Finding, Span, Verdict } from '../findings.js';
 import { isWide } from '../payload/units.js';
+import { formatIssue, type PolicyWarning } from '../policy/index.js';
 
 /**
  * Terminal formatting of findings, shared by every command that prints them: one
@@ -22,6 +23,16 @@ export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv =
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
   return stream.isTTY === true && env.TERM !== 'dumb';
+}
+
+/**
+ * The policy's warnings (an entry expired or expiring, an entry that never applies)
+ * for stderr, one line each: `weibo-guard: warning: file:line: message`. A command says
+ * them once per run, before its output, which stays the machine-readable verdicts.
+ */
+export function formatPolicyWarnings(warnings: readonly PolicyWarning[], color: boolean): string {
+  const c = pc.createColors(color);
+  return warnings.map((w) => `weibo-guard: ${c.yellow('warning')}: ${forTerminal(formatIssue(w))}\n`).join('');
 }
 
 /** `1 error`, `2 errors`: every summary line counts this way. */

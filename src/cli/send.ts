@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { ContextInput } from '../context.js';
 import type { Finding } from '../findings.js';
-import { addAccountNameFlag, addGateFlag, addNetworkFlags, addStoreFlags, addWorkerFlags, eventPrinter, readInput, readRecords, senderFromFlags, type SenderFlags } from './sender-flags.js';
+import { addAccountNameFlag, addGateFlag, addNetworkFlags, addStoreFlags, addWorkerFlags, eventPrinter, gateFromFlags, readInput, readRecords, senderFromFlags, type SenderFlags } from './sender-flags.js';
+import { formatPolicyWarnings, wantsColor } from './format.js';
 import { OutboxBusyError, type EnqueueOptions } from '../sender/sender.js';
 import { LeaseLostError, StorageError } from '../sender/store.js';
 import { exitCodes, UsageError } from './errors.js';
@@ -43,7 +44,10 @@ export function register(program: Command): void {
     const lang = flags.lang;
     const input = await readInput(file);
     const records = readRecords(input);
-    const sender = senderFromFlags(flags, { onEvent: eventPrinter((s) => process.stderr.write(s), flags.quiet ?? false) });
+    const gate = gateFromFlags(flags);
+    // Once per run, on stderr: stdout is the per-line report (or --json summary) scripts read.
+    process.stderr.write(formatPolicyWarnings(gate.policy.warnings, wantsColor(process.stderr)));
+    const sender = senderFromFlags(flags, { gate, onEvent: eventPrinter((s) => process.stderr.write(s), flags.quiet ?? false) });
     try {
       const blockedAt: Array<Blocked | undefined> = [];
       const wouldSendAt: Array<string | undefined> = [];

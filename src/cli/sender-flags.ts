@@ -107,7 +107,7 @@ export function gateFromFlags(flags: SenderFlags): Gate {
 
 /** Builds a sender from flags and env; every problem becomes a UsageError naming the flag. */
 export function senderFromFlags(flags: SenderFlags, extra: Partial<SenderOptions> = {}): Sender {
-  const gate = gateFromFlags(flags);
+  const gate = extra.gate ?? gateFromFlags(flags);
   const maxAttempts = int('max-attempts', flags.maxAttempts, 1);
   const concurrency = int('concurrency', flags.concurrency, 1);
   const timeoutMs = int('timeout', flags.timeout, 1);

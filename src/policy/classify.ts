@@ -1,4 +1,4 @@
-import type { Channel } from '../context.js';
+import { CHANNEL_ZH, type Channel } from '../context.js';
 import type { Localized } from '../findings.js';
 import { MINI_PROGRAM_DEEP_LINK, type FoundLink } from '../links/types.js';
 import { MAX_HOST_LENGTH, type PolicyEntry } from './matcher.js';
@@ -50,6 +50,9 @@ function fromShortener(s: ShortenerEntry): DecidingEntry {
   return { file: s.file, line: s.line, domain: s.domain, category: 'shorteners', kind: 'deny', note: s.note };
 }
 
+/** Whitelist categories as Chinese messages name them. */
+const CATEGORY_ZH: Readonly<Record<string, string>> = { government: '政府网站', media: '持证媒体', platforms: '知名平台', companies: '认证企业官网', competitors: '竞品例外' };
+
 const block = (rule: LinkRule, reason: Localized, entry?: DecidingEntry, severity: 'error' | 'warning' = 'error'): LinkDecision =>
   entry ? { allowed: false, rule, severity, entry, reason } : { allowed: false, rule, severity, reason };
 
@@ -72,12 +75,12 @@ function classifyScheme(link: FoundLink, policy: Policy, channel: Channel): Link
       rule: 'link/allowed',
       severity: null,
       entry: { file: exception.file, line: exception.line, domain: exception.prefix, category: 'competitors', kind: 'allow', service: service.id, note: exception.note },
-      reason: { en: `allowed in ${channel}: ${exception.note}`, zh: `在${channel}渠道允许：${exception.note}` },
+      reason: { en: `allowed in ${channel}: ${exception.note}`, zh: `在${CHANNEL_ZH[channel]}渠道允许：${exception.noteZh}` },
     };
   }
   const reason = mini
-    ? { en: `"${link.raw}" is a mini program link that opens ${service.name}, a service competing with Weibo`, zh: `“${link.raw}”是小程序链接，会打开与微博竞争的服务：${service.name}` }
-    : { en: `"${link.scheme}:" opens ${service.name}, a service competing with Weibo`, zh: `“${link.scheme}:”链接会打开与微博竞争的服务：${service.name}` };
+    ? { en: `"${link.raw}" is a mini program link that opens ${service.name}, a service competing with Weibo`, zh: `“${link.raw}”是小程序链接，会打开与微博竞争的服务：${service.nameZh}` }
+    : { en: `"${link.scheme}:" opens ${service.name}, a service competing with Weibo`, zh: `“${link.scheme}:”链接会打开与微博竞争的服务：${service.nameZh}` };
   return block(
     'link/competitor',
     reason,
@@ -125,7 +128,7 @@ export function classifyLink(link: FoundLink, policy: Policy, channel: Channel =
       'link/shortener',
       {
         en: `${host} is a link shortener (${shortener.operator}): its target cannot be checked; link to the page itself`,
-        zh: `${host} 是短链接服务（${shortener.operator}），无法检查其目标；请直接链接目标网页`,
+        zh: `${host} 是${shortener.operatorZh ? `${shortener.operatorZh}的` : ''}短链接服务，无法检查其目标；请直接链接目标网页`,
       },
       fromShortener(shortener),
       shortener.severity,
@@ -135,7 +138,9 @@ export function classifyLink(link: FoundLink, policy: Policy, channel: Channel =
   if (entry?.kind === 'deny') {
     const service = entry.service ? policy.competitors.byId.get(entry.service) : undefined;
     const name = service?.name ?? entry.service ?? entry.domain;
-    return block('link/competitor', { en: `${host} belongs to ${name}, a service competing with Weibo`, zh: `${host} 属于与微博竞争的服务：${name}` }, fromPolicyEntry(entry));
+    // A project's own deny entry has no Chinese name: the domain it denies stands for it.
+    const nameZh = service?.nameZh ?? entry.domain;
+    return block('link/competitor', { en: `${host} belongs to ${name}, a service competing with Weibo`, zh: `${host} 属于与微博竞争的服务：${nameZh}` }, fromPolicyEntry(entry));
   }
   if (entry) {
     return {
@@ -143,7 +148,7 @@ export function classifyLink(link: FoundLink, policy: Policy, channel: Channel =
       rule: 'link/allowed',
       severity: null,
       entry: fromPolicyEntry(entry),
-      reason: { en: `${host} is whitelisted (${entry.category}: ${entry.domain})`, zh: `${host} 在白名单中（${entry.category}：${entry.domain}）` },
+      reason: { en: `${host} is whitelisted (${entry.category}: ${entry.domain})`, zh: `${host} 在白名单中（${CATEGORY_ZH[entry.category] ?? '项目配置'}：${entry.domain}）` },
     };
   }
   return block('link/not-whitelisted', {

@@ -25,6 +25,8 @@ export interface UrlException {
   readonly prefix: string;
   readonly channels: readonly Channel[];
   readonly note: string;
+  /** The note as Chinese messages say it. */
+  readonly noteZh: string;
   readonly file: string;
   readonly line: number;
 }
@@ -32,6 +34,8 @@ export interface UrlException {
 export interface CompiledCompetitorService {
   readonly id: string;
   readonly name: string;
+  /** The name Chinese messages use (微信). */
+  readonly nameZh: string;
   readonly note: string;
   /** Unambiguous names, aliases and homophones, normalised: safe to flag on their own. */
   readonly names: readonly string[];
@@ -49,7 +53,7 @@ export interface CompiledCompetitorService {
   readonly mentionsOnly: readonly string[];
   /** Names whose pinyin generates homophones (strong context only). */
   readonly homophonesOf: readonly string[];
-  readonly channelExceptions: readonly { domain?: string; url?: string; paths?: readonly string[]; channels: readonly Channel[]; note: string }[];
+  readonly channelExceptions: readonly { domain?: string; url?: string; paths?: readonly string[]; channels: readonly Channel[]; note: string; noteZh: string }[];
   readonly file: string;
   readonly line: number;
 }
@@ -91,12 +95,13 @@ export function compileCompetitors(data: CompetitorsFile, file: string, lineOf: 
       if (e.url === undefined) return;
       const scheme = e.url.slice(0, e.url.indexOf(':'));
       const list = urlExceptions.get(scheme) ?? [];
-      list.push(Object.freeze({ prefix: e.url, channels: Object.freeze([...e.channels]), note: e.note, file, line: lineOf(['services', i, 'exceptions', j]) }));
+      list.push(Object.freeze({ prefix: e.url, channels: Object.freeze([...e.channels]), note: e.note, noteZh: e.noteZh, file, line: lineOf(['services', i, 'exceptions', j]) }));
       urlExceptions.set(scheme, list);
     });
     return Object.freeze({
       id: s.id,
       name: s.name,
+      nameZh: s.nameZh,
       note: s.note,
       names: Object.freeze(unique(terms.filter((t) => !t.ambiguous).map((t) => t.normalized))),
       ambiguousNames: Object.freeze(unique(terms.filter((t) => t.ambiguous).map((t) => t.normalized))),

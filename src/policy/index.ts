@@ -13,7 +13,8 @@ export {
   type CompiledTerm,
   type UrlException,
 } from './competitors.js';
-export { formatIssue, type PolicyIssue, type PolicyWarning } from './source.js';
+export { formatIssue, type PolicyIssue } from './source.js';
+export { expiredEntryFor, POLICY_WARNING_KINDS, type ExpiredWarning, type PolicyWarning, type PolicyWarningKind } from './warnings.js';
 export * from './schema.js';
 export { lintPolicy, LINT_KINDS, type LintKind, type LintProblem } from './lint.js';
 export { followRedirects, mayRedirect, describeChain, chainReason, MAX_DEPTH, type RedirectChain, type RedirectHop } from './redirect.js';

@@ -46,10 +46,7 @@ export function lintPolicy(options: LoadPolicyOptions = {}): LintProblem[] {
     return err.issues.map((i) => problem('invalid', i.file, i.line, i.message));
   }
   const out: LintProblem[] = [];
-  for (const w of policy.warnings) {
-    const kind: LintKind = / expired on /.test(w.message) ? 'expired' : / expires on /.test(w.message) ? 'expiring' : 'never-applies';
-    out.push(problem(kind, w.file, w.line, w.message));
-  }
+  for (const w of policy.warnings) out.push(problem(w.kind, w.file, w.line, w.message));
   const entries = policy.whitelist.entries();
   const broad = new Map<string, PolicyEntry>();
   for (const e of entries) if (e.kind === 'allow' && !e.paths && !e.channels) broad.set(e.domain, e);

@@ -20,7 +20,8 @@ import {
   type Shortener,
 } from './schema.js';
 import { readTextFile, TextFileError } from '../text-file.js';
-import { formatIssue, locate, parseSource, validate, type PolicyIssue, type PolicyWarning, type Source } from './source.js';
+import { formatIssue, locate, parseSource, validate, type PolicyIssue, type Source } from './source.js';
+import type { PolicyWarning } from './warnings.js';
 
 export interface LoadPolicyOptions {
   /** Where to look for weibo-guard.config.{json,yaml,yml}; default process.cwd(). */
@@ -200,15 +201,16 @@ class Loader {
     return issues.length === 0 ? data : undefined;
   }
 
-  /** Expired entries are dropped (a lapsed listing no longer allows anything), with a warning. */
-  expiryAllows(source: Source, path: Array<string | number>, domain: string, expires: string | undefined): boolean {
+  /** Expired entries are dropped (a lapsed listing no longer allows anything), with a warning that keeps the entry. */
+  expiryAllows(source: Source, path: Array<string | number>, entry: PolicyEntry): boolean {
+    const { domain, expires } = entry;
     if (expires === undefined) return true;
     const { line } = locate(source, [...path, 'expires']);
     if (expires < this.#today) {
-      this.warnings.push({ file: source.file, line, message: `${domain}: expired on ${expires}; the entry no longer applies (renew or remove it)` });
+      this.warnings.push({ kind: 'expired', file: source.file, line, domain, expires, message: `${domain}: expired on ${expires}; the entry no longer applies (renew or remove it)`, entry: Object.freeze(entry) });
       return false;
     }
-    if (expires <= this.#soon) this.warnings.push({ file: source.file, line, message: `${domain}: expires on ${expires}` });
+    if (expires <= this.#soon) this.warnings.push({ kind: 'expiring', file: source.file, line, domain, expires, message: `${domain}: expires on ${expires}` });
     return true;
   }
 
@@ -246,9 +248,8 @@ function loadWhitelists(loader: Loader, dataDir: string): void {
     const file = loader.check(source, WhitelistFileSchema);
     if (!source || !file) continue;
     file.entries.forEach((e, i) => {
-      if (!loader.expiryAllows(source, ['entries', i], e.domain, e.expires)) return;
-      const line = locate(source, ['entries', i]).line;
-      loader.add({ ...e, suffix: e.suffix === true, kind: 'allow', category, file: source.file, line }, source, ['entries', i, 'domain']);
+      const entry: PolicyEntry = { ...e, suffix: e.suffix === true, kind: 'allow', category, file: source.file, line: locate(source, ['entries', i]).line };
+      if (loader.expiryAllows(source, ['entries', i], entry)) loader.add(entry, source, ['entries', i, 'domain']);
     });
   }
 }
@@ -344,8 +345,8 @@ function loadConfig(loader: Loader, path: string | undefined, cwd: string): { co
   const config = loader.check(source, ConfigSchema);
   if (!source || !config) return { config: empty };
   config.whitelist.forEach((e, i) => {
-    if (!loader.expiryAllows(source, ['whitelist', i], e.domain, e.expires)) return;
-    loader.add({ ...e, suffix: e.suffix === true, kind: 'allow', category: e.category as Category, file: source.file, line: locate(source, ['whitelist', i]).line }, source, ['whitelist', i, 'domain']);
+    const entry: PolicyEntry = { ...e, suffix: e.suffix === true, kind: 'allow', category: e.category as Category, file: source.file, line: locate(source, ['whitelist', i]).line };
+    if (loader.expiryAllows(source, ['whitelist', i], entry)) loader.add(entry, source, ['whitelist', i, 'domain']);
   });
   config.deny.forEach((e, i) => {
     loader.add({ ...e, suffix: e.suffix === true, kind: 'deny', category: 'competitors', file: source.file, line: locate(source, ['deny', i]).line }, source, ['deny', i, 'domain']);
@@ -358,7 +359,7 @@ function warnShadowed(loader: Loader): void {
   const denied = new Map(loader.deny.filter((e) => !e.paths && !e.channels).map((e) => [e.domain, e]));
   for (const allow of loader.allow) {
     const deny = allow.paths || allow.channels ? undefined : denied.get(allow.domain);
-    if (deny) loader.warnings.push({ file: allow.file, line: allow.line, message: `${allow.domain}: never applies: ${deny.file}:${deny.line} denies the same domain, and deny wins` });
+    if (deny) loader.warnings.push({ kind: 'never-applies', file: allow.file, line: allow.line, domain: allow.domain, message: `${allow.domain}: never applies: ${deny.file}:${deny.line} denies the same domain, and deny wins` });
   }
 }
 
@@ -382,8 +383,8 @@ export function policyFiles(options: Pick<LoadPolicyOptions, 'cwd' | 'config' | 
 /**
  * Loads the shipped whitelist/ and rules/ plus the project config, validates every
  * file against its zod schema and compiles the matchers once. Throws PolicyError
- * listing every problem (`file:line: what is wrong`); expiry notes go to
- * `policy.warnings`.
+ * listing every problem (`file:line: what is wrong`); expired and expiring entries
+ * and entries that never apply go to `policy.warnings` (see warnings.ts).
  */
 export function loadPolicy(options: LoadPolicyOptions = {}): Policy {
   const cwd = resolve(options.cwd ?? process.cwd());

@@ -103,7 +103,7 @@ export function chainReason(chain: RedirectChain): Localized {
     const r = chain.unreadable;
     return {
       en: `${from} is a redirect page (${r.operator}) whose target cannot be read; link to the destination itself`,
-      zh: `${from} 是跳转页面（${r.operator}），无法读出其目标；请直接链接目标网页`,
+      zh: `${from} 是${r.operatorZh ? `${r.operatorZh}的` : ''}跳转页面，无法读出其目标；请直接链接目标网页`,
     };
   }
   const to = last.link.host ?? last.link.raw;

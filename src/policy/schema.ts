@@ -126,6 +126,8 @@ export const ExceptionSchema = z
     paths: PathsSchema.optional(),
     channels: ChannelsSchema,
     note: NonEmpty,
+    /** The note as Chinese messages say it. */
+    noteZh: NonEmpty,
     source: NonEmpty,
   })
   .strict()
@@ -141,6 +143,8 @@ export const CompetitorServiceSchema = z
   .object({
     id: z.string().regex(/^[a-z][a-z0-9-]*$/, { message: 'expected a lower-case id such as wechat' }),
     name: NonEmpty,
+    /** The name Chinese messages use (微信, 腾讯QQ): never the English one. */
+    nameZh: NonEmpty,
     /** Why this is (or is treated as) a direct competitor of Weibo. */
     note: NonEmpty,
     source: NonEmpty,
@@ -230,6 +234,8 @@ export type CompetitorsFile = z.infer<typeof CompetitorsFileSchema>;
  */
 const hopShape = {
   operator: NonEmpty,
+  /** The operator's Chinese name (微博, 百度); Chinese messages name the host alone without one. */
+  operatorZh: NonEmpty.optional(),
   severity: z.enum(['error', 'warning']).default('error'),
   note: NonEmpty,
   source: NonEmpty,

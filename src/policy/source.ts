@@ -11,8 +11,6 @@ export interface PolicyIssue {
   message: string;
 }
 
-export type PolicyWarning = Omit<PolicyIssue, 'column'>;
-
 export function formatIssue(issue: PolicyIssue): string {
   return issue.line > 0 ? `${issue.file}:${issue.line}: ${issue.message}` : `${issue.file}: ${issue.message}`;
 }

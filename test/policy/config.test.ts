@@ -172,7 +172,7 @@ describe('bad config files', () => {
   it('an expired config entry is a warning', () => {
     const yaml = 'whitelist:\n  - domain: promo.example.com\n    source: s\n    added: 2026-01-01\n    expires: 2026-06-30\n';
     const policy = loadPolicy({ cwd: project({ 'weibo-guard.config.yaml': yaml }), now: TODAY });
-    expect(policy.warnings).toEqual([{ file: 'weibo-guard.config.yaml', line: 5, message: 'promo.example.com: expired on 2026-06-30; the entry no longer applies (renew or remove it)' }]);
+    expect(policy.warnings).toEqual([expect.objectContaining({ kind: 'expired', file: 'weibo-guard.config.yaml', line: 5, domain: 'promo.example.com', expires: '2026-06-30', message: 'promo.example.com: expired on 2026-06-30; the entry no longer applies (renew or remove it)' })]);
     expect(classifyLink(link('promo.example.com'), policy).rule).toBe('link/not-whitelisted');
   });
 });

@@ -334,12 +334,12 @@ describe('expiry', () => {
   const policy = loadPolicy({ cwd: project(), now: TODAY, dataDir: dataDir({ 'whitelist/companies.yaml': entries }) });
 
   it('an expired entry is a warning, not an error, and no longer allows', () => {
-    expect(policy.warnings).toContainEqual({ file: 'whitelist/companies.yaml', line: 6, message: 'old.example.com: expired on 2026-11-01; the entry no longer applies (renew or remove it)' });
+    expect(policy.warnings).toContainEqual(expect.objectContaining({ kind: 'expired', file: 'whitelist/companies.yaml', line: 6, domain: 'old.example.com', expires: '2026-11-01', message: 'old.example.com: expired on 2026-11-01; the entry no longer applies (renew or remove it)' }));
     expect(policy.whitelist.match('old.example.com')).toBeUndefined();
   });
 
   it('an entry expiring within 30 days is a warning and still allows', () => {
-    expect(policy.warnings).toContainEqual({ file: 'whitelist/companies.yaml', line: 10, message: 'soon.example.com: expires on 2026-12-01' });
+    expect(policy.warnings).toContainEqual({ kind: 'expiring', file: 'whitelist/companies.yaml', line: 10, domain: 'soon.example.com', expires: '2026-12-01', message: 'soon.example.com: expires on 2026-12-01' });
     expect(policy.whitelist.match('soon.example.com')?.kind).toBe('allow');
     expect(policy.warnings).toHaveLength(2);
     expect(policy.whitelist.match('later.example.com')?.kind).toBe('allow');

@@ -12,6 +12,8 @@ export const PAGE_CSS = `
 @media (prefers-color-scheme:dark){:root{--bg:#1c1c1e;--fg:#f5f5f7;--muted:#a1a1a6;--line:#3a3a3c;--mark:#ffd54f44}}
 body{font:14px/1.5 system-ui,-apple-system,"Segoe UI",${CJK},"Noto Sans",sans-serif;margin:0;background:var(--bg);color:var(--fg)}
 header,section.summary-tables,#suppressions,main{padding:8px 24px}
+#policy-warnings{margin:8px 24px;padding:4px 16px;border:1px solid var(--warn);border-left-width:4px;border-radius:4px}
+#policy-warnings h2{border:0;color:var(--warn);margin:4px 0}#policy-warnings ul{margin:4px 0;padding-left:20px}
 h1{font-size:20px;margin:4px 0}
 main{padding-bottom:48px}
 #filters{position:sticky;top:0;z-index:1;background:var(--bg);border-bottom:1px solid var(--line);padding:8px 24px;display:flex;gap:16px;align-items:center;flex-wrap:wrap}

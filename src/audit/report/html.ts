@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { PolicyWarning } from '../../policy/index.js';
 import type { AuditResult, ReportFinding } from '../model.js';
 import { ruleDoc } from '../rules.js';
 import { groupBy } from './group.js';
@@ -55,6 +56,7 @@ export function formatHtml(result: AuditResult, opts: HtmlOptions = {}): string 
 <p class="summary" id="summary">${result.files} files checked · <b class="sev-error">${errors} errors</b> · <b class="sev-warning">${warnings} warnings</b>${result.suppressed ? ` · ${result.suppressed} suppressed` : ''}${result.baselined ? ` · ${result.baselined} in the baseline` : ''}</p>
 ${metaHtml(opts)}
 </header>
+${result.warnings && result.warnings.length > 0 ? warningsHtml(result.warnings) : ''}
 ${result.findings.length > 0 ? summaryHtml(byRule, byHost) : ''}
 ${suppressions.length > 0 ? suppressionsHtml(suppressions.length) : ''}
 <form id="filters" aria-label="Filters">
@@ -131,6 +133,15 @@ ${hostRows.join('\n')}
 </tbody></table></div>`
     : ''
 }
+</section>`;
+}
+
+/** A banner above everything else: the policy the findings were judged by has lapsed or is lapsing. */
+function warningsHtml(warnings: readonly PolicyWarning[]): string {
+  const items = warnings.map((w) => `<li data-kind="${esc(w.kind)}"><code>${esc(`${w.file}:${w.line}`)}</code> ${esc(w.message)}</li>`);
+  return `<section id="policy-warnings" role="alert">
+<h2>Policy warnings <span class="count">${warnings.length}</span></h2>
+<ul>${items.join('')}</ul>
 </section>`;
 }
 

@@ -1,5 +1,7 @@
 import type { AuditResult, ReportFinding } from '../model.js';
 import { ruleDoc } from '../rules.js';
+import { formatIssue, type PolicyWarning } from '../../policy/index.js';
+import { warningContract } from './json.js';
 
 export interface SarifOptions {
   /** The package version, for `tool.driver.version` and `semanticVersion`. */
@@ -60,9 +62,28 @@ export function toSarif(result: AuditResult, opts: SarifOptions): Record<string,
         tool: { driver: { name: 'weibo-guard', version: opts.version, semanticVersion: opts.version, ...(opts.informationUri ? { informationUri: opts.informationUri } : {}), rules } },
         originalUriBaseIds: { '%SRCROOT%': { uri: `${pathToUri(result.root)}/` } },
         columnKind: 'utf16CodeUnits',
+        ...(result.warnings && result.warnings.length > 0 ? { invocations: [invocation(result.warnings)] } : {}),
         results,
       },
     ],
+  };
+}
+
+/**
+ * The policy's warnings as SARIF says a tool's configuration is off: one notification
+ * each on the run's invocation, its descriptor the warning's kind (`policy/expired`).
+ * The file is named in the text and the properties, not as a location: a shipped
+ * policy file lies outside %SRCROOT%, so a region there would point at nothing.
+ */
+function invocation(warnings: readonly PolicyWarning[]): Record<string, unknown> {
+  return {
+    executionSuccessful: true,
+    toolConfigurationNotifications: warnings.map((w) => ({
+      level: 'warning',
+      descriptor: { id: `policy/${w.kind}` },
+      message: { text: formatIssue(w) },
+      properties: warningContract(w),
+    })),
   };
 }
 

@@ -42,6 +42,12 @@ export function formatStylish(result: AuditResult, opts: StylishOptions): string
   if (result.staleBaseline) {
     out.push(c.yellow(`  ${result.staleBaseline} baseline ${result.staleBaseline === 1 ? 'entry' : 'entries'} matched no finding (fixed or moved since); prune them by writing the baseline again with --write-baseline`));
   }
+  // Last, so it is what a person sees when the run ends: the policy this run judged by has lapsed or is lapsing.
+  const policyWarnings = result.warnings ?? [];
+  if (policyWarnings.length > 0) {
+    out.push('', c.yellow(c.bold(`⚠ ${counted(policyWarnings.length, 'policy warning')}`)));
+    for (const w of policyWarnings) out.push(`  ${c.dim(forTerminal(`${w.file}:${w.line}`))}  ${c.yellow(forTerminal(w.message))}`);
+  }
   return `${out.join('\n')}\n`;
 }
 

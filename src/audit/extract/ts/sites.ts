@@ -64,7 +64,7 @@ export function extractTs(prog: TsProgram, mod: TsModule, opts: TsExtractOptions
         'audit/unreadable',
         'error',
         `Not valid ${/\.[cm]?jsx?$/.test(mod.file) ? 'JavaScript' : 'TypeScript'}: ${syntax.message}. Strings were still checked where the parser recovered; fix this so none is missed.`,
-        `语法错误：${syntax.message}。解析器恢复后的字符串仍已检查；请修正，以免遗漏。`,
+        '语法错误（见所在位置）。解析器恢复后的字符串仍已检查；请修正，以免遗漏。',
         { start: syntax.start, end: Math.min(syntax.start + Math.max(1, syntax.length), text.length) },
       ),
     );
