@@ -8,7 +8,7 @@ import type { WindowLimits } from '../checks/window.js';
 import { parseMessage } from '../payload/parse.js';
 import type { Dispatcher } from 'undici';
 import { createDispatcher, encodeReply, postReply, type Decoded } from './api.js';
-import { backoffMs, RetrySchema } from './backoff.js';
+import { RetrySchema } from './backoff.js';
 import { checkEndpoint, DEFAULT_ENDPOINT } from './endpoint.js';
 import { WeiboApiError } from './errors.js';
 import {
@@ -21,6 +21,7 @@ import {
   type UnknownOutcomePolicy,
 } from './schemas.js';
 import { Redactor, tokenSource, type TokenOptions } from './secrets.js';
+import { requeueAt, settle, unknownPolicy, type MessageEvent } from './settle.js';
 import { createSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 import { LeaseLostError, type AdmitCall, type AdmitResult, type LaneItem, type Lease, type ListFilter, type OutboxStore, type Settlement } from './store.js';
 
@@ -70,12 +71,8 @@ export interface SenderOptions extends SenderSettings, TokenOptions {
 }
 
 export type SenderEvent =
-  | { type: 'sent'; id: string; account: string; receiverId: string }
-  | { type: 'retry'; id: string; account: string; reason: string; at: number }
-  | { type: 'failed'; id: string; account: string; reason: string }
-  | { type: 'unknown'; id: string; account: string; reason: string; policy: UnknownOutcomePolicy }
-  /** A definite failure of a message an earlier attempt of which may have been delivered. */
-  | { type: 'held'; id: string; account: string; reason: string }
+  /** sent, retry, failed, unknown, held: what happened to one message (settle.ts). */
+  | MessageEvent
   /** Another worker holds the drain lease; waiting for it to expire (`waitForLease`). */
   | { type: 'waiting'; lease: Lease }
   | { type: 'recovered'; id: string; account: string; policy: UnknownOutcomePolicy }
@@ -226,20 +223,7 @@ export function createSender(options: SenderOptions): Sender {
   /** Set while a drain waits, so a new enqueue here starts it without polling. */
   let wakeWorker: (() => void) | undefined;
 
-  const policyOf = (r: OutboxRecord): UnknownOutcomePolicy => (r.mention ? s.unknownOutcome.mention : s.unknownOutcome.default);
-  /**
-   * After an unknown outcome of `r` (counted as it was before it): resend only while the
-   * policy allows, automatic resends are left and no person has stepped in — after an
-   * `outbox retry` each further doubt goes back to a person.
-   */
-  const decideUnknown = (r: OutboxRecord): UnknownOutcomePolicy =>
-    policyOf(r) === 'resend' && r.operatorRetries === 0 && r.unknownOutcomes < s.unknownOutcome.maxResends && r.attempts + 1 < s.retry.maxAttempts ? 'resend' : 'hold';
-  const heldWhy = (r: OutboxRecord): string => {
-    if (policyOf(r) === 'hold') return `held for a person (policy hold${r.mention ? ': a reply to a mention' : ''})`;
-    if (r.operatorRetries > 0) return 'held for a person (it was sent again by an operator)';
-    if (r.unknownOutcomes >= s.unknownOutcome.maxResends) return `held for a person after ${r.unknownOutcomes} resend(s) (unknownOutcome.maxResends ${s.unknownOutcome.maxResends})`;
-    return `held for a person after ${r.attempts + 1} attempts`;
-  };
+  const decideUnknown = (r: OutboxRecord): UnknownOutcomePolicy => unknownPolicy(r, s);
 
   const sender: Sender = {
     store,
@@ -402,63 +386,21 @@ export function createSender(options: SenderOptions): Sender {
       }
     };
 
-    const settle = (rec: OutboxRecord, answer: Decoded): Settlement => {
-      const t = now();
-      if (answer.ok) {
-        report.sent++;
-        emit({ type: 'sent', id: rec.id, account: rec.account, receiverId: rec.receiverId });
-        const r = answer.reply;
-        return { kind: 'sent', detail: `sender_id=${r.sender_id ?? '?'} receiver_id=${r.receiver_id ?? '?'}` };
+    /** Decides what a finished attempt means and reports it; the store records it in the next step. */
+    const conclude = (rec: OutboxRecord, answer: Decoded): Settlement => {
+      const d = settle(rec, scrubbed(answer), s, now(), random);
+      tally(report, rec.id, d.settlement);
+      if (d.pause && (pausedUntil.get(rec.account) ?? 0) < d.pause.until) {
+        pausedUntil.set(rec.account, d.pause.until);
+        emit({ type: 'paused', account: rec.account, reason: d.pause.reason, until: d.pause.until });
       }
-      const e = answer.error;
-      const reason = redactor.redact(e.message);
-      switch (e.kind) {
-        case 'transient': {
-          if (rec.attempts + 1 >= s.retry.maxAttempts) return giveUp(rec, `gave up after ${rec.attempts + 1} attempts: ${reason}`);
-          const at = t + backoffMs(rec.attempts, s.retry, random);
-          report.retries++;
-          emit({ type: 'retry', id: rec.id, account: rec.account, reason, at });
-          return { kind: 'retry', nextAt: at, reason, counted: true };
-        }
-        case 'rate-limit': {
-          const until = t + (e.details.retryAfterMs ?? s.retry.rateLimitPauseMs);
-          if ((pausedUntil.get(rec.account) ?? 0) < until) {
-            pausedUntil.set(rec.account, until);
-            emit({ type: 'paused', account: rec.account, reason, until });
-          }
-          return { kind: 'retry', nextAt: until, reason: `rate limited: ${reason}`, counted: false };
-        }
-        case 'auth':
-        case 'config': {
-          if (!stopped.has(rec.account)) stopped.set(rec.account, reason);
-          return { kind: 'retry', nextAt: t, reason: `account stopped: ${reason}`, counted: false };
-        }
-        case 'permanent':
-          return giveUp(rec, reason);
-        case 'unknown': {
-          const policy = decideUnknown(rec);
-          report.unknownOutcomes++;
-          if (policy === 'hold') report.held++;
-          else report.resent++;
-          emit({ type: 'unknown', id: rec.id, account: rec.account, reason, policy });
-          return { kind: 'unknown', policy, nextAt: t + backoffMs(rec.attempts, s.retry, random), reason: policy === 'hold' ? `${reason}; ${heldWhy(rec)}` : reason };
-        }
-      }
+      if (d.stop && !stopped.has(rec.account)) stopped.set(rec.account, d.stop.reason);
+      if (d.event) emit(d.event);
+      return d.settlement;
     };
 
-    /** The end of a message that cannot be sent: failed, unless an earlier attempt may have been delivered. */
-    const giveUp = (rec: OutboxRecord, reason: string): Settlement => {
-      if (rec.unknownOutcomes > 0) {
-        const why = `${reason}; an earlier attempt may have been delivered: held for a person`;
-        report.held++;
-        emit({ type: 'held', id: rec.id, account: rec.account, reason: why });
-        return { kind: 'held', reason: why };
-      }
-      report.failed++;
-      report.failures.push({ id: rec.id, reason });
-      emit({ type: 'failed', id: rec.id, account: rec.account, reason });
-      return { kind: 'failed', reason };
-    };
+    /** The reason may quote what a server echoed: every token this sender knows is taken out first. */
+    const scrubbed = (answer: Decoded): Decoded => (answer.ok ? answer : { ok: false, error: new WeiboApiError(answer.error.kind, redactor.redact(answer.error.message), answer.error.details) });
 
     const advance = (key: string, lane: LaneItem[], stays: { nextAt: number } | null) => {
       if (stays) lane[0]!.nextAt = stays.nextAt;
@@ -479,13 +421,13 @@ export function createSender(options: SenderOptions): Sender {
       // Outcomes of finished requests are decided here, committed below together with
       // the next claims: one transaction, one disk sync per step (group commit).
       const finished = done.splice(0);
-      const settles = finished.map((c) => ({ id: c.rec.id, attemptId: c.attemptId, outcome: settle(c.rec, c.answer) }));
+      const settles = finished.map((c) => ({ id: c.rec.id, attemptId: c.attemptId, outcome: conclude(c.rec, c.answer) }));
       finished.forEach((c, i) => {
         const outcome = settles[i]!.outcome;
         busy.delete(c.key);
         // Order per receiver: the lane's next message waits until this one is settled.
-        const stays = outcome.kind === 'retry' || (outcome.kind === 'unknown' && outcome.policy === 'resend');
-        advance(c.key, c.lane, stays ? outcome : null);
+        const at = requeueAt(outcome);
+        advance(c.key, c.lane, at === null ? null : { nextAt: at });
       });
       const t = now();
       let nextReady = Infinity;
@@ -602,4 +544,27 @@ function isStore(x: unknown): x is OutboxStore {
 
 function issues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+}
+
+/** A drain's counts, from each settlement as it is decided. */
+function tally(report: DrainReport, id: string, outcome: Settlement): void {
+  switch (outcome.kind) {
+    case 'sent':
+      report.sent++;
+      return;
+    case 'retry':
+      if (outcome.counted) report.retries++;
+      return;
+    case 'failed':
+      report.failed++;
+      report.failures.push({ id, reason: outcome.reason });
+      return;
+    case 'held':
+      report.held++;
+      return;
+    case 'unknown':
+      report.unknownOutcomes++;
+      if (outcome.policy === 'hold') report.held++;
+      else report.resent++;
+  }
 }
