@@ -24,7 +24,7 @@ describe('the plugin object', () => {
   });
 
   it('gives every engine finding to exactly one rule', () => {
-    expect(['link/not-whitelisted', 'link/obfuscated', 'competitor/promotion', 'competitor/mention', 'payload/text-too-long', 'window/expired'].map((rule) => ruleFor({ rule }))).toEqual([
+    expect((['link/not-whitelisted', 'link/obfuscated', 'competitor/promotion', 'competitor/mention', 'payload/text-too-long', 'window/expired'] as const).map((rule) => ruleFor({ rule }))).toEqual([
       'links',
       'links',
       'competitor',

@@ -1,5 +1,5 @@
 import type { AuditResult, ReportFinding } from '../model.js';
-import { ruleDoc } from '../rules.js';
+import { ruleDoc } from '../../registry.js';
 
 export interface SarifOptions {
   /** The package version, for `tool.driver.version` and `semanticVersion`. */
