@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { LocalizedSchema, RuleIdSchema, SeveritySchema } from './registry.js';
+
 /**
  * The engine's one output shape. Findings are plain data: every front door (gate,
  * CLI, audit, ESLint, sender) formats them itself and none of them re-derives them.
+ * Severity, bilingual text and rule ids are the registry's (src/registry.ts).
  */
-import { LocalizedSchema, RuleIdSchema, SeveritySchema } from './registry.js';
-
 export { LocalizedSchema, SeveritySchema, type Localized, type RuleId, type RuleIds, type Severity } from './registry.js';
 
 /** UTF-16 offsets into the string found at `path` ([start, end)). */

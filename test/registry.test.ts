@@ -8,7 +8,7 @@ import { runAudit } from '../src/audit/run.js';
 import { own } from '../src/sites/model.js';
 import { issueRule } from '../src/payload/schema.js';
 import { FindingSchema, type Finding } from '../src/findings.js';
-import { RULES, RULE_IDS, RuleDefSchema, RuleIdSchema, familyOf, isRuleId, ruleDoc, rulesOf, type RuleId, type RuleOrigin } from '../src/registry.js';
+import { RULES, RULE_IDS, RULE_ID_FORMAT, RuleDefSchema, RuleIdSchema, familyOf, isRuleId, ruleDoc, rulesOf, type RuleId, type RuleOrigin } from '../src/registry.js';
 import * as api from '../src/index.js';
 import { makeRepo } from './audit/helpers.js';
 import { assertBuilt, runCli, tempDir } from './sender/helpers.js';
@@ -106,11 +106,21 @@ describe('the rule registry', () => {
   it('gives every rule a summary in English and wholly Chinese, and help that says more', () => {
     for (const id of RULE_IDS) {
       const def = RULES[id];
+      expect(id, id).toMatch(RULE_ID_FORMAT);
       expect(RuleDefSchema.safeParse(def).success, id).toBe(true);
       expect(def.short.en.length, id).toBeGreaterThan(0);
       expect(def.short.zh, id).toMatch(/^[^A-Za-z]+$/);
       expect(def.help.length, id).toBeGreaterThan(def.short.en.length);
     }
+  });
+
+  it('refuses a malformed entry, and cannot be changed at run time', () => {
+    const good = RULES['link/scheme'];
+    expect(RuleDefSchema.safeParse({ ...good, short: { en: '', zh: '某' } }).success).toBe(false);
+    expect(RuleDefSchema.safeParse({ ...good, origin: 'eslint' }).success).toBe(false);
+    expect(RuleDefSchema.safeParse({ ...good, family: 'link' }).success).toBe(false);
+    expect('Link/Bad').not.toMatch(RULE_ID_FORMAT);
+    expect(Object.isFrozen(RULES) && Object.isFrozen(good) && Object.isFrozen(good.short)).toBe(true);
   });
 
   it('keeps each origin to its families', () => {
