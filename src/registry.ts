@@ -60,7 +60,7 @@ const DEFINITIONS = {
   'link/scheme': {
     origin: 'engine',
     severity: 'error',
-    short: { en: 'Link with a scheme that is not http or https', zh: '链接协议不是网页协议' },
+    short: { en: 'Link with a scheme that is not http or https', zh: '链接协议不是 http 或 https' },
     help: '`javascript:`, `data:`, `file:` and app schemes are not allowed in replies. Use an https link to a whitelisted site.',
   },
   'link/obfuscated': {
@@ -84,7 +84,7 @@ const DEFINITIONS = {
   'link/ip-address': {
     origin: 'engine',
     severity: 'error',
-    short: { en: 'Link to an IP address', zh: '链接指向网络地址而非网站' },
+    short: { en: 'Link to an IP address', zh: '链接指向 IP 地址' },
     help: 'Links must name a whitelisted site, never a bare IP address.',
   },
   'link/credentials': {
@@ -150,7 +150,7 @@ const DEFINITIONS = {
   'payload/image-format': {
     origin: 'engine',
     severity: 'error',
-    short: { en: 'Article image is not JPG or PNG', zh: '图文图片不是常见图片格式' },
+    short: { en: 'Article image is not JPG or PNG', zh: '图文图片不是 JPG 或 PNG' },
     help: 'Article images must be JPG or PNG.',
   },
   'payload/missing-field': {
@@ -192,7 +192,7 @@ const DEFINITIONS = {
   'payload/invalid-json': {
     origin: 'engine',
     severity: 'error',
-    short: { en: 'Message is not valid JSON', zh: '消息不是有效的结构化文本' },
+    short: { en: 'Message is not valid JSON', zh: '消息不是有效的 JSON' },
     help: 'A message given as text must be one JSON object (in JSON Lines, one per line; blank lines are skipped). Fix the syntax at the reported position.',
   },
   'payload/not-object': {
@@ -204,7 +204,7 @@ const DEFINITIONS = {
   'payload/data-encoding': {
     origin: 'engine',
     severity: 'error',
-    short: { en: '`data` is not an encoded JSON object', zh: '数据字段不是编码后的对象' },
+    short: { en: '`data` is not an encoded JSON object', zh: 'data 不是编码后的 JSON 对象' },
     help: 'The reply API takes `data` as a URL-encoded JSON object; plain JSON text of an object is read too. Fix the encoding (a stray `%`?) or the JSON at the reported place.',
   },
   'payload/receiver-id': {
@@ -240,7 +240,7 @@ const DEFINITIONS = {
   'payload/save-sender-box': {
     origin: 'engine',
     severity: 'error',
-    short: { en: 'save_sender_box is not 0 or 1', zh: '发件箱保存标志不是零或一' },
+    short: { en: 'save_sender_box is not 0 or 1', zh: 'save_sender_box 不是 0 或 1' },
     help: '`save_sender_box` is 0 or 1 (default 1: keep the reply in the sender box).',
   },
   'limits/too-many-findings': {
@@ -312,7 +312,7 @@ const DEFINITIONS = {
   'input/invalid-json': {
     origin: 'cli',
     severity: 'error',
-    short: { en: 'Input line is not valid JSON', zh: '输入行不是有效的结构化文本' },
+    short: { en: 'Input line is not valid JSON', zh: '输入行不是有效的 JSON' },
     help: '`weibo-guard send` reads one JSON object a line (blank lines are skipped). Fix the syntax of the reported line; nothing of it was sent or stored.',
   },
   'input/envelope': {
