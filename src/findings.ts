@@ -1,19 +1,16 @@
 import { z } from 'zod';
+import { LocalizedSchema, RuleIdSchema, SeveritySchema } from './registry.js';
 
 /**
  * The engine's one output shape. Findings are plain data: every front door (gate,
  * CLI, audit, ESLint, sender) formats them itself and none of them re-derives them.
+ * Severity, bilingual text and rule ids are the registry's (src/registry.ts).
  */
-export const SeveritySchema = z.enum(['error', 'warning']);
-export type Severity = z.infer<typeof SeveritySchema>;
+export { LocalizedSchema, SeveritySchema, type Localized, type RuleId, type RuleIds, type Severity } from './registry.js';
 
 /** UTF-16 offsets into the string found at `path` ([start, end)). */
 export const SpanSchema = z.object({ start: z.number().int().nonnegative(), end: z.number().int().nonnegative() });
 export type Span = z.infer<typeof SpanSchema>;
-
-/** Human text in both languages the product speaks; the front door picks one. */
-export const LocalizedSchema = z.object({ en: z.string(), zh: z.string() });
-export type Localized = z.infer<typeof LocalizedSchema>;
 
 /** What decided a finding: enough for a reviewer to check the decision by hand. */
 export const EvidenceSchema = z
@@ -34,8 +31,8 @@ export type Evidence = z.infer<typeof EvidenceSchema>;
 
 export const FindingSchema = z
   .object({
-    /** Stable id such as `link/not-whitelisted`, `competitor/promotion`. */
-    rule: z.string(),
+    /** Stable id such as `link/not-whitelisted`, `competitor/promotion`: one of src/registry.ts. */
+    rule: RuleIdSchema,
     severity: SeveritySchema,
     message: LocalizedSchema,
     /** Path in the payload, e.g. `data.articles[2].url`; `text` for free text. */

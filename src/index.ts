@@ -9,7 +9,7 @@ export type * from './links/types.js';
 export { createGate, looksLikePayload, ContextError, type Gate, type GateOptions } from './gate.js';
 export { loadPolicy, PolicyError, classifyLink, expiredEntryFor, type Policy, type PolicyWarning, type LinkDecision, type LoadPolicyOptions } from './policy/index.js';
 export { findLinks, canonicalize } from './links/index.js';
-export { RULE_CATALOG, ruleDoc, RuleDocSchema, RuleCatalogSchema, type RuleDoc, type RuleCatalog } from './checks/catalog.js';
+export { RULES, RULE_IDS, RuleIdSchema, RuleDefSchema, isRuleId, familyOf, ruleDoc, type RuleDef, type RuleDoc, type RuleFamily, type RuleOrigin } from './registry.js';
 export {
   PayloadSchema,
   TextDataSchema,

@@ -1,8 +1,8 @@
-import type { Evidence, Finding, Localized, Severity, Span } from '../findings.js';
+import type { Evidence, Finding, Localized, RuleId, Severity, Span } from '../findings.js';
 
 /** The one way checks build a finding, so every finding has the same plain shape. */
 export function finding(
-  rule: string,
+  rule: RuleId,
   severity: Severity,
   message: Localized,
   path: string,

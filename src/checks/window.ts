@@ -1,5 +1,5 @@
 import type { Context, ContextInput } from '../context.js';
-import type { Finding } from '../findings.js';
+import type { Finding, RuleId } from '../findings.js';
 import type { Limits } from '../policy/schema.js';
 
 /** `rules/limits.yaml` `window`: hours, quota, mentionQuota (configurable: sources disagree on the quota). */
@@ -7,7 +7,7 @@ export type WindowLimits = Limits['window'];
 
 const PATH = 'receiver_id';
 
-function finding(rule: string, en: string, zh: string, detail: string): Finding {
+function finding(rule: RuleId, en: string, zh: string, detail: string): Finding {
   return { rule, severity: 'error', message: { en, zh }, path: PATH, evidence: { detail } };
 }
 

@@ -3,7 +3,7 @@ import { createReadStream, fstatSync, openSync } from 'node:fs';
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { AccountSchema, ChannelSchema, type ContextInput } from '../context.js';
-import { verdictOf, type Verdict } from '../findings.js';
+import { verdictOf, type RuleId, type Verdict } from '../findings.js';
 import { ContextError, createGate, type Gate } from '../gate.js';
 import { PolicyError } from '../policy/index.js';
 import { parseJsonExact, type DuplicateKey } from '../payload/json.js';
@@ -253,7 +253,7 @@ export async function checkLines(gate: Gate, input: Readable, output: Writable, 
   return blocked ? exitCodes.findings : exitCodes.ok;
 }
 
-function lineFinding(rule: string, lineNo: number, en: string, zh: string): Verdict {
+function lineFinding(rule: RuleId, lineNo: number, en: string, zh: string): Verdict {
   return verdictOf([finding(rule, 'error', { en: `line ${lineNo}: ${en}`, zh: `第 ${lineNo} 行：${zh}` }, '', { evidence: { detail: `line ${lineNo}` } })]);
 }
 

@@ -1,6 +1,7 @@
 import type { Rule } from 'eslint';
 import { dirname, resolve } from 'node:path';
 import type { Finding } from '../findings.js';
+import { rulesOf } from '../registry.js';
 import { looksLikePayload, type Gate } from '../gate.js';
 import { judgeWith, ruleFor, type RuleName } from './engine.js';
 import { gateFor, gateKey } from './gates.js';
@@ -17,16 +18,24 @@ import type { FileFilter } from '../sites/suppress.js';
 /** Rule docs live in the README, one section per rule (`### Rule: weibo-guard/links`). */
 export const DOCS_BASE = 'https://github.com/weibo-guard/weibo-guard#rule-weibo-guard';
 
+/** The message of a policy that could not be loaded: the one report that is not a finding. */
+export const POLICY_MESSAGE_ID = 'policy';
+
 /**
- * ESLint severities are per rule, engine severities per finding: an engine warning
- * (it does not block sending) gets its own message id, so it reads differently and
- * can be dropped with `advisories: false`, while the rule's severity stays the user's.
+ * One message per engine rule id the ESLint rule reports, so a report's `messageId` is
+ * the finding's id and its words are the finding's own (`en`, `zh`). ESLint severities
+ * are per rule, engine severities per finding: an engine warning (it does not block
+ * sending) says so in `advisory`, and can be dropped with `advisories: false`, while
+ * the rule's severity stays the user's.
  */
-export const messages = {
-  blocked: '{{en}} / {{zh}} ({{finding}})',
-  advisory: 'Advisory, does not block sending: {{en}} / {{zh}} ({{finding}})',
-  policy: 'weibo-guard policy could not be loaded: {{error}}',
-} as const;
+export function messagesFor(name: RuleName): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const id of rulesOf('engine')) if (ruleFor({ rule: id }) === name) out[id] = `{{advisory}}{{en}} / {{zh}} (${id})`;
+  out[POLICY_MESSAGE_ID] = 'weibo-guard policy could not be loaded: {{error}}';
+  return out;
+}
+
+const ADVISORY = 'Advisory, does not block sending: ';
 
 /** The visitors for the file's language, told apart by the root of its tree. */
 function visitorsFor(sourceCode: unknown, source: SourceLike, sink: Sink): Rule.RuleListener {
@@ -122,7 +131,7 @@ export function createRule(name: RuleName, description: string): Rule.RuleModule
     meta: {
       type: 'problem',
       docs: { description, recommended: true, url: `${DOCS_BASE}${name}` },
-      messages,
+      messages: messagesFor(name),
       schema: ruleOptionsJsonSchema,
       defaultOptions: defaultRuleOptions,
     },
@@ -130,7 +139,7 @@ export function createRule(name: RuleName, description: string): Rule.RuleModule
       const setup = setupFor(context.cwd, context.options);
       const { options } = setup;
       const source = context.sourceCode as unknown as SourceLike;
-      const report = (range: Range, messageId: keyof typeof messages, data: Record<string, string>) =>
+      const report = (range: Range, messageId: string, data: Record<string, string>) =>
         context.report({ loc: { start: source.getLocFromIndex(range.start), end: source.getLocFromIndex(range.end) }, messageId, data });
 
       const loaded = gateFor(context.cwd, options.config, setup.gateId);
@@ -139,7 +148,7 @@ export function createRule(name: RuleName, description: string): Rule.RuleModule
         if (!told) toldBroken.set(context.sourceCode, (told = new Set()));
         if (!told.has(setup.gateId)) {
           told.add(setup.gateId);
-          report({ start: 0, end: 0 }, 'policy', { error: loaded.error.message });
+          report({ start: 0, end: 0 }, POLICY_MESSAGE_ID, { error: loaded.error.message });
         }
         return {};
       }
@@ -155,7 +164,7 @@ export function createRule(name: RuleName, description: string): Rule.RuleModule
           const range = where(f);
           if (filter.silenced(f.rule, range.start)) continue;
           if (!reported.first(f.rule, range, f.message.en)) continue;
-          report(range, f.severity === 'error' ? 'blocked' : 'advisory', { en: f.message.en, zh: f.message.zh, finding: f.rule });
+          report(range, f.rule, { advisory: f.severity === 'error' ? '' : ADVISORY, en: f.message.en, zh: f.message.zh });
         }
       };
       members.push(emit);

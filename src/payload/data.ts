@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { RuleId } from '../findings.js';
 import { findDuplicateKeys, type DuplicateKey } from './json.js';
 
 /**
@@ -42,6 +43,6 @@ export function decodeData(value: unknown, ctx: z.RefinementCtx): unknown {
   if (typeof value !== 'string') return value;
   const decoded = decodeDataString(value);
   if (decoded.ok) return decoded.value;
-  ctx.addIssue({ code: 'custom', message: decoded.message, params: { rule: 'payload/data-encoding' } });
+  ctx.addIssue({ code: 'custom', message: decoded.message, params: { rule: 'payload/data-encoding' satisfies RuleId } });
   return undefined;
 }

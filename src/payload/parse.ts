@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { Finding, Localized } from '../findings.js';
+import type { Finding, Localized, RuleId } from '../findings.js';
+import { isRuleId } from '../registry.js';
 import { childPath, finding, formatPath } from '../checks/finding.js';
 import { decodeDataString } from './data.js';
 import { fastContent, fastPayload } from './fast.js';
@@ -371,20 +372,20 @@ function issuesToFindings(issues: ReadonlyArray<z.core.$ZodIssue>, root: Record<
   return out;
 }
 
-function ruleOf(issue: z.core.$ZodIssue): string | undefined {
+function ruleOf(issue: z.core.$ZodIssue): RuleId | undefined {
   const params = (issue as { params?: { rule?: unknown } }).params;
-  return typeof params?.rule === 'string' ? params.rule : undefined;
+  return typeof params?.rule === 'string' && isRuleId(params.rule) ? params.rule : undefined;
 }
 
 /** Fields whose every shape error has its own rule and wording. */
-const FIELD_RULE: Record<string, string> = {
+const FIELD_RULE: Record<string, RuleId> = {
   receiver_id: 'payload/receiver-id',
   save_sender_box: 'payload/save-sender-box',
   'data.longitude': 'payload/position-format',
   'data.latitude': 'payload/position-format',
 };
 
-const RULES: Record<string, { en: string; zh: string }> = {
+const RULES: Partial<Record<string, Localized>> = {
   'payload/receiver-id': { en: 'must be the decimal digits of a non-negative int64 (a string, bigint or safe integer)', zh: '必须是非负 int64 的十进制数字（字符串、bigint 或安全整数）' },
   'payload/receiver-id-unsafe': { en: 'is a JSON number beyond 2^53 and has already lost digits; send it as a string', zh: '是超过 2^53 的 JSON 数字，已丢失精度；请以字符串发送' },
   'payload/save-sender-box': { en: 'must be 0 or 1', zh: '只能是 0 或 1' },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RuleId } from '../findings.js';
 import { decodeData } from './data.js';
 
 /**
@@ -13,7 +14,7 @@ export const PayloadTypeSchema = z.enum(PAYLOAD_TYPES);
 export type PayloadType = z.infer<typeof PayloadTypeSchema>;
 
 /** Rule id carried on a refinement's issue; the finding mapper words it (src/payload/parse.ts). */
-export const issueRule = (rule: string) => ({ params: { rule } });
+export const issueRule = (rule: RuleId) => ({ params: { rule } });
 
 export const TextDataSchema = z.object({ text: z.string() });
 

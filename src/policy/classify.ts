@@ -1,17 +1,12 @@
 import { CHANNEL_ZH, type Channel } from '../context.js';
-import type { Localized } from '../findings.js';
+import type { Localized, RuleIds } from '../findings.js';
 import { MINI_PROGRAM_DEEP_LINK, type FoundLink } from '../links/types.js';
 import { MAX_HOST_LENGTH, type PolicyEntry } from './matcher.js';
 import type { Policy, ShortenerEntry } from './load.js';
 
-export type LinkRule =
-  | 'link/allowed'
-  | 'link/not-whitelisted'
-  | 'link/competitor'
-  | 'link/shortener'
-  | 'link/ip-address'
-  | 'link/scheme'
-  | 'link/credentials';
+/** The rule of the finding a refused link becomes. */
+export type BlockingLinkRule = RuleIds<'link/not-whitelisted' | 'link/competitor' | 'link/shortener' | 'link/ip-address' | 'link/scheme' | 'link/credentials'>;
+export type LinkRule = 'link/allowed' | BlockingLinkRule;
 
 /** The policy line that decided, enough for a reviewer to check it by hand. */
 export interface DecidingEntry {
@@ -25,14 +20,13 @@ export interface DecidingEntry {
   note?: string;
 }
 
-export interface LinkDecision {
-  allowed: boolean;
-  rule: LinkRule;
+// Allowed and rule go together, so a refusal's rule is a finding's id without a cast.
+export type LinkDecision = ({ allowed: true; rule: 'link/allowed' } | { allowed: false; rule: BlockingLinkRule }) & {
   /** null when allowed; a Weibo-owned shortener (t.cn) is a warning. */
   severity: 'error' | 'warning' | null;
   entry?: DecidingEntry;
   reason: Localized;
-}
+};
 
 /** `whitelist/media.yaml:12 people.com.cn`: the form Evidence.entry carries. */
 export function describeEntry(entry: Pick<DecidingEntry, 'file' | 'line' | 'domain'>): string {
@@ -53,7 +47,7 @@ function fromShortener(s: ShortenerEntry): DecidingEntry {
 /** Whitelist categories as Chinese messages name them. */
 const CATEGORY_ZH: Readonly<Record<string, string>> = { government: '政府网站', media: '持证媒体', platforms: '知名平台', companies: '认证企业官网', competitors: '竞品例外' };
 
-const block = (rule: LinkRule, reason: Localized, entry?: DecidingEntry, severity: 'error' | 'warning' = 'error'): LinkDecision =>
+const block = (rule: BlockingLinkRule, reason: Localized, entry?: DecidingEntry, severity: 'error' | 'warning' = 'error'): LinkDecision =>
   entry ? { allowed: false, rule, severity, entry, reason } : { allowed: false, rule, severity, reason };
 
 /** A non-web link: a competitor's app deep link, unless a channel exception allows it, else a bare scheme finding. */

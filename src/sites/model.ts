@@ -1,4 +1,4 @@
-import type { Evidence, Finding, Localized, Severity, Span } from '../findings.js';
+import type { Evidence, Finding, Localized, RuleId, Severity, Span } from '../findings.js';
 import { decodeLiteral, type LiteralKind } from './decode.js';
 
 /**
@@ -60,7 +60,7 @@ export type Site = StringSite | PayloadSite;
 
 /** A finding placed in a file, before line/column and reporting. */
 export interface Placed {
-  rule: string;
+  rule: RuleId;
   severity: Severity;
   message: Localized;
   range: Range;
@@ -265,7 +265,7 @@ export function place(f: Finding, range: Range): Placed {
 }
 
 /** A finding a front door raises itself (unreadable file, unresolved host, bad suppression). */
-export function own(rule: string, severity: Severity, en: string, zh: string, range: Range, evidence?: Evidence): Placed {
+export function own(rule: RuleId, severity: Severity, en: string, zh: string, range: Range, evidence?: Evidence): Placed {
   const p: Placed = { rule, severity, message: { en, zh }, range };
   if (evidence) p.evidence = evidence;
   return p;

@@ -58,8 +58,8 @@ describe('templatePayloadFindings', () => {
     expect(templatePayloadFindings((m) => gate.check(m), bad, new Set()).some((f) => f.path === 'receiver_id')).toBe(true);
   });
   it('drops findings under unknown parts and keeps the rest', () => {
-    const a: Finding = { rule: 'payload/x', severity: 'error', message: { en: 'a', zh: 'a' }, path: 'data.text' };
-    const b: Finding = { rule: 'payload/y', severity: 'error', message: { en: 'b', zh: 'b' }, path: 'type' };
+    const a: Finding = { rule: 'payload/text-empty', severity: 'error', message: { en: 'a', zh: 'a' }, path: 'data.text' };
+    const b: Finding = { rule: 'payload/type', severity: 'error', message: { en: 'b', zh: 'b' }, path: 'type' };
     const seen: unknown[] = [];
     const found = templatePayloadFindings((m) => (seen.push(m), verdictOf([a, b])), { type: 'text', data: {} }, new Set(['data.text']));
     expect(found).toEqual([b]);

@@ -94,9 +94,9 @@ describe('policy and findings are shared', () => {
       return r!.messages.map((m) => `${m.ruleId}:${m.messageId}`).sort();
     };
     // Same options: one traversal for both rules, each reports its own finding.
-    expect(await lint('error')).toEqual(['weibo-guard/competitor:advisory', 'weibo-guard/links:blocked']);
+    expect(await lint('error')).toEqual(['weibo-guard/competitor:competitor/mention', 'weibo-guard/links:link/not-whitelisted']);
     // Different options: each rule listens for itself and keeps its own options.
-    expect(await lint(['error', { advisories: false }])).toEqual(['weibo-guard/links:blocked']);
-    expect(await lint(['warn', { advisories: true }])).toEqual(['weibo-guard/competitor:advisory', 'weibo-guard/links:blocked']);
+    expect(await lint(['error', { advisories: false }])).toEqual(['weibo-guard/links:link/not-whitelisted']);
+    expect(await lint(['warn', { advisories: true }])).toEqual(['weibo-guard/competitor:competitor/mention', 'weibo-guard/links:link/not-whitelisted']);
   });
 });

@@ -31,10 +31,6 @@ function at(code: string, needle: string, nth = 0): { line: number; column: numb
   return { line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
 }
 
-/** The finding id closes every message, so a test can say which engine rule it expects. */
-const blocked = (finding: string) => new RegExp(`^(?!Advisory).*\\(${finding.replace('/', '\\/')}\\)$`, 's');
-const advisory = (finding: string) => new RegExp(`^Advisory, does not block sending: .*\\(${finding.replace('/', '\\/')}\\)$`, 's');
-
 const file = (lang: Lang) => languageConfig[lang].file;
 
 describe('weibo-guard/links', () => {
@@ -53,21 +49,21 @@ describe('weibo-guard/links', () => {
         { code: "const s = 'https://t.cn/abc';", options: [{ advisories: false }] },
       ],
       invalid: [
-        { code: "const a = 'see https://evil.cn/x now';", errors: [{ message: blocked('link/not-whitelisted'), ...at("const a = 'see https://evil.cn/x now';", 'https://evil.cn/x') }] },
-        { code: escaped, errors: [{ message: blocked('link/not-whitelisted'), ...at(escaped, String.raw`\u0068ttps://evil.cn/x`) }] },
-        { code: template, errors: [{ message: blocked('link/not-whitelisted'), ...at(template, 'https://evil.cn/a\\u0062c') }] },
-        { code: "const s = 'https://t.cn/abc';", errors: [{ message: advisory('link/shortener'), ...at("const s = 'https://t.cn/abc';", 'https://t.cn/abc') }] },
-        { code: "const s = 'evil。cn';", errors: [{ message: blocked('link/obfuscated'), ...at("const s = 'evil。cn';", 'evil。cn') }] },
+        { code: "const a = 'see https://evil.cn/x now';", errors: [{ messageId: 'link/not-whitelisted', ...at("const a = 'see https://evil.cn/x now';", 'https://evil.cn/x') }] },
+        { code: escaped, errors: [{ messageId: 'link/not-whitelisted', ...at(escaped, String.raw`\u0068ttps://evil.cn/x`) }] },
+        { code: template, errors: [{ messageId: 'link/not-whitelisted', ...at(template, 'https://evil.cn/a\\u0062c') }] },
+        { code: "const s = 'https://t.cn/abc';", errors: [{ messageId: 'link/shortener', ...at("const s = 'https://t.cn/abc';", 'https://t.cn/abc') }] },
+        { code: "const s = 'evil。cn';", errors: [{ messageId: 'link/obfuscated', ...at("const s = 'evil。cn';", 'evil。cn') }] },
         {
           // Whitelisted, but a personal account may carry no links at all.
           code: "const s = 'see http://www.people.com.cn';",
           options: [{ account: 'personal' }],
-          errors: [{ message: blocked('link/personal-account'), ...at("const s = 'see http://www.people.com.cn';", 'http://www.people.com.cn') }],
+          errors: [{ messageId: 'link/personal-account', ...at("const s = 'see http://www.people.com.cn';", 'http://www.people.com.cn') }],
         },
         {
           code: jsx,
           languageOptions: { parserOptions: { ecmaFeatures: { jsx: true } } },
-          errors: [{ message: blocked('link/not-whitelisted'), ...at(jsx, 'evil.cn') }],
+          errors: [{ messageId: 'link/not-whitelisted', ...at(jsx, 'evil.cn') }],
         },
       ],
     });
@@ -77,7 +73,7 @@ describe('weibo-guard/links', () => {
     const code = "const reply: { url: string } = { url: 'https://evil.cn/p' } satisfies object;\nexport type T = 'https://evil.cn';";
     testers.ts.run('links', rule, {
       valid: ["type U = 'https://evil.cn'; const x: U = null as never;"],
-      invalid: [{ code, filename: file('ts'), errors: [{ message: blocked('link/not-whitelisted'), ...at(code, 'https://evil.cn/p') }] }],
+      invalid: [{ code, filename: file('ts'), errors: [{ messageId: 'link/not-whitelisted', ...at(code, 'https://evil.cn/p') }] }],
     });
   });
 
@@ -85,7 +81,7 @@ describe('weibo-guard/links', () => {
     const code = String.raw`{"https://evil.cn": "ok", "body": "go \u0068ttps://evil.cn", "url": "https://people.cn"}`;
     testers.json.run('links', rule, {
       valid: [{ code: '{"https://evil.cn": "read people.cn"}', filename: file('json') }],
-      invalid: [{ code, filename: file('json'), errors: [{ message: blocked('link/not-whitelisted'), ...at(code, String.raw`\u0068ttps://evil.cn`) }] }],
+      invalid: [{ code, filename: file('json'), errors: [{ messageId: 'link/not-whitelisted', ...at(code, String.raw`\u0068ttps://evil.cn`) }] }],
     });
   });
 
@@ -98,9 +94,9 @@ describe('weibo-guard/links', () => {
           code,
           filename: file('yaml'),
           errors: [
-            { message: blocked('link/not-whitelisted'), ...at(code, 'https://evil.cn/a') },
-            { message: blocked('link/not-whitelisted'), ...at(code, '\\x65vil.cn') },
-            { message: blocked('link/not-whitelisted'), ...at(code, 'https://evil.cn/b') },
+            { messageId: 'link/not-whitelisted', ...at(code, 'https://evil.cn/a') },
+            { messageId: 'link/not-whitelisted', ...at(code, '\\x65vil.cn') },
+            { messageId: 'link/not-whitelisted', ...at(code, 'https://evil.cn/b') },
           ],
         },
       ],
@@ -116,11 +112,11 @@ describe('weibo-guard/links', () => {
           code,
           filename: file('markdown'),
           errors: [
-            { message: blocked('link/obfuscated'), ...at(code, 'evil。cn') },
-            { message: blocked('link/not-whitelisted'), ...at(code, 'https://evil.cn/a') },
-            { message: blocked('link/not-whitelisted'), ...at(code, 'https://evil.cn/i.png') },
-            { message: advisory('link/shortener'), ...at(code, 'https://t.cn/x') },
-            { message: blocked('link/not-whitelisted'), ...at(code, 'https://evil.cn/r') },
+            { messageId: 'link/obfuscated', ...at(code, 'evil。cn') },
+            { messageId: 'link/not-whitelisted', ...at(code, 'https://evil.cn/a') },
+            { messageId: 'link/not-whitelisted', ...at(code, 'https://evil.cn/i.png') },
+            { messageId: 'link/shortener', ...at(code, 'https://t.cn/x') },
+            { messageId: 'link/not-whitelisted', ...at(code, 'https://evil.cn/r') },
           ],
         },
       ],
@@ -134,8 +130,8 @@ describe('weibo-guard/competitor', () => {
   testers.js.run('competitor', rule, {
     valid: ["const a = '欢迎关注我们的微博';", { code: "const a = '我们也在微信上';", options: [{ advisories: false }] }],
     invalid: [
-      { code: promo, errors: [{ message: blocked('competitor/promotion'), ...at(promo, '加我微信') }] },
-      { code: "const a = '我们也在微信上';", errors: [{ message: advisory('competitor/mention'), ...at("const a = '我们也在微信上';", '微信') }] },
+      { code: promo, errors: [{ messageId: 'competitor/promotion', ...at(promo, '加我微信') }] },
+      { code: "const a = '我们也在微信上';", errors: [{ messageId: 'competitor/mention', ...at("const a = '我们也在微信上';", '微信') }] },
       // The links rule owns link findings; a competitor's domain is a link finding.
     ],
   });
@@ -144,24 +140,24 @@ describe('weibo-guard/competitor', () => {
   testers.ts.run('competitor', rule, {
     valid: [{ code: "enum E { '加我微信' = 1 }", filename: file('ts') }],
     invalid: [
-      { code: tsCode, filename: file('ts'), errors: [{ message: blocked('competitor/promotion'), ...at(tsCode, '加我微信') }] },
-      { code: "enum Reply { Handoff = '请加我微信 abc' }", filename: file('ts'), errors: [{ message: blocked('competitor/promotion'), ...at("enum Reply { Handoff = '请加我微信 abc' }", '加我微信') }] },
+      { code: tsCode, filename: file('ts'), errors: [{ messageId: 'competitor/promotion', ...at(tsCode, '加我微信') }] },
+      { code: "enum Reply { Handoff = '请加我微信 abc' }", filename: file('ts'), errors: [{ messageId: 'competitor/promotion', ...at("enum Reply { Handoff = '请加我微信 abc' }", '加我微信') }] },
     ],
   });
   const json = String.raw`{"greeting": "\u52a0\u6211\u5fae\u4fe1 abc"}`;
   testers.json.run('competitor', rule, {
     valid: [{ code: '{"微信": "你好"}', filename: file('json') }],
-    invalid: [{ code: json, filename: file('json'), errors: [{ message: blocked('competitor/promotion'), ...at(json, String.raw`\u52a0\u6211\u5fae\u4fe1`) }] }],
+    invalid: [{ code: json, filename: file('json'), errors: [{ messageId: 'competitor/promotion', ...at(json, String.raw`\u52a0\u6211\u5fae\u4fe1`) }] }],
   });
   const yaml = 'greeting: >\n  你好，\n  加我微信 abc\n';
   testers.yaml.run('competitor', rule, {
     valid: [{ code: '微信: 你好\n', filename: file('yaml') }],
-    invalid: [{ code: yaml, filename: file('yaml'), errors: [{ message: blocked('competitor/promotion'), ...at(yaml, '加我微信') }] }],
+    invalid: [{ code: yaml, filename: file('yaml'), errors: [{ messageId: 'competitor/promotion', ...at(yaml, '加我微信') }] }],
   });
   const md = '# 欢迎\n\n> 有问题？\n> 加我**微信**\n';
   testers.markdown.run('competitor', rule, {
     valid: [{ code: '# 欢迎关注微博\n', filename: file('markdown') }],
-    invalid: [{ code: '有问题？加我微信 abc\n', filename: file('markdown'), errors: [{ message: blocked('competitor/promotion'), ...at('有问题？加我微信 abc\n', '加我微信') }] }, { code: md, filename: file('markdown'), errors: [{ message: advisory('competitor/mention'), ...at(md, '微信') }] }],
+    invalid: [{ code: '有问题？加我微信 abc\n', filename: file('markdown'), errors: [{ messageId: 'competitor/promotion', ...at('有问题？加我微信 abc\n', '加我微信') }] }, { code: md, filename: file('markdown'), errors: [{ messageId: 'competitor/mention', ...at(md, '微信') }] }],
   });
 });
 
@@ -177,25 +173,25 @@ describe('weibo-guard/payload', () => {
       "const r = { type: 'box', data: 1 };",
     ],
     invalid: [
-      { code: empty, errors: [{ message: blocked('payload/text-empty'), ...at(empty, "''") }] },
-      { code: articles, errors: [{ message: blocked('payload/image-format'), ...at(articles, 'gif') }] },
-      { code: position, errors: [{ message: blocked('payload/position-range'), ...at(position, '200') }] },
+      { code: empty, errors: [{ messageId: 'payload/text-empty', ...at(empty, "''") }] },
+      { code: articles, errors: [{ messageId: 'payload/image-format', ...at(articles, 'gif') }] },
+      { code: position, errors: [{ messageId: 'payload/position-range', ...at(position, '200') }] },
     ],
   });
   const ts = "const r = { receiver_id: '1', type: 'text', data: { text: '' } } as const satisfies object;";
   testers.ts.run('payload', rule, {
     valid: [{ code: "const r = { receiver_id: '1', type: 'text', data: { text: 'hi' } } as const;", filename: file('ts') }],
-    invalid: [{ code: ts, filename: file('ts'), errors: [{ message: blocked('payload/text-empty'), ...at(ts, "''") }] }],
+    invalid: [{ code: ts, filename: file('ts'), errors: [{ messageId: 'payload/text-empty', ...at(ts, "''") }] }],
   });
   const json = '{"receiver_id": "1", "type": "text", "data": {"text": ""}}';
   testers.json.run('payload', rule, {
     valid: [{ code: '{"receiver_id": "1", "type": "text", "data": {"text": "hi"}}', filename: file('json') }],
-    invalid: [{ code: json, filename: file('json'), errors: [{ message: blocked('payload/text-empty'), ...at(json, '""') }] }],
+    invalid: [{ code: json, filename: file('json'), errors: [{ messageId: 'payload/text-empty', ...at(json, '""') }] }],
   });
   const yaml = "receiver_id: '1'\ntype: position\ndata:\n  longitude: '116.4'\n  latitude: \"91\"\n";
   testers.yaml.run('payload', rule, {
     valid: [{ code: "receiver_id: '1'\ntype: text\ndata:\n  text: hi\n", filename: file('yaml') }],
-    invalid: [{ code: yaml, filename: file('yaml'), errors: [{ message: blocked('payload/position-range'), ...at(yaml, '91') }] }],
+    invalid: [{ code: yaml, filename: file('yaml'), errors: [{ messageId: 'payload/position-range', ...at(yaml, '91') }] }],
   });
 });
 
@@ -205,7 +201,7 @@ describe('options and policy', () => {
   testers.js.run('config', rule, {
     valid: [{ code, options: [{ config: 'test/eslint/fixtures/project/weibo-guard.config.yaml' }] }],
     invalid: [
-      { code, errors: [{ message: blocked('link/not-whitelisted'), ...at(code, 'https://shop.example.cn/item') }] },
+      { code, errors: [{ messageId: 'link/not-whitelisted', ...at(code, 'https://shop.example.cn/item') }] },
       {
         code,
         options: [{ config: 'test/eslint/fixtures/broken/weibo-guard.config.yaml' }],
@@ -230,18 +226,18 @@ describe('what the project said not to report', () => {
     ],
     invalid: [
       // Only that rule is ignored in legal/: the disguised link is still reported.
-      { code, filename: `${root}/legal/terms.js`, options: [{ config }], errors: [{ message: blocked('link/obfuscated'), ...at(code, 'evil。cn') }] },
+      { code, filename: `${root}/legal/terms.js`, options: [{ config }], errors: [{ messageId: 'link/obfuscated', ...at(code, 'evil。cn') }] },
       {
         // A directive without a reason silences nothing.
         code: "// weibo-guard-disable-next-line link/not-whitelisted\nconst a = 'see https://evil.cn';",
         options: [{ config }],
-        errors: [{ message: blocked('link/not-whitelisted'), line: 2, column: 16 }],
+        errors: [{ messageId: 'link/not-whitelisted', line: 2, column: 16 }],
       },
       {
         // A directive silences only the rules it names, and only on the next line.
         code: "// weibo-guard-disable-next-line link/shortener -- ok\nconst a = 'see https://evil.cn';",
         options: [{ config }],
-        errors: [{ message: blocked('link/not-whitelisted'), line: 2, column: 16 }],
+        errors: [{ messageId: 'link/not-whitelisted', line: 2, column: 16 }],
       },
     ],
   });
@@ -257,6 +253,6 @@ describe('payload literals are templates', () => {
       // Unknown parts are not judged; what is known is.
       "const r = { type: 'text', data: { text: greeting }, ...extra };",
     ],
-    invalid: [{ code: nine, errors: [{ message: /\(payload\/articles-[a-z-]+\)$/, line: 1, column: nine.indexOf('[') + 1 }] }],
+    invalid: [{ code: nine, errors: [{ messageId: 'payload/articles-count', line: 1, column: nine.indexOf('[') + 1 }] }],
   });
 });

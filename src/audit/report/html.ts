@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PolicyWarning } from '../../policy/index.js';
 import type { AuditResult, ReportFinding } from '../model.js';
-import { ruleDoc } from '../rules.js';
+import { ruleDoc } from '../../registry.js';
 import { groupBy } from './group.js';
 import { PAGE_CSS, PAGE_SCRIPT } from './html-page.js';
 import type { ReportMeta } from './meta.js';

@@ -1,5 +1,5 @@
 import type { AuditResult, ReportFinding } from '../model.js';
-import { ruleDoc } from '../rules.js';
+import { ruleDoc } from '../../registry.js';
 import { formatIssue, type PolicyWarning } from '../../policy/index.js';
 import { warningContract } from './json.js';
 
