@@ -1,6 +1,5 @@
 import type { z } from 'zod';
-import type { Finding, Localized } from '../findings.js';
-import { childPath, finding, formatPath } from '../checks/finding.js';
+import { childPath, finding, formatPath, type Finding, type Localized } from '../findings.js';
 import { decodeDataString } from './data.js';
 import { fastContent, fastPayload } from './fast.js';
 import { parseJsonExact, type DuplicateKey, type TextPosition } from './json.js';

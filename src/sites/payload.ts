@@ -1,4 +1,4 @@
-import { childPath } from '../checks/finding.js';
+import { childPath } from '../findings.js';
 // What cannot be known is one placeholder for every front door, so all judge the same payload.
 import { UNKNOWN_VALUE } from '../checks/templates.js';
 import type { CharMap, PayloadPart, PayloadSite, Range } from './model.js';
