@@ -1,5 +1,5 @@
 import { basename, extname, relative, sep } from 'node:path';
-import { fileType } from '../audit/files.js';
+import { fileType } from '../sites/file-type.js';
 import type { Gate } from '../gate.js';
 import { lineStarts, positionAt } from '../sites/decode.js';
 import type { Range } from '../sites/model.js';
