@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatStylish } from '../../src/audit/report/stylish.js';
 import type { AuditResult, ReportFinding } from '../../src/audit/model.js';
-import { columns, excerpt, markSpan } from '../../src/cli/format.js';
+import { excerpt } from '../../src/cli/format.js';
+import { columns, markSpan } from '../../src/terminal.js';
 
 describe('markSpan: the one underline for check, explain and the stylish audit report', () => {
   it('keeps the whole text by default and counts wide characters two columns', () => {
