@@ -11,7 +11,7 @@ export type Channel = z.infer<typeof ChannelSchema>;
 
 /**
  * The conversation window as the sender's ledger sees it for one receiver
- * (issue 6 fills it; the gate only reads it). Absent means "not known here", and
+ * (the sender fills it; the gate only reads it). Absent means "not known here", and
  * then no window rule runs: a template linter has no conversation.
  */
 export const WindowStateSchema = z

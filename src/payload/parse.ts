@@ -82,7 +82,7 @@ export function messageFromText(raw: string): { ok: true; value: unknown; duplic
 }
 
 /**
- * A form body as URLSearchParams reads it (the last of two equal names wins, as before),
+ * A form body as URLSearchParams reads it (the last of two equal names wins, as in JSON),
  * with every repeated name reported at the offsets of both `name=value` pairs.
  */
 function formBody(text: string): { ok: true; value: Record<string, string>; duplicates: Duplicate[] } {
