@@ -7,7 +7,7 @@ import { z } from 'zod';
 export const SeveritySchema = z.enum(['error', 'warning']);
 export type Severity = z.infer<typeof SeveritySchema>;
 
-/** UTF-16 offsets into the string found at `path` ([start, end)). */
+/** `[start, end)` in UTF-16 units: into the string at a finding's `path`, or, for a site in a template, into its file's text. */
 export const SpanSchema = z.object({ start: z.number().int().nonnegative(), end: z.number().int().nonnegative() });
 export type Span = z.infer<typeof SpanSchema>;
 

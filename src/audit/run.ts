@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ContextInput } from '../context.js';
-import type { Finding } from '../findings.js';
+import type { Finding, Span } from '../findings.js';
 import { templatePayloadFindings } from '../checks/templates.js';
 import type { Gate } from '../gate.js';
 import { lineStarts, positionAt } from '../sites/decode.js';
-import { Dedupe, findingRange, own, place, wholeOf, type Placed, type Range, type Site } from '../sites/model.js';
+import { Dedupe, findingRange, own, place, wholeOf, type Placed, type Site } from '../sites/model.js';
 import { FileFilter, Ignores, MARKER, parseDirectives, type Suppression } from '../sites/suppress.js';
 import { dataSites, type DataNode } from './extract/data.js';
 import { JsonSyntaxError, parseJsonc } from './extract/json.js';
@@ -156,7 +156,7 @@ export function runAudit(opts: AuditOptions): AuditResult {
   return { root, files: files.length - ownOutputs, findings: out, suppressed: suppressions.length, suppressions, baselined: 0 };
 }
 
-function commentsOf(program: TsProgram, file: AuditFile): Range[] {
+function commentsOf(program: TsProgram, file: AuditFile): Span[] {
   const mod = program.module(file.abs);
   return mod ? commentRanges(mod) : [];
 }
@@ -234,7 +234,7 @@ export function fingerprint(rule: string, file: string, text: string, occurrence
 }
 
 /** The finding's lines (at most 5) with one line either side; long lines cut to a window around the mark. */
-function contextLines(text: string, starts: Int32Array, range: Range): ContextLine[] {
+function contextLines(text: string, starts: Int32Array, range: Span): ContextLine[] {
   if (text === '') return [];
   const first = positionAt(starts, range.start).line - 1;
   const last = Math.min(positionAt(starts, Math.max(range.start, range.end - 1)).line - 1, first + 4);
