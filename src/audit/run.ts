@@ -18,7 +18,7 @@ import { listFiles, type AuditFile } from './files.js';
 import { isOwnOutput } from './own-output.js';
 import type { AuditResult, ContextLine, ReportFinding, SuppressedFinding } from './model.js';
 
-/** What the audit needs from the engine (src/gate.ts): a Gate satisfies it. */
+/** What the audit needs from the engine: a Gate (`createGate`) satisfies it. */
 export type AuditEngine = Pick<Gate, 'check' | 'checkText' | 'checkUrl'> & {
   readonly policy?: { readonly config: { readonly ignore: ReadonlyArray<{ path: string; rule?: string | undefined; reason: string }> } };
 };
@@ -29,7 +29,7 @@ export interface AuditOptions {
   /** Files or folders under the root; default the whole root. */
   paths?: string[];
   engine: AuditEngine;
-  /** The engine's payload shape test (src/gate.ts `looksLikePayload`). */
+  /** The engine's payload shape test (the package's `looksLikePayload`). */
   looksLikePayload: (value: unknown) => boolean;
   context?: ContextInput;
   /** Language of the `message` field; both are kept in `messages`. Default English. */

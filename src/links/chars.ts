@@ -204,11 +204,8 @@ export function kindOfUnit(c: number): K {
   return TABLE[c] as K;
 }
 
-/**
- * Class of the code unit at `i`; a surrogate pair is classed by its code point, a
- * lone surrogate is a Control. Kept tiny so the JIT inlines it into every scan loop;
- * the rare surrogate case is a separate call.
- */
+/** Class of the code unit at `i`; a surrogate pair is classed by its code point, a lone surrogate is a Control. */
+// Kept tiny so the JIT inlines it into every scan loop; the rare surrogate case is a separate call.
 export function kindAt(text: string, i: number): K {
   const k = TABLE[text.charCodeAt(i)] as K;
   return k === K.Surrogate ? surrogateKind(text, i) : k;

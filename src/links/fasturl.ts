@@ -1,12 +1,10 @@
-/**
- * The WHATWG URL serialization of `scheme://host` + `rest` for the case that is
- * most of real traffic (http/https, a plain ASCII host, an ASCII path with nothing
- * to percent-encode or resolve), computed without `new URL`. `new URL` costs about
- * as much as the rest of judging a link (measured: ~150-300 ns of ~1 µs a link), and
- * the link bench needs the finder well ahead of linkify-it. Everything outside this
- * narrow case returns null and goes to `new URL`; a property test checks that every
- * answer given here is exactly what `new URL` gives.
- */
+// The WHATWG URL serialization of `scheme://host` + `rest` for the case that is
+// most of real traffic (http/https, a plain ASCII host, an ASCII path with nothing
+// to percent-encode or resolve), computed without `new URL`. `new URL` costs about
+// as much as the rest of judging a link (measured: ~150-300 ns of ~1 µs a link), and
+// the link bench needs the finder well ahead of linkify-it. Everything outside this
+// narrow case returns null and goes to `new URL`; a property test checks that every
+// answer given here is exactly what `new URL` gives.
 
 export interface ParsedUrl {
   scheme: string;

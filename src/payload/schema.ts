@@ -5,14 +5,14 @@ import { decodeData } from './data.js';
  * The reply payload of `POST /2/messages/reply/biz.json` (seeds/003): the single
  * source of truth for its shape. Limits that policy can change (text length, article
  * count, image formats, coordinate ranges) are not here: they live in
- * rules/limits.yaml and are checked in src/checks/payload.ts.
+ * rules/limits.yaml and are checked with the rest of the policy.
  */
 
 export const PAYLOAD_TYPES = ['text', 'articles', 'position'] as const;
 export const PayloadTypeSchema = z.enum(PAYLOAD_TYPES);
 export type PayloadType = z.infer<typeof PayloadTypeSchema>;
 
-/** Rule id carried on a refinement's issue; the finding mapper words it (src/payload/parse.ts). */
+/** Rule id carried on a refinement's issue; the finding mapper words it (`parseMessage`). */
 export const issueRule = (rule: string) => ({ params: { rule } });
 
 export const TextDataSchema = z.object({ text: z.string() });

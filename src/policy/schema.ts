@@ -172,7 +172,7 @@ export type CompetitorService = z.infer<typeof CompetitorServiceSchema>;
 const WordsSchema = z.object({ zh: z.array(NonEmpty).default([]), en: z.array(NonEmpty).default([]) }).strict();
 
 /**
- * The words of the promotion grammar (src/checks/competitor.ts): a service or surface
+ * The words of the promotion grammar (the competitor check): a service or surface
  * joined in one sentence to a call to action, a direction (preposition before the name +
  * verb), an account pointer (pointer word or colon + a value, same-number phrases) or a
  * possessive before the name. A negation cancels the directives of its clause up to the first name (see `negations`).

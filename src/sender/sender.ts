@@ -24,7 +24,7 @@ import { Redactor, tokenSource, type TokenOptions } from './secrets.js';
 import { createSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 import { LeaseLostError, type AdmitCall, type AdmitResult, type LaneItem, type Lease, type ListFilter, type OutboxStore, type Settlement } from './store.js';
 
-/** What the sender needs from the gate (src/gate.ts): one synchronous judgement. */
+/** What the sender needs from the gate (`createGate`): one synchronous judgement. */
 export interface GateLike {
   check(message: unknown, context?: ContextInput): Verdict;
   policy: { limits: { window: WindowLimits } };

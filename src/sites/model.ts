@@ -11,10 +11,10 @@ import { decodeLiteral, type LiteralKind } from './decode.js';
 /**
  * Where each unit of a string's value sits in its file. A unit that came from a
  * constant resolved elsewhere maps to the expression that brought it in (`${SHOP}`),
- * so a report points at the line a person reads. The arrays are built only when a
- * finding needs them: most strings have none, and building them for every string of a
- * 10,000-file repo is most of the garbage.
+ * so a report points at the line a person reads.
  */
+// The arrays are built only when a finding needs them: most strings have none, and
+// building them for every string of a 10,000-file repo is most of the garbage.
 export interface CharMap {
   /** Value length in UTF-16 units. */
   readonly length: number;
