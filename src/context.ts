@@ -39,4 +39,3 @@ export const ContextSchema = z
 export type Context = z.infer<typeof ContextSchema>;
 export type ContextInput = z.input<typeof ContextSchema>;
 
-export const DEFAULT_CONTEXT: Context = Object.freeze({ account: 'enterprise', channel: 'reply', paidLinks: false }) as Context;

@@ -8,7 +8,7 @@ import { isWide } from './payload/units.js';
 export const counted = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 /** Terminal columns `s` takes: CJK and other wide characters are drawn two columns wide. */
-export function columns(s: string): number {
+function columns(s: string): number {
   let n = 0;
   for (const ch of s) n += isWide(ch.codePointAt(0)!) ? 2 : 1;
   return n;

@@ -229,7 +229,7 @@ function report(file: AuditFile, text: string, starts: Int32Array, placed: Place
 }
 
 /** 16 hex digits of SHA-256 over what identifies a finding regardless of the lines around it. */
-export function fingerprint(rule: string, file: string, text: string, occurrence: number): string {
+function fingerprint(rule: string, file: string, text: string, occurrence: number): string {
   return createHash('sha256').update(`${rule}\0${file}\0${text}\0${occurrence}`).digest('hex').slice(0, 16);
 }
 

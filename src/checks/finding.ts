@@ -5,7 +5,7 @@ import { finding, type Finding, type Localized } from '../findings.js';
  * input of any size (a template string the audit reads can be megabytes of links).
  * Checks push into it as into an array.
  */
-export class FindingSink extends Array<Finding> {
+class FindingSink extends Array<Finding> {
   static override get [Symbol.species](): ArrayConstructor {
     return Array;
   }

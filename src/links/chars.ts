@@ -139,7 +139,7 @@ function isInvisible(c: number): boolean {
  * (shorthand format controls, musical formatting controls, the tag block with the
  * variation selectors supplement, U+E0000–E0FFF).
  */
-export function isInvisibleAstral(cp: number): boolean {
+function isInvisibleAstral(cp: number): boolean {
   return (cp >= 0xe0000 && cp <= 0xe0fff) || (cp >= 0x1bca0 && cp <= 0x1bca3) || (cp >= 0x1d173 && cp <= 0x1d17a);
 }
 

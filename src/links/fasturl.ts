@@ -61,7 +61,7 @@ function plainHost(text: string, hs: number, he: number): 0 | 1 | 2 {
  * The fast path over spans of one text: host text[hs, he), rest text[he, re) (the
  * rest follows the host directly, as it does in a URL written out).
  */
-export function fastParseSpan(scheme: 'http' | 'https', text: string, hs: number, he: number, re: number): ParsedUrl | null {
+function fastParseSpan(scheme: 'http' | 'https', text: string, hs: number, he: number, re: number): ParsedUrl | null {
   const plain = plainHost(text, hs, he);
   if (plain === 0) return null;
   if (re > he) {

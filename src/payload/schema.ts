@@ -13,7 +13,7 @@ export const PayloadTypeSchema = z.enum(PAYLOAD_TYPES);
 export type PayloadType = z.infer<typeof PayloadTypeSchema>;
 
 /** Rule id carried on a refinement's issue; the finding mapper words it (`parseMessage`). */
-export const issueRule = (rule: string) => ({ params: { rule } });
+const issueRule = (rule: string) => ({ params: { rule } });
 
 export const TextDataSchema = z.object({ text: z.string() });
 

@@ -21,7 +21,7 @@ const LABEL = /^[a-z0-9-]+$/;
  * and test each label with a one-class regex: linear, no backtracking, and the
  * message can say exactly what to write instead (we never rewrite it silently).
  */
-export function domainProblem(domain: string): string | null {
+function domainProblem(domain: string): string | null {
   if (domain.length === 0) return 'domain is empty';
   if (domain.length > 253) return `domain is ${domain.length} characters long; a host name has at most 253`;
   if (/[/:?#@\s]/.test(domain)) return `"${domain}" is not a bare host name: write only the host (no scheme, port, path or spaces)`;

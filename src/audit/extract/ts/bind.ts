@@ -77,10 +77,10 @@ const SCRIPT_KIND: Record<string, ts.ScriptKind> = {
   '.cjs': ts.ScriptKind.JS,
   '.jsx': ts.ScriptKind.JSX,
 };
-export const TS_EXTENSIONS = Object.keys(SCRIPT_KIND);
+const TS_EXTENSIONS = Object.keys(SCRIPT_KIND);
 
 /** Binds one file: what each module-level name is, and what the module exports. */
-export function parseModule(file: string, text: string): TsModule {
+function parseModule(file: string, text: string): TsModule {
   const ext = file.slice(file.lastIndexOf('.'));
   const mod: TsModule = { file, text, bindings: new Map(), exports: new Map(), stars: [], memo: new Map(), exportMemo: new Map() };
   let sf: ts.SourceFile;

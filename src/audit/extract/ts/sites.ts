@@ -392,7 +392,7 @@ function syntaxError(sf: ts.SourceFile): { message: string; start: number; lengt
  * (`${BASE}/promo`, `${sub}.example.com`). `before`/`after` are short windows, so
  * this is constant work per hole.
  */
-export function inHost(before: string, after: string, urlField: boolean): boolean {
+function inHost(before: string, after: string, urlField: boolean): boolean {
   const tokenStart = Math.max(before.lastIndexOf(' '), before.lastIndexOf('\n'), before.lastIndexOf('\t'), before.lastIndexOf('(')) + 1;
   const token = before.slice(tokenStart);
   const scheme = token.indexOf('://');
