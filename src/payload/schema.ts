@@ -29,7 +29,7 @@ export const ArticlesDataSchema = z.object({ articles: z.array(ArticleSchema) })
 /** Plain decimal: optional sign, digits, optional fraction. Anchored, no nested quantifiers. */
 export const DECIMAL = /^[+-]?\d+(?:\.\d+)?$/;
 
-export const CoordinateSchema = z.string().regex(DECIMAL);
+const CoordinateSchema = z.string().regex(DECIMAL);
 
 export const PositionDataSchema = z.object({ longitude: CoordinateSchema, latitude: CoordinateSchema });
 
@@ -56,7 +56,7 @@ export const ReceiverIdSchema = z
   .refine((v) => INT64_DIGITS.test(v) && BigInt(v) <= INT64_MAX, issueRule('payload/receiver-id'));
 
 /** The API takes 0 or 1; a form body carries them as strings. Default 1. */
-export const SaveSenderBoxSchema = z
+const SaveSenderBoxSchema = z
   .union([z.literal(0), z.literal(1), z.literal('0'), z.literal('1')])
   .transform((v) => Number(v) as 0 | 1)
   .default(1);
@@ -70,9 +70,9 @@ const envelope = {
   access_token: z.string().optional(),
 };
 
-export const TextPayloadSchema = z.object({ type: z.literal('text'), data: dataOf(TextDataSchema), ...envelope });
-export const ArticlesPayloadSchema = z.object({ type: z.literal('articles'), data: dataOf(ArticlesDataSchema), ...envelope });
-export const PositionPayloadSchema = z.object({ type: z.literal('position'), data: dataOf(PositionDataSchema), ...envelope });
+const TextPayloadSchema = z.object({ type: z.literal('text'), data: dataOf(TextDataSchema), ...envelope });
+const ArticlesPayloadSchema = z.object({ type: z.literal('articles'), data: dataOf(ArticlesDataSchema), ...envelope });
+const PositionPayloadSchema = z.object({ type: z.literal('position'), data: dataOf(PositionDataSchema), ...envelope });
 
 /** The envelope alone, so a bad receiver_id does not hide what the data says (and vice versa). */
 export const EnvelopeSchema = z.object({ type: PayloadTypeSchema, data: z.unknown(), ...envelope });
