@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { LinkifyIt } from 'linkify-it';
 import { createGate } from '../dist/index.js';
-import { alternate, best, fastest, msOnce, mulberry32, row, table, watchPeakRss } from './lib.mjs';
+import { alternate, best, fastest, median, msOnce, mulberry32, otherBuilds, row, table, watchPeakRss } from './lib.mjs';
 
 const MESSAGES = 2000;
 const SECONDS = Number(process.env.WG_BENCH_SECONDS ?? 3);
@@ -141,6 +141,34 @@ export default async function () {
     for (const s of stringsOf(m)) links += linkify.match(s)?.length ?? 0;
   }
 
+  // gate.check of this build against each other build (WG_BENCH_BASELINE=name=dir): CPU
+  // time of one pass over the mixed set, each build alone in a child process (in one
+  // process, whichever build loads first runs measurably slower), children alternating,
+  // the median of each build's fastest passes compared. CPU time, not wall time, so the
+  // time a loaded machine spends running others does not count.
+  const versus = [];
+  const messagesFile = join(mkdtempSync(join(tmpdir(), 'wg-bench-')), 'messages.json');
+  writeFileSync(messagesFile, JSON.stringify(messages));
+  const passOf = (dist) =>
+    new Promise((resolvePass, reject) => {
+      const child = spawn(process.execPath, [fileURLToPath(new URL('./gate-pass.mjs', import.meta.url)), dist, messagesFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (c) => (out += c));
+      child.on('close', (code) => (code === 0 ? resolvePass(Number(out)) : reject(new Error(`gate-pass.mjs ${dist} exited ${code}`))));
+    });
+  for (const other of otherBuilds()) {
+    const ours = [];
+    const theirs = [];
+    for (let r = 0; r < 6; r++) {
+      if (r % 2 === 0) ours.push(await passOf(fileURLToPath(new URL('../dist/index.js', import.meta.url))));
+      theirs.push(await passOf(join(other.dir, 'dist/index.js')));
+      if (r % 2 === 1) ours.push(await passOf(fileURLToPath(new URL('../dist/index.js', import.meta.url))));
+    }
+    const o = median(ours);
+    const t = median(theirs);
+    versus.push(row(`gate.check, CPU ms per pass over the ${MESSAGES} mixed messages (median of 6 processes)`, o.toFixed(1), `${t.toFixed(1)} (${other.name})`, (o / t).toFixed(2), '≤ 1.05', o / t <= 1.05));
+  }
+
   const measured = await rates(
     messages,
     {
@@ -210,6 +238,7 @@ export default async function () {
       memRatio <= 1.25 && large.verdicts === STREAMED && small.verdicts === Math.round(STREAMED / 10),
     ),
   ];
+  rows.push(...versus);
   if (whole) {
     rows.push(
       row(

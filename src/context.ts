@@ -13,7 +13,7 @@ export const CHANNEL_ZH: Readonly<Record<Channel, string>> = { reply: '回复', 
 
 /**
  * The conversation window as the sender's ledger sees it for one receiver
- * (issue 6 fills it; the gate only reads it). Absent means "not known here", and
+ * (the sender fills it; the gate only reads it). Absent means "not known here", and
  * then no window rule runs: a template linter has no conversation.
  */
 export const WindowStateSchema = z
@@ -41,4 +41,3 @@ export const ContextSchema = z
 export type Context = z.infer<typeof ContextSchema>;
 export type ContextInput = z.input<typeof ContextSchema>;
 
-export const DEFAULT_CONTEXT: Context = Object.freeze({ account: 'enterprise', channel: 'reply', paidLinks: false }) as Context;

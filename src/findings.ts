@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LocalizedSchema, RuleIdSchema, SeveritySchema } from './registry.js';
+import { LocalizedSchema, RuleIdSchema, SeveritySchema, type Localized, type RuleId, type Severity } from './registry.js';
 
 /**
  * The engine's one output shape. Findings are plain data: every front door (gate,
@@ -8,7 +8,7 @@ import { LocalizedSchema, RuleIdSchema, SeveritySchema } from './registry.js';
  */
 export { LocalizedSchema, SeveritySchema, type Localized, type RuleId, type RuleIds, type Severity } from './registry.js';
 
-/** UTF-16 offsets into the string found at `path` ([start, end)). */
+/** `[start, end)` in UTF-16 units: into the string at a finding's `path`, or, for a site in a template, into its file's text. */
 export const SpanSchema = z.object({ start: z.number().int().nonnegative(), end: z.number().int().nonnegative() });
 export type Span = z.infer<typeof SpanSchema>;
 
@@ -49,4 +49,34 @@ export type Verdict = z.infer<typeof VerdictSchema>;
 /** `allowed` is derived, never stored separately: false iff any finding is an error. */
 export function verdictOf(findings: Finding[]): Verdict {
   return { allowed: !findings.some((f) => f.severity === 'error'), findings };
+}
+
+/** The one way to build a finding, so every finding has the same plain shape. */
+export function finding(
+  rule: RuleId,
+  severity: Severity,
+  message: Localized,
+  path: string,
+  extra: { span?: Span | undefined; evidence?: Evidence | undefined } = {},
+): Finding {
+  const f: Finding = { rule, severity, message, path };
+  if (extra.span) f.span = extra.span;
+  if (extra.evidence) f.evidence = extra.evidence;
+  return f;
+}
+
+/** `['data', 'articles', 2, 'url']` → `data.articles[2].url`. */
+export function formatPath(segments: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const s of segments) {
+    if (typeof s === 'number') out += `[${s}]`;
+    else out += out === '' ? String(s) : `.${String(s)}`;
+  }
+  return out;
+}
+
+/** Joins a base path and a child key the same way formatPath does. */
+export function childPath(base: string, key: string | number): string {
+  if (typeof key === 'number') return `${base}[${key}]`;
+  return base === '' ? key : `${base}.${key}`;
 }

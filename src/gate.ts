@@ -123,8 +123,8 @@ function contextResolver(policy: Policy): (input: ContextInput | undefined) => C
   if (paidLinks !== undefined) defaults.paidLinks = paidLinks;
   const base = Object.freeze(ContextSchema.parse(defaults));
   // Template linters (ESLint, the audit) pass the same few fields with every one of
-  // thousands of strings; validating them with zod each time was a third of the cost
-  // of judging a typical template string. A context of plain account/channel/paidLinks
+  // thousands of strings; validating them with zod each time takes a third of the
+  // time of judging a typical template string. A context of plain account/channel/paidLinks
   // values is validated once and remembered; only valid ones are kept, so the memo
   // holds at most a few dozen entries. Anything else (a window) is validated each time.
   const plain = new Map<string, Context>();

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createGate, looksLikePayload } from '../src/gate.js';
-import { finding } from '../src/checks/finding.js';
+import { finding } from '../src/findings.js';
 import { judgeLine } from '../src/cli/check.js';
 import { runAudit } from '../src/audit/run.js';
 import { own } from '../src/sites/model.js';

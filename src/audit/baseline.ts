@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { UsageError } from '../cli/errors.js';
+import { AuditInputError } from './errors.js';
 import { BaselineSchema, type AuditResult, type Baseline } from './model.js';
 
 /** Everything the audit finds now, as a baseline a team commits when adopting the audit. */
@@ -11,25 +11,25 @@ export function toBaseline(result: AuditResult): Baseline {
   };
 }
 
-/** Reads a baseline file; a bad one is a usage error naming the file and the field. */
+/** Reads a baseline file; a bad one is an AuditInputError naming the file and the field. */
 export function readBaseline(file: string): Baseline {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new UsageError(`${file}: cannot read the baseline (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new AuditInputError(`${file}: cannot read the baseline (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${file}: not JSON (${(err as Error).message})`);
+    throw new AuditInputError(`${file}: not JSON (${(err as Error).message})`);
   }
   const r = BaselineSchema.safeParse(data);
   if (!r.success) {
     const issue = r.error.issues[0]!;
     const where = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
-    throw new UsageError(`${file}: not a weibo-guard baseline: ${where || '(root)'}: ${issue.message}`);
+    throw new AuditInputError(`${file}: not a weibo-guard baseline: ${where || '(root)'}: ${issue.message}`);
   }
   return r.data;
 }

@@ -1,9 +1,8 @@
 import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { UsageError } from '../cli/errors.js';
-
-export type FileType = 'ts' | 'json' | 'yaml' | 'markdown' | 'text';
+import { fileType, type FileType } from '../sites/file-type.js';
+import { AuditInputError } from './errors.js';
 
 export interface AuditFile {
   abs: string;
@@ -12,46 +11,8 @@ export interface AuditFile {
   type: FileType;
 }
 
-const TYPES: Record<string, FileType> = {
-  '.ts': 'ts',
-  '.tsx': 'ts',
-  '.mts': 'ts',
-  '.cts': 'ts',
-  '.js': 'ts',
-  '.jsx': 'ts',
-  '.mjs': 'ts',
-  '.cjs': 'ts',
-  '.json': 'json',
-  '.jsonc': 'json',
-  '.yaml': 'yaml',
-  '.yml': 'yaml',
-  '.md': 'markdown',
-  '.markdown': 'markdown',
-  '.txt': 'text',
-};
-
-/** Tooling files, not templates: their URLs (registries, schemas) are not replies. */
-const NOT_TEMPLATES = new Set([
-  'package.json',
-  'package-lock.json',
-  'npm-shrinkwrap.json',
-  'pnpm-lock.yaml',
-  'tsconfig.json',
-  'jsconfig.json',
-  'weibo-guard.config.json',
-  'weibo-guard.config.yaml',
-  'weibo-guard.config.yml',
-  'weibo-guard-baseline.json',
-]);
 /** Never templates: dependencies, git's own files, and the folder weibo-guard keeps its state in. */
 const NEVER_DIRS = new Set(['node_modules', '.git', '.weibo-guard']);
-
-export function fileType(name: string): FileType | undefined {
-  if (name.endsWith('.d.ts') || name.endsWith('.d.mts') || name.endsWith('.d.cts')) return undefined;
-  if (NOT_TEMPLATES.has(name) || /^tsconfig\..*\.json$/.test(name)) return undefined;
-  const dot = name.lastIndexOf('.');
-  return dot < 0 ? undefined : TYPES[name.slice(dot).toLowerCase()];
-}
 
 export interface WalkOptions {
   /** The audited root: reports and ignore patterns are relative to it. */
@@ -87,7 +48,7 @@ export function listFiles(opts: WalkOptions): AuditFile[] {
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch (err) {
-      throw new UsageError(`${relOf(dir) || '.'}: cannot read folder (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new AuditInputError(`${relOf(dir) || '.'}: cannot read folder (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
     }
     const local = entries.find((e) => e.isFile() && e.name === '.gitignore');
     const here = local ? [...rules, { base: dir, ig: ignore().add(readFileSync(join(dir, '.gitignore'), 'utf8')) }] : rules;
@@ -112,20 +73,20 @@ export function listFiles(opts: WalkOptions): AuditFile[] {
     const abs = resolve(root, p);
     const rel = relative(root, abs);
     if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
-      throw new UsageError(`${p}: outside the audited root ${root}; pass --root to audit it`);
+      throw new AuditInputError(`${p}: outside the audited root ${root}; pass --root to audit it`);
     }
     let st;
     try {
       st = statSync(abs);
     } catch {
-      throw new UsageError(`${p}: no such file or folder`);
+      throw new AuditInputError(`${p}: no such file or folder`);
     }
     if (st.isDirectory()) {
       if (abs.split(sep).some((part) => NEVER_DIRS.has(part))) continue;
       walk(abs, rootRules(root, abs));
     } else {
       const type = fileType(abs.slice(abs.lastIndexOf(sep) + 1));
-      if (!type) throw new UsageError(`${p}: not a template file the audit reads (.ts .tsx .js .jsx .mjs .cjs .json .jsonc .yaml .yml .md .txt)`);
+      if (!type) throw new AuditInputError(`${p}: not a template file the audit reads (.ts .tsx .js .jsx .mjs .cjs .json .jsonc .yaml .yml .md .txt)`);
       add(abs, type);
     }
   }

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ContextInput } from '../context.js';
-import type { Finding } from '../findings.js';
+import type { Finding, Span } from '../findings.js';
 import { templatePayloadFindings } from '../checks/templates.js';
 import type { Gate } from '../gate.js';
 import type { PolicyWarning } from '../policy/index.js';
 import { lineStarts, positionAt } from '../sites/decode.js';
-import { Dedupe, findingRange, own, place, wholeOf, type Placed, type Range, type Site } from '../sites/model.js';
+import { Dedupe, findingRange, own, place, wholeOf, type Placed, type Site } from '../sites/model.js';
 import { FileFilter, Ignores, MARKER, parseDirectives, type Suppression } from '../sites/suppress.js';
 import { dataSites, type DataNode } from './extract/data.js';
 import { JsonSyntaxError, parseJsonc } from './extract/json.js';
@@ -19,7 +19,7 @@ import { listFiles, type AuditFile } from './files.js';
 import { isOwnOutput } from './own-output.js';
 import type { AuditResult, ContextLine, ReportFinding, SuppressedFinding } from './model.js';
 
-/** What the audit needs from the engine (src/gate.ts): a Gate satisfies it. */
+/** What the audit needs from the engine: a Gate (`createGate`) satisfies it. */
 export type AuditEngine = Pick<Gate, 'check' | 'checkText' | 'checkUrl'> & {
   readonly policy?: {
     readonly config: { readonly ignore: ReadonlyArray<{ path: string; rule?: string | undefined; reason: string }> };
@@ -33,7 +33,7 @@ export interface AuditOptions {
   /** Files or folders under the root; default the whole root. */
   paths?: string[];
   engine: AuditEngine;
-  /** The engine's payload shape test (src/gate.ts `looksLikePayload`). */
+  /** The engine's payload shape test (the package's `looksLikePayload`). */
   looksLikePayload: (value: unknown) => boolean;
   context?: ContextInput;
   /** Language of the `message` field; both are kept in `messages`. Default English. */
@@ -161,7 +161,7 @@ export function runAudit(opts: AuditOptions): AuditResult {
   return { root, files: files.length - ownOutputs, findings: out, suppressed: suppressions.length, suppressions, baselined: 0, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
-function commentsOf(program: TsProgram, file: AuditFile): Range[] {
+function commentsOf(program: TsProgram, file: AuditFile): Span[] {
   const mod = program.module(file.abs);
   return mod ? commentRanges(mod) : [];
 }
@@ -234,12 +234,12 @@ function report(file: AuditFile, text: string, starts: Int32Array, placed: Place
 }
 
 /** 16 hex digits of SHA-256 over what identifies a finding regardless of the lines around it. */
-export function fingerprint(rule: string, file: string, text: string, occurrence: number): string {
+function fingerprint(rule: string, file: string, text: string, occurrence: number): string {
   return createHash('sha256').update(`${rule}\0${file}\0${text}\0${occurrence}`).digest('hex').slice(0, 16);
 }
 
 /** The finding's lines (at most 5) with one line either side; long lines cut to a window around the mark. */
-function contextLines(text: string, starts: Int32Array, range: Range): ContextLine[] {
+function contextLines(text: string, starts: Int32Array, range: Span): ContextLine[] {
   if (text === '') return [];
   const first = positionAt(starts, range.start).line - 1;
   const last = Math.min(positionAt(starts, Math.max(range.start, range.end - 1)).line - 1, first + 4);

@@ -1,10 +1,9 @@
-/**
- * Aho–Corasick multi-pattern matcher: every name, alias, homophone, ID word and call
- * to action is found in one left-to-right pass, O(text + matches), whatever the size
- * of the dictionary. Compiled once when the gate is created. (A RegExp alternation
- * of hundreds of terms would also work, but V8 tries each alternative at each
- * position; linkify-it and similar libraries don't offer a dictionary matcher.)
- */
+// Aho–Corasick multi-pattern matcher: every name, alias, homophone, ID word and call
+// to action is found in one left-to-right pass, O(text + matches), whatever the size
+// of the dictionary. Compiled once when the gate is created. (A RegExp alternation
+// of hundreds of terms would also work, but V8 tries each alternative at each
+// position; linkify-it and similar libraries don't offer a dictionary matcher.)
+
 export interface Match<T> {
   /** Offsets into the scanned string, [start, end). */
   start: number;

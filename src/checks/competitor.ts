@@ -1,8 +1,7 @@
 import { CHANNEL_ZH, type Channel } from '../context.js';
-import type { Finding, Localized, Span } from '../findings.js';
+import { finding, type Finding, type Localized, type Span } from '../findings.js';
 import type { CompiledCompetitorService, CompiledCompetitors } from '../policy/competitors.js';
 import { AhoCorasick, type Match } from './aho.js';
-import { finding } from './finding.js';
 import { CJK_FROM, CJK_SIZE, compileHomophones, type HomophoneTable } from './homophones.js';
 import { CJK, CLAUSE_END, COMPLEX, DROP, LATIN, NOISE, SENTENCE_END, SPACE, TAG_HIGH, emojiLetterLow, foldBuffer, foldInto, foldTable, normalizeForMatch, normalizeTerm, originEnd } from './normalize.js';
 

@@ -20,11 +20,9 @@ export interface HomophoneName {
 }
 
 export interface HomophoneTable {
-  /**
-   * INDEX[c - 0x4E00] (c in U+4E00–U+9FFF): which entry of MASKS holds c's bits. Two
-   * small arrays instead of one 256 KB Uint32Array over the BMP: the first look reads
-   * it for every Chinese character, and the big table's cache misses doubled its cost.
-   */
+  /** INDEX[c - 0x4E00] (c in U+4E00–U+9FFF): which entry of MASKS holds c's bits. */
+  // Two small arrays instead of one 256 KB Uint32Array over the BMP: the first look
+  // reads it for every Chinese character, and the big table's cache misses doubled its cost.
   readonly index: Uint8Array;
   readonly masks: Uint32Array;
   /** Bits of every name's first syllable. */

@@ -1,9 +1,8 @@
 import type { Context } from '../context.js';
-import type { Evidence, Finding, Span } from '../findings.js';
+import { finding, type Evidence, type Finding, type Span } from '../findings.js';
 import { describeInvisible } from '../links/invisible.js';
 import type { FoldKind, FoundLink } from '../links/types.js';
 import { chainReason, classifyLink, describeChain, describeEntry, followRedirects, mayRedirect, type LinkDecision, type Policy } from '../policy/index.js';
-import { finding } from './finding.js';
 
 /**
  * The link rules: every link goes through policy's classifyLink; this file adds what

@@ -37,7 +37,7 @@ function invisible(c: number): boolean {
 export const TAG_HIGH = 0xdb40;
 
 /** CJK ideographs (unified, extension A, compatibility) and kana. */
-export function isCjk(c: number): boolean {
+function isCjk(c: number): boolean {
   return (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0x3040 && c <= 0x30ff);
 }
 
@@ -213,7 +213,7 @@ export function foldInto(text: string, buf: FoldBuffer): number {
  * indicators (🅠🅠, 🆀🆀, 🅆🄴🄲🄷🄰🅃: NFKC folds only some of them) read as the letter, and
  * hearts (💗, 💕) as 心, the way ❤ does in the fold table.
  */
-export function emojiLetter(cp: number): number {
+function emojiLetter(cp: number): number {
   if (cp >= 0x1f130 && cp <= 0x1f149) return 0x61 + cp - 0x1f130;
   if (cp >= 0x1f150 && cp <= 0x1f169) return 0x61 + cp - 0x1f150;
   if (cp >= 0x1f170 && cp <= 0x1f189) return 0x61 + cp - 0x1f170;

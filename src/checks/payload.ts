@@ -1,10 +1,9 @@
-import type { Finding } from '../findings.js';
+import { finding, type Finding } from '../findings.js';
 import type { Limits } from '../policy/schema.js';
 import type { Article, Content } from '../payload/schema.js';
 import { textHalfUnits } from '../payload/units.js';
 import { JsonMessage } from '../payload/parse.js';
 import { oversize } from '../payload/size.js';
-import { finding } from './finding.js';
 
 /** rules/limits.yaml, as policy loaded it (with any config override). */
 export type PayloadLimits = Limits;

@@ -26,7 +26,7 @@ export const UNKNOWN_VALUE = '\u2026';
  * the template does not fix, so it is not real. One set look-up per ancestor of
  * `path`, so the cost does not grow with the number of unknown parts.
  */
-export function underUnknown(path: string, unknown: ReadonlySet<string>): boolean {
+function underUnknown(path: string, unknown: ReadonlySet<string>): boolean {
   if (unknown.size === 0) return false;
   if (unknown.has('') || unknown.has(path)) return true;
   for (let i = 0; i < path.length; i++) {
@@ -41,7 +41,7 @@ export function underUnknown(path: string, unknown: ReadonlySet<string>): boolea
  * is not a finding: a stand-in receiver is added and its path counted as unknown. Any
  * other value (a receiver the template does set, a non-object) is left as it is.
  */
-export function withReceiverStandIn(value: unknown, unknown: ReadonlySet<string>): { value: unknown; unknown: ReadonlySet<string> } {
+function withReceiverStandIn(value: unknown, unknown: ReadonlySet<string>): { value: unknown; unknown: ReadonlySet<string> } {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || 'receiver_id' in value) return { value, unknown };
   return { value: { receiver_id: '1', ...value }, unknown: new Set([...unknown, 'receiver_id']) };
 }

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { modulesFor } from './commands.js';
 import { UsageError, exitCodes } from './errors.js';
 import { OutboxIdentityError, StorageError } from '../sender/store.js';
+import { AuditInputError } from '../audit/errors.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -53,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
     }
     // Loaded here only: the error module is the sender's, which most commands never load.
     const { MissingDependencyError } = await import('../sender/sqlite-store.js');
-    if (err instanceof UsageError || err instanceof OutboxIdentityError || err instanceof MissingDependencyError) {
+    if (err instanceof UsageError || err instanceof AuditInputError || err instanceof OutboxIdentityError || err instanceof MissingDependencyError) {
       process.stderr.write(`weibo-guard: ${err.message}\n`);
       return exitCodes.usage;
     }

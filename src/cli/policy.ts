@@ -4,7 +4,8 @@ import type { Writable } from 'node:stream';
 import pc from 'picocolors';
 import { lintPolicy, type LintProblem } from '../policy/index.js';
 import { UsageError, exitCodes } from './errors.js';
-import { counted, wantsColor } from './format.js';
+import { counted } from '../terminal.js';
+import { wantsColor } from './format.js';
 
 interface PolicyLintOptions {
   config?: string;

@@ -22,10 +22,11 @@ export type Judge = (site: Site) => Finding[];
 
 /**
  * The judge for the rules of one file. Each site of a file is judged once (one listener
- * per file feeds all three rules); values are not cached across files: BENCHMARKS.md
- * ("eslint") measured such a cache at no difference within noise, the gate's
- * `checkText` being about a microsecond and a half a string.
+ * per file feeds all three rules).
  */
+// Values are not cached across files: BENCHMARKS.md ("eslint") measured such a cache
+// at no difference within noise, the gate's `checkText` being about a microsecond and
+// a half a string.
 export function judgeWith(gate: Gate, context: Pick<ContextInput, 'account' | 'channel'>): Judge {
   // Only what the rule was told; the gate fills the rest from the project config.
   const ctx: ContextInput = {};

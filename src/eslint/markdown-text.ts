@@ -1,9 +1,7 @@
-/**
- * Markdown's parsed text is not its source: character references are decoded,
- * backslash escapes dropped, and block prefixes (`> `, list indentation) removed from
- * continuation lines. `src/sites/decode.ts` treats Markdown as plain source, so the
- * mapping from an mdast value back to the characters written lives here.
- */
+// Markdown's parsed text is not its source: character references are decoded,
+// backslash escapes dropped, and block prefixes (`> `, list indentation) removed from
+// continuation lines. `src/sites/decode.ts` treats Markdown as plain source, so the
+// mapping from an mdast value back to the characters written lives here.
 
 const ENTITY_MAX = 40;
 

@@ -1,6 +1,6 @@
 import type { Rule } from 'eslint';
 import { dirname, resolve } from 'node:path';
-import type { Finding } from '../findings.js';
+import type { Finding, Span } from '../findings.js';
 import { rulesOf } from '../registry.js';
 import { looksLikePayload, type Gate } from '../gate.js';
 import { judgeWith, ruleFor, type RuleName } from './engine.js';
@@ -12,7 +12,7 @@ import { jsonVisitors } from './languages/json.js';
 import { markdownVisitors } from './languages/markdown.js';
 import { yamlVisitors } from './languages/yaml.js';
 import { defaultRuleOptions, readRuleOptions, ruleOptionsJsonSchema, type RuleOptions } from './options.js';
-import { Dedupe, findingRange, type Range } from '../sites/model.js';
+import { Dedupe, findingRange } from '../sites/model.js';
 import type { FileFilter } from '../sites/suppress.js';
 
 /** Rule docs live in the README, one section per rule (`### Rule: weibo-guard/links`). */
@@ -91,7 +91,7 @@ function isScript(sourceCode: unknown): boolean {
 }
 
 /** One rule's way of reporting its share of a site's findings. */
-type Emit = (findings: Finding[], where: (f: Finding) => Range) => void;
+type Emit = (findings: Finding[], where: (f: Finding) => Span) => void;
 
 /**
  * The weibo-guard rules that run on one file with the same options. Only the first of
@@ -139,7 +139,7 @@ export function createRule(name: RuleName, description: string): Rule.RuleModule
       const setup = setupFor(context.cwd, context.options);
       const { options } = setup;
       const source = context.sourceCode as unknown as SourceLike;
-      const report = (range: Range, messageId: string, data: Record<string, string>) =>
+      const report = (range: Span, messageId: string, data: Record<string, string>) =>
         context.report({ loc: { start: source.getLocFromIndex(range.start), end: source.getLocFromIndex(range.end) }, messageId, data });
 
       const loaded = gateFor(context.cwd, options.config, setup.gateId);

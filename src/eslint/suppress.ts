@@ -1,8 +1,8 @@
+import type { Span } from '../findings.js';
 import { basename, extname, relative, sep } from 'node:path';
-import { fileType } from '../audit/files.js';
+import { fileType } from '../sites/file-type.js';
 import type { Gate } from '../gate.js';
 import { lineStarts, positionAt } from '../sites/decode.js';
-import type { Range } from '../sites/model.js';
 import { FileFilter, Ignores, MARKER, parseDirectives } from '../sites/suppress.js';
 
 /**
@@ -38,7 +38,7 @@ const SKIP = { skip: true, filter: new FileFilter(new Map(), [], () => 0) } as c
  * `comments` the file's comments when it is JS/TS source (the only place directives
  * are read), else undefined.
  */
-export function fileFilter(gate: Gate, root: string, filename: string, text: string, comments: (() => Range[]) | undefined): { skip: boolean; filter: FileFilter } {
+export function fileFilter(gate: Gate, root: string, filename: string, text: string, comments: (() => Span[]) | undefined): { skip: boolean; filter: FileFilter } {
   if (isToolingFile(filename)) return SKIP;
   const ignores = ignoresOf(gate);
   const rel = relative(root, filename).split(sep).join('/');

@@ -139,7 +139,7 @@ function isInvisible(c: number): boolean {
  * (shorthand format controls, musical formatting controls, the tag block with the
  * variation selectors supplement, U+E0000–E0FFF).
  */
-export function isInvisibleAstral(cp: number): boolean {
+function isInvisibleAstral(cp: number): boolean {
   return (cp >= 0xe0000 && cp <= 0xe0fff) || (cp >= 0x1bca0 && cp <= 0x1bca3) || (cp >= 0x1d173 && cp <= 0x1d17a);
 }
 
@@ -204,11 +204,8 @@ export function kindOfUnit(c: number): K {
   return TABLE[c] as K;
 }
 
-/**
- * Class of the code unit at `i`; a surrogate pair is classed by its code point, a
- * lone surrogate is a Control. Kept tiny so the JIT inlines it into every scan loop;
- * the rare surrogate case is a separate call.
- */
+/** Class of the code unit at `i`; a surrogate pair is classed by its code point, a lone surrogate is a Control. */
+// Kept tiny so the JIT inlines it into every scan loop; the rare surrogate case is a separate call.
 export function kindAt(text: string, i: number): K {
   const k = TABLE[text.charCodeAt(i)] as K;
   return k === K.Surrogate ? surrogateKind(text, i) : k;

@@ -1,12 +1,10 @@
-/**
- * The WHATWG URL serialization of `scheme://host` + `rest` for the case that is
- * most of real traffic (http/https, a plain ASCII host, an ASCII path with nothing
- * to percent-encode or resolve), computed without `new URL`. `new URL` costs about
- * as much as the rest of judging a link (measured: ~150-300 ns of ~1 µs a link), and
- * the link bench needs the finder well ahead of linkify-it. Everything outside this
- * narrow case returns null and goes to `new URL`; a property test checks that every
- * answer given here is exactly what `new URL` gives.
- */
+// The WHATWG URL serialization of `scheme://host` + `rest` for the case that is
+// most of real traffic (http/https, a plain ASCII host, an ASCII path with nothing
+// to percent-encode or resolve), computed without `new URL`. `new URL` costs about
+// as much as the rest of judging a link (measured: ~150-300 ns of ~1 µs a link), and
+// the link bench needs the finder well ahead of linkify-it. Everything outside this
+// narrow case returns null and goes to `new URL`; a property test checks that every
+// answer given here is exactly what `new URL` gives.
 
 export interface ParsedUrl {
   scheme: string;
@@ -63,7 +61,7 @@ function plainHost(text: string, hs: number, he: number): 0 | 1 | 2 {
  * The fast path over spans of one text: host text[hs, he), rest text[he, re) (the
  * rest follows the host directly, as it does in a URL written out).
  */
-export function fastParseSpan(scheme: 'http' | 'https', text: string, hs: number, he: number, re: number): ParsedUrl | null {
+function fastParseSpan(scheme: 'http' | 'https', text: string, hs: number, he: number, re: number): ParsedUrl | null {
   const plain = plainHost(text, hs, he);
   if (plain === 0) return null;
   if (re > he) {

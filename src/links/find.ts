@@ -425,7 +425,7 @@ function readPort(text: string, i: number): number {
 }
 
 /** A scheme-less host at i (`example.com`, `example 点 cn`), with its port and path. */
-export function tryBare(text: string, i: number, start: number): Hit {
+function tryBare(text: string, i: number, start: number): Hit {
   const run = readHostRun(text, i, true);
   const fail: Hit = { link: null, next: run.scanEnd };
   const labels = isBareIpv4(run.labels) ? run.labels : settleLabels(run.labels);

@@ -100,7 +100,7 @@ function isWordDot(text: string, i: number): boolean {
 }
 
 /** `[.]`, `(.)`, `（。）`, `[dot]`, `(点)` at `i`: the index after the closer, or -1. */
-export function readBracketDot(text: string, i: number): number {
+function readBracketDot(text: string, i: number): number {
   const closer = closerOf(text.charCodeAt(i));
   if (closer < 0) return -1;
   let j = skipSpaces(text, i + 1, 2);
@@ -136,7 +136,7 @@ export interface SepHit {
 }
 
 /** A separator starting at `i` (right after a label) and where the next label would start. */
-export function readSep(text: string, i: number, allowWeak: boolean): SepHit | null {
+function readSep(text: string, i: number, allowWeak: boolean): SepHit | null {
   if (i >= text.length) return null;
   const c = text.charCodeAt(i);
   if (c === 0x2e) return { sep: Sep.Dot, next: i + 1 };
@@ -191,7 +191,7 @@ const NO_FOLDS: readonly FoldKind[] = Object.freeze([]);
  * characters. A label written plainly is sliced from the text; only a disguised one
  * is rebuilt character by character.
  */
-export function readLabel(text: string, i: number, sep: Sep): Label | null {
+function readLabel(text: string, i: number, sep: Sep): Label | null {
   let j = i;
   let end = i;
   let len = 0;

@@ -54,7 +54,7 @@ const NAMED: ReadonlyMap<number, string> = new Map([
   [0xffa0, 'HALFWIDTH HANGUL FILLER'],
 ]);
 
-export function invisibleName(cp: number): string {
+function invisibleName(cp: number): string {
   if (cp < 0x20) return C0[cp] as string;
   if (cp >= 0x80 && cp <= 0x9f) return NAMED.get(cp) ?? 'C1 CONTROL';
   if (cp >= 0xfe00 && cp <= 0xfe0f) return `VARIATION SELECTOR-${cp - 0xfe00 + 1}`;
@@ -68,7 +68,7 @@ export function invisibleName(cp: number): string {
   return NAMED.get(cp) ?? 'INVISIBLE CHARACTER';
 }
 
-export function hexCode(cp: number): string {
+function hexCode(cp: number): string {
   return `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 

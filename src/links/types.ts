@@ -59,8 +59,8 @@ export interface FoundLink {
   /**
    * The same with the Public Suffix List's PRIVATE section (`github.io`, `blogspot.com`):
    * `alice.github.io` has domain `github.io` but privateDomain `alice.github.io`.
-   * Equal to domain/publicSuffix when no private rule applies. Optional only so that
-   * objects written before this field existed still type-check; findLinks always sets it.
+   * Equal to domain/publicSuffix when no private rule applies. findLinks always sets it;
+   * optional so that a caller building a FoundLink by hand need not.
    */
   privateDomain?: string | null;
   privateSuffix?: string | null;

@@ -1,7 +1,7 @@
 import { DECIMAL, INT64_MAX, KNOWN_KEYS, type Content, type Payload, type PayloadType } from './schema.js';
 
 /**
- * The hot path of gate.check: zod's safeParse was ~11% of a typical check (profiled
+ * The hot path of gate.check: zod's safeParse is ~11% of a typical check (profiled
  * on the bench's mixed replies), so a well-formed payload is recognised by hand here
  * and built into exactly what the zod schemas would output. Anything this does not
  * accept falls through to zod, which stays the single source of truth for shapes and

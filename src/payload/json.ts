@@ -67,7 +67,7 @@ function reviveInt64(_key: string, value: unknown): unknown {
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
 /** Rewrites unsafe integer literals outside strings as `"\u0000int64:<digits>"`. */
-export function markUnsafeIntegers(text: string): string {
+function markUnsafeIntegers(text: string): string {
   let out = '';
   let copied = 0;
   let i = 0;

@@ -1,7 +1,6 @@
 import type { z } from 'zod';
-import type { Finding, Localized, RuleId } from '../findings.js';
+import { childPath, finding, formatPath, type Finding, type Localized, type RuleId } from '../findings.js';
 import { isRuleId } from '../registry.js';
-import { childPath, finding, formatPath } from '../checks/finding.js';
 import { decodeDataString } from './data.js';
 import { fastContent, fastPayload } from './fast.js';
 import { parseJsonExact, type DuplicateKey, type TextPosition } from './json.js';
@@ -84,7 +83,7 @@ export function messageFromText(raw: string): { ok: true; value: unknown; duplic
 }
 
 /**
- * A form body as URLSearchParams reads it (the last of two equal names wins, as before),
+ * A form body as URLSearchParams reads it (the last of two equal names wins, as in JSON),
  * with every repeated name reported at the offsets of both `name=value` pairs.
  */
 function formBody(text: string): { ok: true; value: Record<string, string>; duplicates: Duplicate[] } {

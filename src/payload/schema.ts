@@ -6,14 +6,14 @@ import { decodeData } from './data.js';
  * The reply payload of `POST /2/messages/reply/biz.json` (seeds/003): the single
  * source of truth for its shape. Limits that policy can change (text length, article
  * count, image formats, coordinate ranges) are not here: they live in
- * rules/limits.yaml and are checked in src/checks/payload.ts.
+ * rules/limits.yaml and are checked with the rest of the policy.
  */
 
 export const PAYLOAD_TYPES = ['text', 'articles', 'position'] as const;
 export const PayloadTypeSchema = z.enum(PAYLOAD_TYPES);
 export type PayloadType = z.infer<typeof PayloadTypeSchema>;
 
-/** Rule id carried on a refinement's issue; the finding mapper words it (src/payload/parse.ts). */
+/** Rule id carried on a refinement's issue; the finding mapper words it (`parseMessage`). */
 export const issueRule = (rule: RuleId) => ({ params: { rule } });
 
 export const TextDataSchema = z.object({ text: z.string() });
@@ -30,7 +30,7 @@ export const ArticlesDataSchema = z.object({ articles: z.array(ArticleSchema) })
 /** Plain decimal: optional sign, digits, optional fraction. Anchored, no nested quantifiers. */
 export const DECIMAL = /^[+-]?\d+(?:\.\d+)?$/;
 
-export const CoordinateSchema = z.string().regex(DECIMAL);
+const CoordinateSchema = z.string().regex(DECIMAL);
 
 export const PositionDataSchema = z.object({ longitude: CoordinateSchema, latitude: CoordinateSchema });
 
@@ -57,7 +57,7 @@ export const ReceiverIdSchema = z
   .refine((v) => INT64_DIGITS.test(v) && BigInt(v) <= INT64_MAX, issueRule('payload/receiver-id'));
 
 /** The API takes 0 or 1; a form body carries them as strings. Default 1. */
-export const SaveSenderBoxSchema = z
+const SaveSenderBoxSchema = z
   .union([z.literal(0), z.literal(1), z.literal('0'), z.literal('1')])
   .transform((v) => Number(v) as 0 | 1)
   .default(1);
@@ -71,9 +71,9 @@ const envelope = {
   access_token: z.string().optional(),
 };
 
-export const TextPayloadSchema = z.object({ type: z.literal('text'), data: dataOf(TextDataSchema), ...envelope });
-export const ArticlesPayloadSchema = z.object({ type: z.literal('articles'), data: dataOf(ArticlesDataSchema), ...envelope });
-export const PositionPayloadSchema = z.object({ type: z.literal('position'), data: dataOf(PositionDataSchema), ...envelope });
+const TextPayloadSchema = z.object({ type: z.literal('text'), data: dataOf(TextDataSchema), ...envelope });
+const ArticlesPayloadSchema = z.object({ type: z.literal('articles'), data: dataOf(ArticlesDataSchema), ...envelope });
+const PositionPayloadSchema = z.object({ type: z.literal('position'), data: dataOf(PositionDataSchema), ...envelope });
 
 /** The envelope alone, so a bad receiver_id does not hide what the data says (and vice versa). */
 export const EnvelopeSchema = z.object({ type: PayloadTypeSchema, data: z.unknown(), ...envelope });

@@ -1,4 +1,5 @@
 import type { Channel } from '../context.js';
+import { deepFreeze, ReadonlyMapView } from './frozen.js';
 import type { CompetitorsFile, Directives, Surface, Term } from './schema.js';
 
 /**
@@ -77,7 +78,7 @@ export interface CompiledCompetitors {
 
 function compileTerm(term: Term, kind: CompiledTerm['kind']): CompiledTerm {
   const { text, ambiguous } = typeof term === 'string' ? { text: term, ambiguous: false } : term;
-  return Object.freeze({ text, normalized: normalizeTerm(text), kind, ambiguous });
+  return { text, normalized: normalizeTerm(text), kind, ambiguous };
 }
 
 const unique = <T>(items: Iterable<T>): T[] => [...new Set(items)];
@@ -95,49 +96,47 @@ export function compileCompetitors(data: CompetitorsFile, file: string, lineOf: 
       if (e.url === undefined) return;
       const scheme = e.url.slice(0, e.url.indexOf(':'));
       const list = urlExceptions.get(scheme) ?? [];
-      list.push(Object.freeze({ prefix: e.url, channels: Object.freeze([...e.channels]), note: e.note, noteZh: e.noteZh, file, line: lineOf(['services', i, 'exceptions', j]) }));
+      list.push({ prefix: e.url, channels: [...e.channels], note: e.note, noteZh: e.noteZh, file, line: lineOf(['services', i, 'exceptions', j]) });
       urlExceptions.set(scheme, list);
     });
-    return Object.freeze({
+    return {
       id: s.id,
       name: s.name,
       nameZh: s.nameZh,
       note: s.note,
-      names: Object.freeze(unique(terms.filter((t) => !t.ambiguous).map((t) => t.normalized))),
-      ambiguousNames: Object.freeze(unique(terms.filter((t) => t.ambiguous).map((t) => t.normalized))),
-      terms: Object.freeze(terms),
-      domains: Object.freeze([...s.domains]),
-      cdn: Object.freeze([...s.cdn]),
-      schemes: Object.freeze([...s.schemes]),
-      idPatterns: Object.freeze(unique(s.idPatterns.map(normalizeTerm))),
-      surfaces: Object.freeze(s.surfaces.map((x: Surface) => {
+      names: unique(terms.filter((t) => !t.ambiguous).map((t) => t.normalized)),
+      ambiguousNames: unique(terms.filter((t) => t.ambiguous).map((t) => t.normalized)),
+      terms,
+      domains: [...s.domains],
+      cdn: [...s.cdn],
+      schemes: [...s.schemes],
+      idPatterns: unique(s.idPatterns.map(normalizeTerm)),
+      surfaces: s.surfaces.map((x: Surface) => {
         const { text, weak } = typeof x === 'string' ? { text: x, weak: false } : x;
-        return Object.freeze({ text, normalized: normalizeTerm(text), weak });
-      })),
-      mentionsOnly: Object.freeze(unique(s.mentionsOnly.map(normalizeTerm))),
-      homophonesOf: Object.freeze([...s.homophonesOf]),
-      channelExceptions: Object.freeze(s.exceptions.map((e) => Object.freeze({ ...e }))),
+        return { text, normalized: normalizeTerm(text), weak };
+      }),
+      mentionsOnly: unique(s.mentionsOnly.map(normalizeTerm)),
+      homophonesOf: [...s.homophonesOf],
+      channelExceptions: s.exceptions.map((e) => ({ ...e })),
       file,
       line: lineOf(['services', i]),
-    });
+    };
   });
-  const schemes = new Map<string, CompiledCompetitorService>();
-  for (const s of services) for (const scheme of s.schemes) schemes.set(scheme, s);
-  return Object.freeze({
-    services: Object.freeze(services),
-    byId: new Map(services.map((s) => [s.id, s])),
-    schemes,
-    urlExceptions,
-    callsToAction: Object.freeze({
-      zh: Object.freeze(unique(data.callsToAction.zh.map(normalizeTerm))),
-      en: Object.freeze(unique(data.callsToAction.en.map(normalizeTerm))),
-    }),
-    directives: Object.freeze(
-      Object.fromEntries(
-        Object.entries(data.directives).map(([k, w]) => [k, Object.freeze({ zh: Object.freeze(unique(w.zh.map(normalizeTerm))), en: Object.freeze(unique(w.en.map(normalizeTerm))) })]),
-      ) as CompiledCompetitors['directives'],
-    ),
-    notCompetitors: Object.freeze(unique(data.notCompetitors.map(normalizeTerm))),
-    everydayWords: Object.freeze(unique(data.everydayWords.map(normalizeTerm))),
+  const directives = {} as Record<keyof Directives, { zh: string[]; en: string[] }>;
+  for (const k of Object.keys(data.directives) as Array<keyof Directives>) {
+    directives[k] = { zh: unique(data.directives[k].zh.map(normalizeTerm)), en: unique(data.directives[k].en.map(normalizeTerm)) };
+  }
+  return deepFreeze({
+    services,
+    byId: new ReadonlyMapView(services.map((s) => [s.id, s])),
+    schemes: new ReadonlyMapView(services.flatMap((s) => s.schemes.map((scheme) => [scheme, s] as const))),
+    urlExceptions: new ReadonlyMapView(urlExceptions),
+    callsToAction: {
+      zh: unique(data.callsToAction.zh.map(normalizeTerm)),
+      en: unique(data.callsToAction.en.map(normalizeTerm)),
+    },
+    directives,
+    notCompetitors: unique(data.notCompetitors.map(normalizeTerm)),
+    everydayWords: unique(data.everydayWords.map(normalizeTerm)),
   });
 }

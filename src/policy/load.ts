@@ -3,6 +3,7 @@ import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { compileCompetitors, type CompiledCompetitors } from './competitors.js';
+import { deepFreeze } from './frozen.js';
 import { HostMatcher, MAX_HOST_LENGTH, pathHasPrefix, type PolicyEntry } from './matcher.js';
 import {
   CategorySchema,
@@ -136,7 +137,7 @@ function firstSegmentEnd(path: string): number {
   return j;
 }
 
-/** Everything the checks need, validated and compiled once; frozen. */
+/** Everything the checks need, validated and compiled once; deeply frozen, so no caller can change what a gate decides. */
 export interface Policy {
   /** Allow (whitelist) and deny (competitor) entries in one host-suffix matcher. */
   readonly whitelist: HostMatcher;
@@ -223,7 +224,7 @@ class Loader {
       return;
     }
     seen.set(entry.domain, `${entry.file}:${entry.line}`);
-    (entry.kind === 'allow' ? this.allow : this.deny).push(Object.freeze(entry));
+    (entry.kind === 'allow' ? this.allow : this.deny).push(entry);
   }
 }
 
@@ -300,7 +301,7 @@ function loadShorteners(loader: Loader, dataDir: string): ShortenerEntry[] {
       return;
     }
     seen.set(s.domain, line);
-    out.push(Object.freeze({ ...s, file: source.file, line }));
+    out.push({ ...s, file: source.file, line });
   });
   return out;
 }
@@ -320,7 +321,7 @@ function loadRedirectors(loader: Loader, dataDir: string): RedirectorEntry[] {
       return;
     }
     seen.set(r.domain, line);
-    out.push(Object.freeze({ ...r, file: source.file, line }));
+    out.push({ ...r, file: source.file, line });
   });
   return out;
 }
@@ -408,24 +409,18 @@ export function loadPolicy(options: LoadPolicyOptions = {}): Policy {
   }
   if (loader.issues.length > 0 || !competitors || !limits) throw new PolicyError(loader.issues);
 
-  const whitelist = new HostMatcher([...loader.allow, ...loader.deny]);
+  // Frozen before the matchers take them: a matcher keeps the entries it is given, and
+  // hands them out again (match, entries), so a mutable one would change its answers.
+  const whitelist = new HostMatcher(deepFreeze([...loader.allow, ...loader.deny]));
   warnShadowed(loader);
-  return Object.freeze({
+  return deepFreeze({
     whitelist,
     competitors,
-    shorteners: new ShortenerMatcher(shorteners),
-    redirectors: new RedirectorMatcher(redirectors),
-    limits: deepFreeze(limits),
-    config: deepFreeze(config),
-    warnings: Object.freeze(loader.warnings),
-    sources: Object.freeze(loader.sources),
+    shorteners: new ShortenerMatcher(deepFreeze(shorteners)),
+    redirectors: new RedirectorMatcher(deepFreeze(redirectors)),
+    limits,
+    config,
+    warnings: loader.warnings,
+    sources: loader.sources,
   });
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
 }

@@ -21,7 +21,7 @@ const LABEL = /^[a-z0-9-]+$/;
  * and test each label with a one-class regex: linear, no backtracking, and the
  * message can say exactly what to write instead (we never rewrite it silently).
  */
-export function domainProblem(domain: string): string | null {
+function domainProblem(domain: string): string | null {
   if (domain.length === 0) return 'domain is empty';
   if (domain.length > 253) return `domain is ${domain.length} characters long; a host name has at most 253`;
   if (/[/:?#@\s]/.test(domain)) return `"${domain}" is not a bare host name: write only the host (no scheme, port, path or spaces)`;
@@ -176,7 +176,7 @@ export type CompetitorService = z.infer<typeof CompetitorServiceSchema>;
 const WordsSchema = z.object({ zh: z.array(NonEmpty).default([]), en: z.array(NonEmpty).default([]) }).strict();
 
 /**
- * The words of the promotion grammar (src/checks/competitor.ts): a service or surface
+ * The words of the promotion grammar (the competitor check): a service or surface
  * joined in one sentence to a call to action, a direction (preposition before the name +
  * verb), an account pointer (pointer word or colon + a value, same-number phrases) or a
  * possessive before the name. A negation cancels the directives of its clause up to the first name (see `negations`).

@@ -205,7 +205,7 @@ export function locate(source: Source, path: Path, key?: string): { line: number
 }
 
 /** `entries[3].domain` for people; zod's path array for the locator. */
-export function pathText(path: Path): string {
+function pathText(path: Path): string {
   let out = '';
   for (const step of path) out += typeof step === 'number' ? `[${step}]` : out === '' ? String(step) : `.${String(step)}`;
   return out;

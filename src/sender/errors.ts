@@ -17,7 +17,8 @@ const CONFIG = new Set([10014, 10020, 10021, 21320]);
 // Listed refusals: the request was understood and refused whatever the HTTP status.
 const PERMANENT = new Set([10008, 10012, 10016, 10017, 10018, 20003, 20008, 20013, 20017, 20018, 20019, 20020, 20021, 20301, 20302, 20306, 21602]);
 
-/** Every code the table names (test/sender/error-codes.test.ts checks it against weibo-error-codes.md). */
+/** Every code the table names. */
+// test/sender/error-codes.test.ts checks it against weibo-error-codes.md.
 export const KNOWN_CODES: readonly number[] = [...TRANSIENT, ...RATE_LIMIT, ...AUTH, ...CONFIG, ...PERMANENT].sort((a, b) => a - b);
 
 /** Kind of a Weibo `error_code` (null when absent), given the HTTP status it came with. */

@@ -371,11 +371,8 @@ function lowerBound(a: number[], x: number): number {
   return lo;
 }
 
-/**
- * Small seeded PRNG (mulberry32, public domain, Tommy Ettinger): repeatable fault
- * draws here, and the benchmarks' generated data (bench/lib.mjs), so one seed names
- * one sequence everywhere.
- */
+/** Small seeded PRNG (mulberry32, public domain, Tommy Ettinger): one seed names one sequence of repeatable fault draws. */
+// The benchmarks' generated data (bench/lib.mjs) uses the same generator, so a seed names one sequence everywhere.
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

@@ -18,7 +18,7 @@ import { createWorker, type DrainOptions, type DrainReport, type SenderEvent } f
 
 export { OutboxBusyError, type DrainOptions, type DrainReport, type SenderEvent } from './worker.js';
 
-/** What the sender needs from the gate (src/gate.ts): one synchronous judgement. */
+/** What the sender needs from the gate (`createGate`): one synchronous judgement. */
 export interface GateLike {
   check(message: unknown, context?: ContextInput): Verdict;
   policy: { limits: { window: WindowLimits } };

@@ -8,24 +8,18 @@ import { decodeLiteral, type LiteralKind } from './decode.js';
  * template format) build these; nothing downstream looks at a syntax tree again.
  */
 
-/** `[start, end)` in a file's text, UTF-16 units. */
-export interface Range {
-  start: number;
-  end: number;
-}
-
 /**
  * Where each unit of a string's value sits in its file. A unit that came from a
  * constant resolved elsewhere maps to the expression that brought it in (`${SHOP}`),
- * so a report points at the line a person reads. The arrays are built only when a
- * finding needs them: most strings have none, and building them for every string of a
- * 10,000-file repo is most of the garbage.
+ * so a report points at the line a person reads.
  */
+// The arrays are built only when a finding needs them: most strings have none, and
+// building them for every string of a 10,000-file repo is most of the garbage.
 export interface CharMap {
   /** Value length in UTF-16 units. */
   readonly length: number;
   /** The whole string's source, for findings without a span or when characters cannot be traced. */
-  readonly whole: Range;
+  readonly whole: Span;
   /** File offset where value unit i starts. */
   readonly starts: Int32Array;
   /** File offset where value unit i ends (exclusive). */
@@ -41,7 +35,7 @@ export interface StringSite {
 
 /** Where a payload path was written: a string there has its own character map. */
 export interface PayloadPart {
-  range: Range;
+  range: Span;
   map?: CharMap;
 }
 
@@ -51,7 +45,7 @@ export interface PayloadSite {
   readonly value: unknown;
   /** Paths whose values could not be known statically: findings under them are not real. */
   readonly unknown: ReadonlySet<string>;
-  readonly whole: Range;
+  readonly whole: Span;
   /** The part written at a payload path (`data.articles[2].url`), if any. */
   part(path: string): PayloadPart | undefined;
 }
@@ -63,7 +57,7 @@ export interface Placed {
   rule: RuleId;
   severity: Severity;
   message: Localized;
-  range: Range;
+  range: Span;
   evidence?: Evidence;
 }
 
@@ -71,7 +65,7 @@ class LazyMap implements CharMap {
   #arrays: [Int32Array, Int32Array] | undefined;
   constructor(
     readonly length: number,
-    readonly whole: Range,
+    readonly whole: Span,
     private readonly make: () => [Int32Array, Int32Array],
   ) {}
   get starts(): Int32Array {
@@ -125,7 +119,7 @@ function verbatim(raw: string, kind: LiteralKind): [number, number] | undefined 
  * in `text`) supplies only the positions, and is trusted only when it yields the same
  * value; otherwise every unit points at `whole`. Decoded on first use.
  */
-export function parsedLiteralMap(text: string, token: Range, value: string, kind: LiteralKind, whole: Range = token): CharMap {
+export function parsedLiteralMap(text: string, token: Span, value: string, kind: LiteralKind, whole: Span = token): CharMap {
   return new ParsedLiteralMap(text, token, value, kind, whole);
 }
 
@@ -134,10 +128,10 @@ class ParsedLiteralMap implements CharMap {
   #arrays: [Int32Array, Int32Array] | undefined;
   constructor(
     private readonly text: string,
-    private readonly token: Range,
+    private readonly token: Span,
     private readonly value: string,
     private readonly kind: LiteralKind,
-    readonly whole: Range,
+    readonly whole: Span,
   ) {}
   get length(): number {
     return this.value.length;
@@ -159,7 +153,7 @@ class ParsedLiteralMap implements CharMap {
  * i starts and `trace()[length]` where the value ends; null when the characters cannot
  * be traced, and then every unit points at `whole`.
  */
-export function tracedMap(length: number, whole: Range, trace: () => Int32Array | null): CharMap {
+export function tracedMap(length: number, whole: Span, trace: () => Int32Array | null): CharMap {
   return new LazyMap(length, whole, () => {
     const at = trace();
     return at && at.length === length + 1 ? offsetArrays(at, 0) : uniformArrays(length, whole);
@@ -167,7 +161,7 @@ export function tracedMap(length: number, whole: Range, trace: () => Int32Array 
 }
 
 /** Turns decoder offsets (starts plus a final end, relative to `base`) into a map. */
-export function mapFromOffsets(offsets: Int32Array, base: number, whole: Range): CharMap {
+export function mapFromOffsets(offsets: Int32Array, base: number, whole: Span): CharMap {
   return new LazyMap(offsets.length - 1, whole, () => offsetArrays(offsets, base));
 }
 
@@ -193,16 +187,16 @@ export function shift(offsets: Int32Array, base: number): Int32Array {
 }
 
 /** A string whose every unit maps to one source range (a substituted constant). */
-export function uniformMap(length: number, range: Range): CharMap {
+export function uniformMap(length: number, range: Span): CharMap {
   return new LazyMap(length, range, () => uniformArrays(length, range));
 }
 
-function uniformArrays(length: number, range: Range): [Int32Array, Int32Array] {
+function uniformArrays(length: number, range: Span): [Int32Array, Int32Array] {
   return [new Int32Array(length).fill(range.start), new Int32Array(length).fill(range.end)];
 }
 
 /** Joins the maps of consecutive pieces into one string's map. */
-export function concatMaps(pieces: ReadonlyArray<{ map: CharMap }>, whole: Range): CharMap {
+export function concatMaps(pieces: ReadonlyArray<{ map: CharMap }>, whole: Span): CharMap {
   if (pieces.length === 1 && pieces[0]!.map.whole.start === whole.start && pieces[0]!.map.whole.end === whole.end) return pieces[0]!.map;
   let n = 0;
   for (const p of pieces) n += p.map.length;
@@ -221,7 +215,7 @@ export function concatMaps(pieces: ReadonlyArray<{ map: CharMap }>, whole: Range
 }
 
 /** A value span as a file range: exactly the characters written for it, escapes whole (the whole string when there is no span). */
-export function rangeOf(map: CharMap, span: Span | undefined): Range {
+export function rangeOf(map: CharMap, span: Span | undefined): Span {
   const n = map.length;
   if (!span || n === 0) return map.whole;
   const s = Math.min(Math.max(span.start, 0), n - 1);
@@ -235,7 +229,7 @@ export function rangeOf(map: CharMap, span: Span | undefined): Range {
  * at its path, else the nearest enclosing part that was written (a missing field, or a
  * path inside an encoded `data` string, points at what holds it).
  */
-export function findingRange(site: Site, f: Pick<Finding, 'path' | 'span'>): Range {
+export function findingRange(site: Site, f: Pick<Finding, 'path' | 'span'>): Span {
   if (site.kind !== 'payload') return rangeOf(site.map, f.span);
   const exact = site.part(f.path);
   if (exact) return exact.map ? rangeOf(exact.map, f.span) : exact.range;
@@ -253,19 +247,19 @@ function parentPath(p: string): string {
 }
 
 /** The site's whole source. */
-export function wholeOf(site: Site): Range {
+export function wholeOf(site: Site): Span {
   return site.kind === 'payload' ? site.whole : site.map.whole;
 }
 
 /** An engine finding placed at `range`. */
-export function place(f: Finding, range: Range): Placed {
+export function place(f: Finding, range: Span): Placed {
   const p: Placed = { rule: f.rule, severity: f.severity, message: f.message, range };
   if (f.evidence) p.evidence = f.evidence;
   return p;
 }
 
 /** A finding a front door raises itself (unreadable file, unresolved host, bad suppression). */
-export function own(rule: RuleId, severity: Severity, en: string, zh: string, range: Range, evidence?: Evidence): Placed {
+export function own(rule: RuleId, severity: Severity, en: string, zh: string, range: Span, evidence?: Evidence): Placed {
   const p: Placed = { rule, severity, message: { en, zh }, range };
   if (evidence) p.evidence = evidence;
   return p;
@@ -278,7 +272,7 @@ export function own(rule: RuleId, severity: Severity, en: string, zh: string, ra
  */
 export class Dedupe {
   private readonly seen = new Set<string>();
-  first(rule: string, range: Range, en: string): boolean {
+  first(rule: string, range: Span, en: string): boolean {
     const key = `${rule}\0${range.start}\0${range.end}\0${en}`;
     if (this.seen.has(key)) return false;
     this.seen.add(key);

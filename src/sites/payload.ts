@@ -1,7 +1,7 @@
-import { childPath } from '../checks/finding.js';
+import { childPath, type Span } from '../findings.js';
 // What cannot be known is one placeholder for every front door, so all judge the same payload.
 import { UNKNOWN_VALUE } from '../checks/templates.js';
-import type { CharMap, PayloadPart, PayloadSite, Range } from './model.js';
+import type { CharMap, PayloadPart, PayloadSite } from './model.js';
 
 /** What a reader's `scalar` answers for a value it cannot know statically (a variable, a call, an alias). */
 export const NOT_STATIC: unique symbol = Symbol('not static');
@@ -13,14 +13,14 @@ export interface PayloadReader<N> {
    * of it cannot be read statically (a spread, a method, a computed key). `range` is
    * where the entry's value is reported when `node` is null (nothing written).
    */
-  entries(node: N): { entries: Array<{ key: string; node: N | null; range: Range }>; partial: boolean } | null;
+  entries(node: N): { entries: Array<{ key: string; node: N | null; range: Span }>; partial: boolean } | null;
   /** Items of an array-like node (`partial` for spreads and holes), or null. */
   items(node: N): { items: Array<N | null>; partial: boolean } | null;
   /** A string's value and character map, or null if `node` is not a static string. */
   string(node: N): { value: string; map: CharMap } | null;
   /** A non-string scalar's value, or {@link NOT_STATIC}. */
   scalar(node: N): unknown;
-  range(node: N): Range;
+  range(node: N): Span;
 }
 
 /**
@@ -35,7 +35,7 @@ interface Frame<N> {
   path: string;
   depth: number;
   /** Where to report this part when `node` is null. */
-  fallback: Range;
+  fallback: Span;
   into: Record<string, unknown> | unknown[];
   key: string | number;
 }

@@ -1,5 +1,6 @@
+import type { Span } from '../findings.js';
 import ignore, { type Ignore } from 'ignore';
-import { own, type Placed, type Range } from './model.js';
+import { own, type Placed } from './model.js';
 
 /**
  * What a project said not to report, applied the same way by every front door: the
@@ -14,7 +15,7 @@ export const MARKER = 'weibo-guard-disable-next-line';
 
 export interface Directive {
   /** The comment's range in the file. */
-  range: Range;
+  range: Span;
   /** 0-based index of the line the comment ends on; it silences findings starting on the next line. */
   lineIndex: number;
   /** Rule ids; empty means every rule. */
@@ -27,7 +28,7 @@ export interface Directive {
  * The directives among `comments` (each a comment's full range, `//…` or `/*…*\/`, as
  * the file's parser reports it). A directive must open its comment.
  */
-export function parseDirectives(text: string, comments: Iterable<Range>, lineOf: (offset: number) => number): Directive[] {
+export function parseDirectives(text: string, comments: Iterable<Span>, lineOf: (offset: number) => number): Directive[] {
   const out: Directive[] = [];
   for (const c of comments) {
     const block = text.startsWith('/*', c.start);

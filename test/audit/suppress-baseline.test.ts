@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyBaseline, readBaseline, toBaseline } from '../../src/audit/baseline.js';
 import { listFiles } from '../../src/audit/files.js';
-import { UsageError } from '../../src/cli/errors.js';
+import { AuditInputError } from '../../src/audit/errors.js';
 import { audit, brief, makeRepo } from './helpers.js';
 
 describe('suppressions in source', () => {
@@ -82,7 +82,7 @@ describe('config ignore entries and files read', () => {
 
   it('a path that does not exist is a usage error naming it', () => {
     const repo = makeRepo({ 'a.txt': 'x' });
-    expect(() => listFiles({ root: repo, paths: ['nope'] })).toThrow(UsageError);
+    expect(() => listFiles({ root: repo, paths: ['nope'] })).toThrow(AuditInputError);
     expect(() => listFiles({ root: repo, paths: ['nope'] })).toThrow(/nope: no such file or folder/);
     expect(() => listFiles({ root: join(repo, 'sub'), paths: [join(repo, 'a.txt')] })).toThrow(/a\.txt: outside the audited root/);
   });
@@ -112,6 +112,6 @@ describe('baseline', () => {
     expect(() => readBaseline(join(repo, 'b.json'))).toThrow(/b\.json: not a weibo-guard baseline: findings\[0\]\.fingerprint/);
     expect(() => readBaseline(join(repo, 'c.json'))).toThrow(/c\.json: not JSON/);
     mkdirSync(join(repo, 'd'));
-    expect(() => readBaseline(join(repo, 'd'))).toThrow(UsageError);
+    expect(() => readBaseline(join(repo, 'd'))).toThrow(AuditInputError);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kindForKey, templatePayloadFindings, underUnknown, withReceiverStandIn } from '../../src/checks/templates.js';
+import { kindForKey, templatePayloadFindings } from '../../src/checks/templates.js';
 import { createGate } from '../../src/gate.js';
 import { verdictOf, type Finding } from '../../src/findings.js';
 
@@ -15,36 +15,40 @@ describe('kindForKey', () => {
   });
 });
 
-describe('underUnknown', () => {
-  const unknown = new Set(['data.articles[0]', 'data.extra']);
-  it('covers the unknown path and everything under it, at path boundaries only', () => {
-    expect(underUnknown('data.articles[0]', unknown)).toBe(true);
-    expect(underUnknown('data.articles[0].url', unknown)).toBe(true);
-    expect(underUnknown('data.extra[2]', unknown)).toBe(true);
-    expect(underUnknown('data.articles[01]', unknown)).toBe(false);
-    expect(underUnknown('data.extraneous', unknown)).toBe(false);
-    expect(underUnknown('data.articles', unknown)).toBe(false);
+/** The paths whose findings templatePayloadFindings keeps, when the check reports one at each of `paths`. */
+function kept(paths: string[], unknown: Set<string>, value: unknown = { receiver_id: 'r', type: 'text', data: {} }): string[] {
+  const findings = paths.map((path): Finding => ({ rule: 'payload/unknown-field', severity: 'error', message: { en: path, zh: path }, path }));
+  return templatePayloadFindings(() => verdictOf(findings), value, unknown).map((f) => f.path);
+}
+
+describe('templatePayloadFindings: what an unknown part covers', () => {
+  it('the unknown path and everything under it, at path boundaries only', () => {
+    const unknown = new Set(['data.articles[0]', 'data.extra']);
+    const paths = ['data.articles[0]', 'data.articles[0].url', 'data.extra[2]', 'data.articles[01]', 'data.extraneous', 'data.articles'];
+    expect(kept(paths, unknown)).toEqual(['data.articles[01]', 'data.extraneous', 'data.articles']);
   });
   it('an unknown root covers everything; no unknowns cover nothing', () => {
-    expect(underUnknown('data.text', new Set(['']))).toBe(true);
-    expect(underUnknown('', new Set())).toBe(false);
+    expect(kept(['data.text', '', 'type'], new Set(['']))).toEqual([]);
+    expect(kept(['', 'data.text'], new Set())).toEqual(['', 'data.text']);
   });
 });
 
-describe('withReceiverStandIn', () => {
+describe('templatePayloadFindings: the stand-in receiver', () => {
   it('adds a receiver to an object without one and counts it unknown, leaving the input alone', () => {
     const input = { type: 'text', data: { text: 'hi' } };
-    const out = withReceiverStandIn(input, new Set(['data.x']));
-    expect(out.value).toEqual({ receiver_id: '1', type: 'text', data: { text: 'hi' } });
-    expect([...out.unknown].sort()).toEqual(['data.x', 'receiver_id']);
+    const seen: unknown[] = [];
+    const receiverFinding: Finding = { rule: 'payload/unknown-field', severity: 'error', message: { en: 'r', zh: 'r' }, path: 'receiver_id' };
+    expect(templatePayloadFindings((m) => (seen.push(m), verdictOf([receiverFinding])), input, new Set(['data.x']))).toEqual([]);
+    expect(seen).toEqual([{ receiver_id: '1', type: 'text', data: { text: 'hi' } }]);
     expect(input).not.toHaveProperty('receiver_id');
   });
   it('keeps a receiver the template sets, and non-objects, as they are', () => {
-    const given = { receiver_id: 'abc', type: 'text', data: {} };
-    const unknown = new Set<string>();
-    expect(withReceiverStandIn(given, unknown)).toEqual({ value: given, unknown });
-    expect(withReceiverStandIn(['x'], unknown).value).toEqual(['x']);
-    expect(withReceiverStandIn(null, unknown).value).toBeNull();
+    for (const value of [{ receiver_id: 'abc', type: 'text', data: {} }, ['x'], null]) {
+      const seen: unknown[] = [];
+      templatePayloadFindings((m) => (seen.push(m), verdictOf([])), value, new Set());
+      expect(seen[0]).toBe(value);
+    }
+    expect(kept(['receiver_id'], new Set(), { receiver_id: 'abc', type: 'text', data: {} })).toEqual(['receiver_id']);
   });
 });
 

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { formatStylish } from '../../src/audit/report/stylish.js';
 import type { AuditResult, ReportFinding } from '../../src/audit/model.js';
-import { columns, excerpt, markSpan } from '../../src/cli/format.js';
+import { excerpt } from '../../src/cli/format.js';
+import { markSpan } from '../../src/terminal.js';
 
 describe('markSpan: the one underline for check, explain and the stylish audit report', () => {
   it('keeps the whole text by default and counts wide characters two columns', () => {
     expect(markSpan('请加微信 abc123 咨询', { start: 1, end: 4 })).toEqual({ before: '请', marked: '加微信', after: ' abc123 咨询', carets: '  ^^^^^^' });
-    expect(columns('请a😀')).toBe(5);
+    // An astral character (one code point, two UTF-16 units) is one wide cell: two carets, not four.
+    expect(markSpan('请a😀b', { start: 2, end: 4 }).carets).toBe('   ^^');
   });
 
   it('shows control characters as one visible cell so the carets stay aligned', () => {

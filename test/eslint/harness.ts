@@ -8,7 +8,7 @@ import { jsonVisitors } from '../../src/eslint/languages/json.js';
 import { markdownVisitors } from '../../src/eslint/languages/markdown.js';
 import type { Sink, SourceLike, Visitors } from '../../src/eslint/languages/shared.js';
 import { yamlVisitors } from '../../src/eslint/languages/yaml.js';
-import { findingRange, rangeOf, type PayloadSite, type Range, type StringSite } from '../../src/sites/model.js';
+import { findingRange, rangeOf, type PayloadSite, type StringSite } from '../../src/sites/model.js';
 import type { Span } from '../../src/findings.js';
 
 export type Lang = 'js' | 'ts' | 'json' | 'yaml' | 'markdown';
@@ -70,7 +70,7 @@ export function textAt(seen: Seen, range: readonly [number, number]): string {
   return seen.source.text.slice(range[0], range[1]);
 }
 
-const pair = (r: Range): [number, number] => [r.start, r.end];
+const pair = (r: Span): [number, number] => [r.start, r.end];
 
 /** Where a value span of a string site points, as `[start, end)`. */
 export function spanRange(site: StringSite, span: Span | undefined): [number, number] {

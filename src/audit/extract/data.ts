@@ -1,14 +1,15 @@
+import type { Span } from '../../findings.js';
 import { kindForKey } from '../../checks/templates.js';
-import type { CharMap, Range, Site } from '../../sites/model.js';
+import type { CharMap, Site } from '../../sites/model.js';
 import { evaluatePayload, NOT_STATIC, type PayloadReader } from '../../sites/payload.js';
 
 /** A JSON or YAML value with its place in the file: the common ground of both readers. */
 export type DataNode =
-  | { kind: 'map'; range: Range; entries: Array<{ key: string; value: DataNode }> }
-  | { kind: 'seq'; range: Range; items: DataNode[] }
-  | { kind: 'str'; range: Range; value: string; map: CharMap }
+  | { kind: 'map'; range: Span; entries: Array<{ key: string; value: DataNode }> }
+  | { kind: 'seq'; range: Span; items: DataNode[] }
+  | { kind: 'str'; range: Span; value: string; map: CharMap }
   /** Numbers, booleans, null; `opaque` for what the reader does not expand (a YAML alias). */
-  | { kind: 'scalar'; range: Range; value: unknown; opaque?: true };
+  | { kind: 'scalar'; range: Span; value: unknown; opaque?: true };
 
 /** JSON and YAML trees read as payload data. */
 const reader: PayloadReader<DataNode> = {

@@ -1,4 +1,5 @@
-import { literalMap, type Range, type Site } from '../../sites/model.js';
+import type { Span } from '../../findings.js';
+import { literalMap, type Site } from '../../sites/model.js';
 
 /**
  * Markdown: link and image destinations (`[t](url)`, `![i](src)`, `<https://…>`,
@@ -33,8 +34,8 @@ export function textSites(text: string): Site[] {
   return [{ kind: 'text', value, map }];
 }
 
-function destinations(text: string): Range[] {
-  const out: Range[] = [];
+function destinations(text: string): Span[] {
+  const out: Span[] = [];
   const next = new NextIndex(text);
   let lineStart = 0;
   let i = 0;
@@ -71,7 +72,7 @@ function destinations(text: string): Range[] {
 }
 
 /** `(dest "title")`: `<…>` or a run without spaces and with balanced parentheses. */
-function inlineDestination(text: string, i: number, next: NextIndex): Range | undefined {
+function inlineDestination(text: string, i: number, next: NextIndex): Span | undefined {
   while (text[i] === ' ' || text[i] === '\t') i++;
   if (text[i] === '<') {
     const close = next.of('>', i + 1);
@@ -82,7 +83,7 @@ function inlineDestination(text: string, i: number, next: NextIndex): Range | un
   return bareDestination(text, i);
 }
 
-function bareDestination(text: string, i: number): Range | undefined {
+function bareDestination(text: string, i: number): Span | undefined {
   const start = i;
   let depth = 0;
   for (; i < text.length; i++) {
@@ -102,7 +103,7 @@ function bareDestination(text: string, i: number): Range | undefined {
 }
 
 /** `<scheme:…>` (CommonMark autolink: scheme of 2–32 chars, no spaces or `<`). */
-function autolink(text: string, i: number): Range | undefined {
+function autolink(text: string, i: number): Span | undefined {
   const start = i;
   let j = i;
   while (j < text.length && j - start < 33 && /[A-Za-z0-9+.-]/.test(text[j]!)) j++;

@@ -1,6 +1,7 @@
+import type { Span } from '../../findings.js';
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar, type Node as YamlNode } from 'yaml';
 import type { LiteralKind } from '../../sites/decode.js';
-import { literalMap, uniformMap, type Range } from '../../sites/model.js';
+import { literalMap, uniformMap } from '../../sites/model.js';
 import type { DataNode } from './data.js';
 
 export class YamlSyntaxError extends Error {
@@ -37,7 +38,7 @@ export function parseYaml(text: string): DataNode[] {
   return out;
 }
 
-function rangeOf(node: { range?: [number, number, number] | null }): Range {
+function rangeOf(node: { range?: [number, number, number] | null }): Span {
   const r = node.range;
   return r ? { start: r[0], end: r[1] } : { start: 0, end: 0 };
 }

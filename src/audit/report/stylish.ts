@@ -1,5 +1,5 @@
 import { createColors } from 'picocolors';
-import { counted, forTerminal, markSpan } from '../../cli/format.js';
+import { counted, forTerminal, markSpan } from '../../terminal.js';
 import type { AuditResult, ReportFinding } from '../model.js';
 import { groupBy } from './group.js';
 

@@ -1,5 +1,6 @@
+import type { Span } from '../../findings.js';
 import { kindForKey } from '../../checks/templates.js';
-import { parsedLiteralMap, type CharMap, type Range } from '../../sites/model.js';
+import { parsedLiteralMap, type CharMap } from '../../sites/model.js';
 import { namesTypeAndData, NOT_STATIC, type PayloadReader } from '../../sites/payload.js';
 import { isBlank, payloadsOf, rangeOf, type Sink, type SourceLike, type Visitors } from './shared.js';
 
@@ -110,7 +111,7 @@ function makeReader(source: SourceLike): PayloadReader<JsNode> {
     entries(node) {
       const n = unwrap(node);
       if (n.type !== 'ObjectExpression') return null;
-      const entries: Array<{ key: string; node: JsNode; range: Range }> = [];
+      const entries: Array<{ key: string; node: JsNode; range: Span }> = [];
       let partial = false;
       for (const p of n['properties'] as Property[]) {
         const key = p.type === 'Property' && p.kind === 'init' && !p.method ? propertyKey(p) : null;

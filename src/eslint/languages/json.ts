@@ -1,5 +1,6 @@
+import type { Span } from '../../findings.js';
 import { kindForKey } from '../../checks/templates.js';
-import { parsedLiteralMap, type Range } from '../../sites/model.js';
+import { parsedLiteralMap } from '../../sites/model.js';
 import { namesTypeAndData, NOT_STATIC, type PayloadReader } from '../../sites/payload.js';
 import { isBlank, payloadsOf, rangeOf, type Sink, type SourceLike, type Visitors } from './shared.js';
 
@@ -25,7 +26,7 @@ function makeReader(source: SourceLike): PayloadReader<JsonNode> {
   return {
     entries(node) {
       if (node.type !== 'Object') return null;
-      const entries: Array<{ key: string; node: JsonNode; range: Range }> = [];
+      const entries: Array<{ key: string; node: JsonNode; range: Span }> = [];
       let partial = false;
       for (const m of node['members'] as Member[]) {
         const key = memberKey(m);

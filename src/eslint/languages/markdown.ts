@@ -1,5 +1,6 @@
+import type { Span } from '../../findings.js';
 import { alignMarkdown, decodeDestination } from '../markdown-text.js';
-import { shift, tracedMap, type Range, type StringSite } from '../../sites/model.js';
+import { shift, tracedMap, type StringSite } from '../../sites/model.js';
 import type { Sink, SourceLike, Visitors } from './shared.js';
 
 /** The mdast shapes read here (@eslint/markdown). */
@@ -11,7 +12,7 @@ interface MdNode {
   children?: MdNode[];
 }
 
-function rangeOf(node: MdNode): Range {
+function rangeOf(node: MdNode): Span {
   return { start: node.position.start.offset, end: node.position.end.offset };
 }
 
@@ -38,7 +39,7 @@ function labelEnd(text: string, open: number, limit: number): number {
  * The destination as written, from `from` (just after `(` or `]:`) within `limit`:
  * `<…>` or a run without spaces and with balanced parentheses (CommonMark §6.3).
  */
-function destinationAt(text: string, from: number, limit: number): Range | null {
+function destinationAt(text: string, from: number, limit: number): Span | null {
   let i = from;
   while (i < limit && isSpace(text.charCodeAt(i))) i++;
   if (text.charCodeAt(i) === 60 /* < */) {
@@ -66,7 +67,7 @@ function destinationAt(text: string, from: number, limit: number): Range | null 
 }
 
 /** Where a link, image or definition's destination was written. */
-function destinationRange(text: string, node: MdNode): Range | null {
+function destinationRange(text: string, node: MdNode): Span | null {
   const { start, end } = rangeOf(node);
   if (node.type === 'link' && text.charCodeAt(start) === 60) return { start: start + 1, end: end - 1 }; // <autolink>
   if (node.type === 'link' && text.charCodeAt(start) !== 91) return { start, end }; // GFM bare URL

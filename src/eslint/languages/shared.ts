@@ -1,4 +1,5 @@
-import type { PayloadSite, Range, StringSite } from '../../sites/model.js';
+import type { Span } from '../../findings.js';
+import type { PayloadSite, StringSite } from '../../sites/model.js';
 import { evaluatePayload, type PayloadReader } from '../../sites/payload.js';
 
 /** What the rules need from any language's SourceCode (JS, JSON, YAML and Markdown all have it). */
@@ -21,7 +22,7 @@ export interface Sink {
 export type Visitors = Record<string, (node: never) => void>;
 
 /** A node's `[start, end)` as the one range type. */
-export function rangeOf(node: { range: readonly [number, number] }): Range {
+export function rangeOf(node: { range: readonly [number, number] }): Span {
   return { start: node.range[0], end: node.range[1] };
 }
 

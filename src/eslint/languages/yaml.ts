@@ -1,6 +1,7 @@
+import type { Span } from '../../findings.js';
 import { kindForKey } from '../../checks/templates.js';
 import { decodeLiteral, type LiteralKind } from '../../sites/decode.js';
-import { parsedLiteralMap, tracedMap, type CharMap, type Range } from '../../sites/model.js';
+import { parsedLiteralMap, tracedMap, type CharMap } from '../../sites/model.js';
 import { namesTypeAndData, NOT_STATIC, type PayloadReader } from '../../sites/payload.js';
 import { isBlank, payloadsOf, rangeOf, type Sink, type SourceLike, type Visitors } from './shared.js';
 
@@ -62,7 +63,7 @@ function makeReader(source: SourceLike): PayloadReader<YamlNode> {
     entries(node) {
       const n = unwrap(node);
       if (n.type !== 'YAMLMapping') return null;
-      const entries: Array<{ key: string; node: YamlNode | null; range: Range }> = [];
+      const entries: Array<{ key: string; node: YamlNode | null; range: Span }> = [];
       let partial = false;
       for (const p of n['pairs'] as Pair[]) {
         const key = pairKey(p);

@@ -1,14 +1,12 @@
 import { dirname, resolve as resolvePath } from 'node:path';
 import { ts } from 'ts-morph';
 
-/**
- * TS/JS constant folding: what a name or expression is worth, statically. Parsed with the TypeScript compiler that ts-morph bundles, one
- * `ts.createSourceFile` per file and no Project or type checker: a template repo
- * needs constant folding across imports, not types, and a full Project over 10,000
- * files costs several times the memory and time (see BENCHMARKS.md). Identifiers
- * are resolved by a small binder of our own over module-level declarations and
- * import/export statements, memoised per binding.
- */
+// TS/JS constant folding: what a name or expression is worth, statically. Parsed with
+// the TypeScript compiler that ts-morph bundles, one `ts.createSourceFile` per file and
+// no Project or type checker: a template repo needs constant folding across imports,
+// not types, and a full Project over 10,000 files costs several times the memory and
+// time (see BENCHMARKS.md). Identifiers are resolved by a small binder of our own over
+// module-level declarations and import/export statements, memoised per binding.
 
 export const UNKNOWN: unique symbol = Symbol('unknown');
 type Unknown = typeof UNKNOWN;
@@ -79,10 +77,10 @@ const SCRIPT_KIND: Record<string, ts.ScriptKind> = {
   '.cjs': ts.ScriptKind.JS,
   '.jsx': ts.ScriptKind.JSX,
 };
-export const TS_EXTENSIONS = Object.keys(SCRIPT_KIND);
+const TS_EXTENSIONS = Object.keys(SCRIPT_KIND);
 
 /** Binds one file: what each module-level name is, and what the module exports. */
-export function parseModule(file: string, text: string): TsModule {
+function parseModule(file: string, text: string): TsModule {
   const ext = file.slice(file.lastIndexOf('.'));
   const mod: TsModule = { file, text, bindings: new Map(), exports: new Map(), stars: [], memo: new Map(), exportMemo: new Map() };
   let sf: ts.SourceFile;
@@ -152,11 +150,9 @@ export class TsProgram {
 
   constructor(private readonly read: (file: string) => string | undefined) {}
 
-  /**
-   * Drops a module's source and tree once its file is audited. Only the constant
-   * initialisers other files may still fold stay reachable (nodes keep no parent
-   * pointers), so the live heap stays small and garbage collection cheap.
-   */
+  /** Drops a module's source and tree once its file is audited. */
+  // Only the constant initialisers other files may still fold stay reachable (nodes
+  // keep no parent pointers), so the live heap stays small and garbage collection cheap.
   release(file: string): void {
     const mod = this.modules.get(file);
     if (mod) {

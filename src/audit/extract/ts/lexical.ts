@@ -1,6 +1,7 @@
+import type { Span } from '../../../findings.js';
 import { ts } from 'ts-morph';
 import { kindForKey } from '../../../checks/templates.js';
-import { literalMap, own, type Placed, type Range, type Site } from '../../../sites/model.js';
+import { literalMap, own, type Placed, type Site } from '../../../sites/model.js';
 import type { TsModule } from './bind.js';
 
 /**
@@ -40,8 +41,8 @@ export function lexicalSites(mod: TsModule): { sites: Site[]; own: Placed[] } {
 }
 
 /** The comments of such a file, for suppression directives: only tokens the scanner calls comments. */
-export function lexicalComments(mod: TsModule): Range[] {
-  const out: Range[] = [];
+export function lexicalComments(mod: TsModule): Span[] {
+  const out: Span[] = [];
   scan(mod, (k, start, end) => {
     if (k === ts.SyntaxKind.SingleLineCommentTrivia || k === ts.SyntaxKind.MultiLineCommentTrivia) out.push({ start, end });
   });

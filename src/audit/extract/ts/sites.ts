@@ -1,6 +1,7 @@
+import type { Span } from '../../../findings.js';
 import { ts } from 'ts-morph';
 import { kindForKey } from '../../../checks/templates.js';
-import { concatMaps, literalMap, own, uniformMap, type CharMap, type Placed, type Range, type Site } from '../../../sites/model.js';
+import { concatMaps, literalMap, own, uniformMap, type CharMap, type Placed, type Site } from '../../../sites/model.js';
 import { evaluatePayload, NOT_STATIC, type PayloadReader } from '../../../sites/payload.js';
 import { isPlus, localScope, propName, source, unwrap, UNKNOWN, type Scope, type TsModule, type TsProgram, type Val } from './bind.js';
 import { lexicalComments, lexicalSites } from './lexical.js';
@@ -12,7 +13,7 @@ import { lexicalComments, lexicalSites } from './lexical.js';
  */
 
 /** A composed string: known pieces with their maps, and holes that could not be resolved. */
-type Piece = { text: string; map: CharMap } | { hole: Range };
+type Piece = { text: string; map: CharMap } | { hole: Span };
 
 export interface TsExtractOptions {
   /** The engine's shape test for reply payloads. */
@@ -165,7 +166,7 @@ function visit(w: Walk, node: ts.Node, scope: Scope | undefined, later: (node: t
   );
 }
 
-function range(w: Walk, n: ts.Node): Range {
+function range(w: Walk, n: ts.Node): Span {
   return { start: n.getStart(w.sf), end: n.getEnd() };
 }
 
@@ -180,9 +181,9 @@ function literal(w: Walk, n: ts.StringLiteral | ts.NoSubstitutionTemplateLiteral
  * constants mapped to the expression that named them, holes where nothing is known.
  * An explicit stack, so a long `+` chain or deep templates cost no stack.
  */
-function compose(w: Walk, root: ts.Expression, scope: Scope | undefined, at: Range): Piece[] {
+function compose(w: Walk, root: ts.Expression, scope: Scope | undefined, at: Span): Piece[] {
   const out: Piece[] = [];
-  const work: Array<{ e: ts.Expression; at: Range } | Piece> = [{ e: root, at }];
+  const work: Array<{ e: ts.Expression; at: Span } | Piece> = [{ e: root, at }];
   while (work.length > 0) {
     const item = work.pop()!;
     if (!('e' in item)) {
@@ -192,7 +193,7 @@ function compose(w: Walk, root: ts.Expression, scope: Scope | undefined, at: Ran
     const u = unwrap(item.e);
     if (ts.isStringLiteral(u) || ts.isNoSubstitutionTemplateLiteral(u)) out.push(literal(w, u));
     else if (ts.isTemplateExpression(u)) {
-      const parts: Array<{ e: ts.Expression; at: Range } | Piece> = [literal(w, u.head)];
+      const parts: Array<{ e: ts.Expression; at: Span } | Piece> = [literal(w, u.head)];
       let prevEnd = u.head.getEnd();
       for (const span of u.templateSpans) {
         // A substituted value points at `${…}`: from the end of the previous part's `${` to its closing `}`.
@@ -208,7 +209,7 @@ function compose(w: Walk, root: ts.Expression, scope: Scope | undefined, at: Ran
   return out;
 }
 
-function fromValue(v: Val, at: Range): Piece[] {
+function fromValue(v: Val, at: Span): Piece[] {
   if (typeof v === 'string') return [{ text: v, map: uniformMap(v.length, at) }];
   if (typeof v === 'number' || typeof v === 'boolean') return [{ text: String(v), map: uniformMap(String(v).length, at) }];
   if (typeof v === 'object' && v !== null && v.t === 'partial') return v.parts.map((p) => (p === UNKNOWN ? { hole: at } : { text: p, map: uniformMap(p.length, at) }));
@@ -216,7 +217,7 @@ function fromValue(v: Val, at: Range): Piece[] {
 }
 
 /** Judges a composed string: each known run on its own, and an unknown part in a URL's host is a warning. */
-function judgeComposed(w: Walk, pieces: Piece[], whole: Range, kind: 'text' | 'url'): void {
+function judgeComposed(w: Walk, pieces: Piece[], whole: Span, kind: 'text' | 'url'): void {
   let run: Array<{ text: string; map: CharMap }> = [];
   let before = '';
   const flush = (): void => {
@@ -253,9 +254,9 @@ function judgeComposed(w: Walk, pieces: Piece[], whole: Range, kind: 'text' | 'u
 }
 
 /** A payload node: an expression of this file, or a constant folded from wherever it was defined (reported where it was named). */
-type PayloadNode = { e: ts.Expression; scope: Scope | undefined; seen?: Seen } | { v: Val; at: Range };
+type PayloadNode = { e: ts.Expression; scope: Scope | undefined; seen?: Seen } | { v: Val; at: Span };
 /** What an expression of a payload turned out to be, worked out once per node. */
-type Seen = { lit: ts.ObjectLiteralExpression | ts.ArrayLiteralExpression } | { str: { value: string; map: CharMap } } | { v: Val; at: Range };
+type Seen = { lit: ts.ObjectLiteralExpression | ts.ArrayLiteralExpression } | { str: { value: string; map: CharMap } } | { v: Val; at: Span };
 
 function payloadOf(w: Walk, root: ts.Expression, scope: Scope | undefined): Site {
   return evaluatePayload(payloadReader(w), { e: root, scope });
@@ -287,7 +288,7 @@ function payloadReader(w: Walk): PayloadReader<PayloadNode> {
       if ('lit' in s) {
         if (!ts.isObjectLiteralExpression(s.lit)) return null;
         const scope = 'e' in n ? n.scope : undefined;
-        const entries: Array<{ key: string; node: PayloadNode; range: Range }> = [];
+        const entries: Array<{ key: string; node: PayloadNode; range: Span }> = [];
         let partial = false;
         for (const p of s.lit.properties) {
           const key = ts.isPropertyAssignment(p) ? propName(p.name) : ts.isShorthandPropertyAssignment(p) ? p.name.text : undefined;
@@ -302,7 +303,7 @@ function payloadReader(w: Walk): PayloadReader<PayloadNode> {
       }
       if (!('v' in s) || typeof s.v !== 'object' || s.v === null || s.v.t !== 'obj') return null;
       const obj = s.v;
-      const entries: Array<{ key: string; node: PayloadNode; range: Range }> = [];
+      const entries: Array<{ key: string; node: PayloadNode; range: Span }> = [];
       let partial = false;
       for (const p of obj.node.properties) {
         const key = ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p) ? propName(p.name) : undefined;
@@ -391,7 +392,7 @@ function syntaxError(sf: ts.SourceFile): { message: string; start: number; lengt
  * (`${BASE}/promo`, `${sub}.example.com`). `before`/`after` are short windows, so
  * this is constant work per hole.
  */
-export function inHost(before: string, after: string, urlField: boolean): boolean {
+function inHost(before: string, after: string, urlField: boolean): boolean {
   const tokenStart = Math.max(before.lastIndexOf(' '), before.lastIndexOf('\n'), before.lastIndexOf('\t'), before.lastIndexOf('(')) + 1;
   const token = before.slice(tokenStart);
   const scheme = token.indexOf('://');
@@ -416,11 +417,11 @@ function isHostChars(s: string): boolean {
 }
 
 /** Every comment in a module, as full ranges: suppression directives are read only from these. */
-export function commentRanges(mod: TsModule): Range[] {
+export function commentRanges(mod: TsModule): Span[] {
   if (mod.tooDeep) return lexicalComments(mod);
   const { sf, text } = source(mod);
   const seen = new Set<number>();
-  const out: Range[] = [];
+  const out: Span[] = [];
   const add = (rs: ts.CommentRange[] | undefined): void => {
     for (const r of rs ?? []) {
       if (seen.has(r.pos)) continue;
