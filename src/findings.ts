@@ -4,7 +4,7 @@ import { LocalizedSchema, RuleIdSchema, SeveritySchema, type Localized, type Rul
 /**
  * The engine's one output shape. Findings are plain data: every front door (gate,
  * CLI, audit, ESLint, sender) formats them itself and none of them re-derives them.
- * Severity, bilingual text and rule ids are the registry's (src/registry.ts).
+ * Severity, bilingual text and rule ids are the rule registry's.
  */
 export { LocalizedSchema, SeveritySchema, type Localized, type RuleId, type RuleIds, type Severity } from './registry.js';
 

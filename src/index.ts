@@ -34,7 +34,6 @@ export {
   createSender,
   createSqliteStore,
   MissingDependencyError,
-  startMockServer,
   OutboxBusyError,
   LeaseLostError,
   OutboxIdentityError,
@@ -48,5 +47,7 @@ export {
   type OutboxStore,
   type InboundEventInput,
 } from './sender/index.js';
+// Weibo's side, for tests and demos: the reply API, pushes, signatures.
+export { startMockServer, type MockServer, type MockOptions } from './mock/server.js';
 // The service (`weibo-guard serve`); Fastify and pino load only with it.
 export { startService, createPushHandler, parsePush, pushSignature, verifyPush, ServeConfigError, PushFormatError, type Service, type ServiceOptions, type Bot, type BotReply, type Push, type PushHandler, type PushRequest, type PushResponse } from './serve/index.js';

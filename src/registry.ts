@@ -8,9 +8,10 @@ import { z } from 'zod';
  * time, suppression comments), or the CLI reading its input. `severity` is the one a
  * finding of the rule has unless its check says otherwise (README's "What is checked"
  * names the exceptions). SARIF descriptors, the HTML report and the ESLint rules'
- * messages are read from here; test/registry.test.ts holds README's table to it and
- * raises every id through the front door that owns it.
+ * messages are read from here.
  */
+// The registry test holds README's table to this and raises every id through the front
+// door that owns it.
 
 export const SeveritySchema = z.enum(['error', 'warning']);
 export type Severity = z.infer<typeof SeveritySchema>;
@@ -340,11 +341,10 @@ export const RULE_IDS = Object.freeze(Object.keys(DEFINITIONS) as [RuleId, ...Ru
 /** For data read back (a stored verdict, a test's JSON): only a registered id parses. */
 export const RuleIdSchema = z.enum(RULE_IDS);
 
-/**
- * The entries' shape is checked where they are written (`satisfies` above) and their
- * contents by test/registry.test.ts against RuleDefSchema and RULE_ID_FORMAT, so every
- * CLI start (this module loads with every finding) does not parse them again.
- */
+/** Every rule, by id. */
+// The entries' shape is checked where they are written (`satisfies` above) and their
+// contents by the registry test against RuleDefSchema and RULE_ID_FORMAT, so a CLI start
+// (this module loads with every finding) does not parse them again.
 export const RULES: Readonly<Record<RuleId, Readonly<RuleDef>>> = Object.freeze(DEFINITIONS);
 for (const def of Object.values(DEFINITIONS)) {
   Object.freeze(def.short);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_TOKEN_ENV } from '../sender/secrets.js';
-import { startMockServer, type FaultsInput } from '../sender/mock-server.js';
+import { startMockServer, type FaultsInput } from '../mock/server.js';
 import { UsageError } from './errors.js';
 
 interface MockFlags {

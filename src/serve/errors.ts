@@ -1,6 +1,5 @@
 /**
- * Typed errors of the service. The library throws them; only src/cli turns them into
- * exit codes and words.
+ * Typed errors of the service, for the caller to tell a bad setting from a bad push.
  */
 
 /** A setting the service cannot run with (no API token on a public address, an unreadable handler). */

@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createSqliteStore, startMockServer, type FaultsInput, type MockServer, type OutboxRecord } from '../../src/sender/index.js';
+import { createSqliteStore, type OutboxRecord } from '../../src/sender/index.js';
+import { startMockServer, type FaultsInput, type MockServer } from '../../src/mock/index.js';
 import { assertBuilt, runCli, tempDir, TOKEN, type CliRun } from './helpers.js';
 
 /**

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WindowLimits } from '../../src/checks/window.js';
 import { createGate, type Gate } from '../../src/gate.js';
-import { startMockServer, type MockServer } from '../../src/sender/index.js';
+import { startMockServer, type MockServer } from '../../src/mock/index.js';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export const TOKEN = '2.00SeCrEtToKeN_abc123xyz';

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSender, createSqliteStore, LeaseLostError, OutboxBusyError, startMockServer, type MockServer } from '../../src/sender/index.js';
+import { createSender, createSqliteStore, LeaseLostError, OutboxBusyError } from '../../src/sender/index.js';
+import { startMockServer, type MockServer } from '../../src/mock/index.js';
 import { assertBuilt, gate, runCli, tempDir, text, TOKEN } from './helpers.js';
 import { rig, type Rig } from './setup.js';
 import { fileURLToPath } from 'node:url';

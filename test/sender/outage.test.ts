@@ -37,7 +37,7 @@ it('a network outage (nothing listening) is transient: nothing is sent twice and
   expect(down).toMatchObject({ sent: 0, unknownOutcomes: 0, queued: 3 });
   expect(down.retries).toBeGreaterThanOrEqual(1);
   // Weibo is back on the same port.
-  const { startMockServer } = await import('../../src/sender/index.js');
+  const { startMockServer } = await import('../../src/mock/index.js');
   const back = await startMockServer({ token: (await import('./helpers.js')).TOKEN, port: Number(url.port), windows: 'open' });
   try {
     const up = await sender.drain();

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { createSender, startMockServer, type GateLike, type MockOptions, type MockServer, type Sender, type SenderEvent, type SenderOptions } from '../../src/sender/index.js';
+import { createSender, type GateLike, type Sender, type SenderEvent, type SenderOptions } from '../../src/sender/index.js';
+import { startMockServer, type MockOptions, type MockServer } from '../../src/mock/index.js';
 import { gate, tempDir, TOKEN } from './helpers.js';
 
 export interface Rig {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { createSender, startMockServer } from '../../src/sender/index.js';
+import { createSender } from '../../src/sender/index.js';
+import { startMockServer } from '../../src/mock/index.js';
 import { createPushHandler, type Bot } from '../../src/serve/handler.js';
 import { formatWeiboDate } from '../../src/serve/push.js';
 import { pushSignature } from '../../src/serve/signature.js';

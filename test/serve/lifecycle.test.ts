@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSqliteStore, startMockServer, type MockServer } from '../../src/sender/index.js';
+import { createSqliteStore } from '../../src/sender/index.js';
+import { startMockServer, type MockServer } from '../../src/mock/index.js';
 import { TOKEN } from '../sender/helpers.js';
 import { API_TOKEN, bearer, http, readStore, REPO, serve, tempDir, until, WIKI, writeSecret, type Served } from './helpers.js';
 

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { PayloadSchema } from '../payload/schema.js';
 import { textUnits } from '../payload/units.js';
-import { windowOf, OPENERS } from './ledger.js';
-import { InboundEventSchema, type InboundEventInput } from './schemas.js';
+import { windowOf, OPENERS } from '../sender/ledger.js';
+import { InboundEventSchema, type InboundEventInput } from '../sender/schemas.js';
 import { formatWeiboDate, parsePush } from '../serve/push.js';
 import { pushSignature } from '../serve/signature.js';
 
