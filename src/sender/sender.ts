@@ -21,7 +21,7 @@ import {
   type UnknownOutcomePolicy,
 } from './schemas.js';
 import { Redactor, tokenSource, type TokenOptions } from './secrets.js';
-import { createSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+import { openStore, type StoreSpec } from './open-store.js';
 import { LeaseLostError, type AdmitCall, type AdmitResult, type LaneItem, type Lease, type ListFilter, type OutboxStore, type Settlement } from './store.js';
 
 /** What the sender needs from the gate (src/gate.ts): one synchronous judgement. */
@@ -60,8 +60,11 @@ export type SenderSettings = z.input<typeof SenderSettingsSchema>;
 
 export interface SenderOptions extends SenderSettings, TokenOptions {
   gate: GateLike;
-  /** An outbox store, or options for the embedded SQLite one (default `.weibo-guard/outbox.db`). */
-  store?: OutboxStore | SqliteStoreOptions;
+  /**
+   * An outbox store, or where it is: a SQLite file (default `.weibo-guard/outbox.db`)
+   * or a `postgres://` URL (as `url`, `path` or the string itself).
+   */
+  store?: OutboxStore | StoreSpec | string;
   now?: () => number;
   random?: () => number;
   fetch?: typeof fetch;
@@ -195,7 +198,7 @@ export function createSender(options: SenderOptions): Sender {
   const getToken = tokenSource(options);
   const redactor = new Redactor();
   if (options.token) redactor.add(options.token);
-  const store: OutboxStore = isStore(options.store) ? options.store : createSqliteStore(options.store ?? {});
+  const store: OutboxStore = isStore(options.store) ? options.store : openStore(options.store ?? {});
   const timeouts = { connectTimeoutMs: s.connectTimeoutMs, timeoutMs: s.timeoutMs };
   // Made on the first request: commands that never post (outbox list, inbound) do not load undici.
   let dispatcher: Dispatcher | undefined;
@@ -355,14 +358,29 @@ export function createSender(options: SenderOptions): Sender {
   async function run(o: DrainOptions): Promise<DrainReport> {
     const wait = o.wait ?? true;
     const report: DrainReport = { sent: 0, failed: 0, held: 0, unknownOutcomes: 0, resent: 0, recovered: 0, retries: 0, queued: 0, stopped: [], failures: [] };
-    for (const r of await store.recoverInterrupted(decideUnknown, now(), holder)) {
-      report.recovered++;
-      report.unknownOutcomes++;
-      const policy: UnknownOutcomePolicy = r.state === 'uncertain' ? 'hold' : 'resend';
-      if (policy === 'hold') report.held++;
-      else report.resent++;
-      emit({ type: 'recovered', id: r.id, account: r.account, policy });
-    }
+    const recover = async () => {
+      for (const r of await store.recoverInterrupted(decideUnknown, now(), holder)) {
+        report.recovered++;
+        report.unknownOutcomes++;
+        const policy: UnknownOutcomePolicy = r.state === 'uncertain' ? 'hold' : 'resend';
+        if (policy === 'hold') report.held++;
+        else report.resent++;
+        emit({ type: 'recovered', id: r.id, account: r.account, policy });
+      }
+    };
+    await recover();
+    /**
+     * A store drained by many workers at once (sharedDrain): a receiver another worker
+     * is serving is refused at begin and left out of this worker's lanes; every
+     * `sweepMs` this worker recovers the messages of workers whose lease expired and
+     * takes up the receivers it has no lane for. `refused` counts refusals since the
+     * last look, so a worker with nothing of its own pauses instead of spinning.
+     */
+    const shared = store.sharedDrain === true;
+    const sweepMs = Math.min(s.lease.renewMs, 1000);
+    const pauseMs = Math.min(o.pollMs ?? 1000, 25);
+    let lastSweep = now();
+    let refused = 0;
     const lanes = new Map<string, LaneItem[]>();
     const pausedUntil = new Map<string, number>();
     const stopped = new Map<string, string>();
@@ -382,12 +400,27 @@ export function createSender(options: SenderOptions): Sender {
         lanes.clear();
         lastSeq = 0;
       }
-      for (const item of await store.queued(lastSeq)) {
-        lastSeq = Math.max(lastSeq, item.seq);
+      for (const item of await store.queued(lastSeq)) add(item);
+    };
+    const add = (item: LaneItem) => {
+      lastSeq = Math.max(lastSeq, item.seq);
+      const key = `${item.account}\u0000${item.receiverId}`;
+      const lane = lanes.get(key);
+      if (lane) lane.push(item);
+      else lanes.set(key, [item]);
+    };
+    /** Shared drain: new messages, and every queued receiver this worker has no lane for. */
+    const sweep = async () => {
+      lastSweep = now();
+      await recover();
+      const taken = new Set<string>();
+      for (const item of await store.queued(0)) {
         const key = `${item.account}\u0000${item.receiverId}`;
-        const lane = lanes.get(key);
-        if (lane) lane.push(item);
-        else lanes.set(key, [item]);
+        if (item.seq <= lastSeq && !taken.has(key)) {
+          if (lanes.has(key) || busy.has(key)) continue;
+          taken.add(key);
+        }
+        add(item);
       }
     };
 
@@ -475,7 +508,7 @@ export function createSender(options: SenderOptions): Sender {
       // Let every answer that has arrived be read first, so one step settles them all.
       if (busy.size > 0) await new Promise((resolve) => setImmediate(resolve));
       const aborted = o.signal?.aborted ?? false;
-      if (!aborted) await load(false);
+      if (!aborted) await (shared && now() - lastSweep >= sweepMs ? sweep() : load(false));
       // Outcomes of finished requests are decided here, committed below together with
       // the next claims: one transaction, one disk sync per step (group commit).
       const finished = done.splice(0);
@@ -505,6 +538,12 @@ export function createSender(options: SenderOptions): Sender {
         const { begun } = await store.step(settles, starts, now(), holder);
         starts.forEach((st, i) => {
           const rec = begun[i];
+          if (!rec && shared) {
+            // Another worker has this receiver (or the message was dropped): the next sweep looks again.
+            refused++;
+            lanes.delete(st.key);
+            return;
+          }
           if (!rec) return advance(st.key, st.lane, null); // dropped or taken meanwhile
           busy.add(st.key);
           void request(rec).then((answer) => {
@@ -520,9 +559,24 @@ export function createSender(options: SenderOptions): Sender {
       }
       if (aborted) break;
       if (nextReady === Infinity) {
+        if (shared && refused > 0) {
+          // Every receiver left is another worker's right now: look again shortly.
+          refused = 0;
+          await waitFor(now() + pauseMs);
+          await load(true);
+          reloaded = true;
+          continue;
+        }
         // Nothing ready or waiting here: look once more from scratch, for messages
         // requeued by another process (outbox retry) below the last seq seen.
         if (reloaded) {
+          if (shared && o.waitForLease && !o.follow && (await store.counts()).sending > 0) {
+            // Other workers' messages in flight: wait until they are settled, or until a
+            // stopped worker's lease runs out and the sweep recovers them.
+            await waitFor(now() + Math.max(pauseMs, sweepMs / 4));
+            if (o.signal?.aborted) break;
+            continue;
+          }
           if (!o.follow) break;
           await waitFor(now() + (o.pollMs ?? 1000));
           if (o.signal?.aborted) break;
