@@ -183,6 +183,26 @@ function loadPg(): typeof Pg {
 type Client = Pg.PoolClient;
 
 /**
+ * Every statement is prepared once per connection (named by its text): the hot path
+ * runs a handful of statements per message, and parsing and planning each again cost
+ * more than running it.
+ */
+const names = new Map<string, string>();
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (name === undefined) names.set(text, (name = `wg_${names.size}`));
+  return name;
+}
+function prepared(c: Client): Client {
+  const query = c.query.bind(c) as (q: unknown, v?: unknown[]) => Promise<unknown>;
+  const wrapped = Object.create(c) as Client;
+  (wrapped as unknown as { query: unknown }).query = (text: unknown, values?: unknown[]) =>
+    typeof text === 'string' && /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i.test(text) ? query({ name: statementName(text), text, values: values ?? [] }) : query(text, values);
+  wrapped.release = (err?: Error | boolean) => c.release(err);
+  return wrapped;
+}
+
+/**
  * The outbox and ledger on PostgreSQL, shared by any number of processes on any hosts:
  * `sharedDrain` — every worker drains at once, each with its own lease (a row in
  * wg_workers renewed on the server's clock). The calls are those of the SQLite store,
@@ -220,7 +240,7 @@ export function createPostgresStore(url: string, options: PostgresStoreOptions =
   async function tx<T>(fn: (c: Client) => Promise<T>): Promise<T> {
     await ready;
     for (let attempt = 1; ; attempt++) {
-      const c = await pool.connect();
+      const c = prepared(await pool.connect());
       let broken: Error | undefined;
       try {
         await c.query('BEGIN');
@@ -240,7 +260,7 @@ export function createPostgresStore(url: string, options: PostgresStoreOptions =
   }
   async function one<T extends Pg.QueryResultRow>(sql: string, args: unknown[] = []): Promise<T[]> {
     await ready;
-    return (await pool.query<T>(sql, args)).rows;
+    return (await pool.query<T>({ name: statementName(sql), text: sql, values: args })).rows;
   }
 
   /** Locks the receivers' rows, in one order for every process (no deadlock between batches). */
@@ -286,9 +306,13 @@ export function createPostgresStore(url: string, options: PostgresStoreOptions =
     if (existing) return { status: 'queued', record: toRecord(existing), duplicate: true, window, verdict: { allowed: true, findings: [] } };
     const verdict = decide(window);
     if (!verdict.allowed) return { status: 'blocked', verdict, window };
+    // The message and its quota slot, in one statement.
     const { rows } = await c.query<Row>(
-      `INSERT INTO wg_outbox (id, key, account, receiver_id, type, data, save_sender_box, state, next_at, mention, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9, $8, $8) ON CONFLICT (key) DO NOTHING RETURNING *`,
+      `WITH m AS (
+         INSERT INTO wg_outbox (id, key, account, receiver_id, type, data, save_sender_box, state, next_at, mention, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9, $8, $8) ON CONFLICT (key) DO NOTHING RETURNING *),
+       s AS (INSERT INTO wg_slots (message_id, account, receiver_id, at) SELECT id, account, receiver_id, $8 FROM m)
+       SELECT * FROM m`,
       [randomUUID(), req.key, req.account, req.receiverId, req.type, req.data, req.saveSenderBox, req.now, window.mentionOnly === true],
     );
     if (!rows[0]) {
@@ -296,7 +320,6 @@ export function createPostgresStore(url: string, options: PostgresStoreOptions =
       const theirs = await byKey();
       return { status: 'queued', record: toRecord(theirs!), duplicate: true, window, verdict: { allowed: true, findings: [] } };
     }
-    await takeSlot(c, rows[0].id, req.account, req.receiverId, req.now);
     return { status: 'queued', record: toRecord(rows[0]), duplicate: false, window, verdict };
   }
 
@@ -321,8 +344,11 @@ export function createPostgresStore(url: string, options: PostgresStoreOptions =
   async function settleOne(c: Client, id: string, attemptId: string, o: Settlement, now: number): Promise<void> {
     switch (o.kind) {
       case 'sent':
-        await attemptEnd(c, now, 'sent', o.detail, attemptId);
-        await c.query("UPDATE wg_outbox SET state = 'sent', claimed_by = NULL, sent_at = $2, updated_at = $2, reason = NULL WHERE id = $1", [id, now]);
+        await c.query(
+          `WITH a AS (UPDATE wg_attempts SET ended_at = $2, outcome = 'sent', detail = $3 WHERE id = $4)
+           UPDATE wg_outbox SET state = 'sent', claimed_by = NULL, sent_at = $2, updated_at = $2, reason = NULL WHERE id = $1`,
+          [id, now, o.detail, attemptId],
+        );
         break;
       case 'retry':
         await attemptEnd(c, now, 'retry', o.reason, attemptId);
@@ -412,20 +438,19 @@ export function createPostgresStore(url: string, options: PostgresStoreOptions =
         const begun: Array<OutboxRecord | null> = [];
         for (const b of begin) {
           // Claimed only when it is its receiver's next: nothing earlier unsettled, nothing in flight.
+          // The attempt row is written in the same statement, before any request leaves.
           const { rows } = await c.query<Row>(
-            `UPDATE wg_outbox o SET state = 'sending', claimed_by = $3, updated_at = $2
-             WHERE o.id = (SELECT id FROM wg_outbox WHERE id = $1 AND state = 'queued' FOR UPDATE SKIP LOCKED)
-               AND NOT EXISTS (SELECT 1 FROM wg_outbox p WHERE p.account = o.account AND p.receiver_id = o.receiver_id
-                               AND p.state IN ('queued', 'sending') AND (p.seq < o.seq OR p.state = 'sending'))
-             RETURNING *`,
-            [b.id, now, holder ?? null],
+            `WITH o AS (
+               UPDATE wg_outbox o SET state = 'sending', claimed_by = $3, updated_at = $2
+               WHERE o.id = (SELECT id FROM wg_outbox WHERE id = $1 AND state = 'queued' FOR UPDATE SKIP LOCKED)
+                 AND NOT EXISTS (SELECT 1 FROM wg_outbox p WHERE p.account = o.account AND p.receiver_id = o.receiver_id
+                                 AND p.state IN ('queued', 'sending') AND (p.seq < o.seq OR p.state = 'sending'))
+               RETURNING o.*),
+             a AS (INSERT INTO wg_attempts (id, message_id, started_at) SELECT $4, id, $2 FROM o)
+             SELECT * FROM o`,
+            [b.id, now, holder ?? null, b.attemptId],
           );
-          if (!rows[0]) {
-            begun.push(null);
-            continue;
-          }
-          await c.query('INSERT INTO wg_attempts (id, message_id, started_at) VALUES ($1, $2, $3)', [b.attemptId, b.id, now]);
-          begun.push(toRecord(rows[0]));
+          begun.push(rows[0] ? toRecord(rows[0]) : null);
         }
         return { begun };
       }),
@@ -599,6 +624,7 @@ function classify(err: unknown): [StorageFailure, string] | null {
   if (code === '25006') return ['read-only', 'the server is read-only (a standby, or default_transaction_read_only)'];
   if (code.startsWith('XX')) return ['damaged', 'the server reports damaged data'];
   if (code === '55P03' || code === '57014' || code === '53300' || code === '53200') return ['busy', 'the server is busy (locks, connections or memory)'];
+  if (code === '3F000') return ['unavailable', "the schema the URL's search_path names does not exist (create it, or fix options=-c search_path=…)"];
   if (code.startsWith('08') || code.startsWith('57P') || code === '3D000' || code.startsWith('28') || CONNECTION.has(code)) return ['unavailable', 'the server cannot be reached or refused the connection'];
   if (/timeout exceeded when trying to connect|Connection terminated|connection timeout/i.test(message)) return ['unavailable', 'the server cannot be reached'];
   if (code === '58030' || code.startsWith('58')) return ['io', 'the server could not read or write its files'];

@@ -377,8 +377,9 @@ export function createSender(options: SenderOptions): Sender {
      * last look, so a worker with nothing of its own pauses instead of spinning.
      */
     const shared = store.sharedDrain === true;
-    const sweepMs = Math.min(s.lease.renewMs, 1000);
-    const pauseMs = Math.min(o.pollMs ?? 1000, 25);
+    // A sweep reads every queued message: once a second bounds that cost, and a
+    // crashed worker's messages wait at most its lease plus a second.
+    const sweepMs = 1000;
     let lastSweep = now();
     let refused = 0;
     const lanes = new Map<string, LaneItem[]>();
@@ -560,11 +561,9 @@ export function createSender(options: SenderOptions): Sender {
       if (aborted) break;
       if (nextReady === Infinity) {
         if (shared && refused > 0) {
-          // Every receiver left is another worker's right now: look again shortly.
+          // Every receiver left is another worker's right now: look again at the next sweep.
           refused = 0;
-          await waitFor(now() + pauseMs);
-          await load(true);
-          reloaded = true;
+          await waitFor(lastSweep + sweepMs);
           continue;
         }
         // Nothing ready or waiting here: look once more from scratch, for messages
@@ -573,7 +572,7 @@ export function createSender(options: SenderOptions): Sender {
           if (shared && o.waitForLease && !o.follow && (await store.counts()).sending > 0) {
             // Other workers' messages in flight: wait until they are settled, or until a
             // stopped worker's lease runs out and the sweep recovers them.
-            await waitFor(now() + Math.max(pauseMs, sweepMs / 4));
+            await waitFor(lastSweep + sweepMs);
             if (o.signal?.aborted) break;
             continue;
           }
