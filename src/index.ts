@@ -48,3 +48,5 @@ export {
   type OutboxStore,
   type InboundEventInput,
 } from './sender/index.js';
+// The service (`weibo-guard serve`); Fastify and pino load only with it.
+export { startService, createPushHandler, parsePush, pushSignature, verifyPush, ServeConfigError, PushFormatError, type Service, type ServiceOptions, type Bot, type BotReply, type Push, type PushHandler, type PushRequest, type PushResponse } from './serve/index.js';

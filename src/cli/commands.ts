@@ -13,6 +13,7 @@ export const commandModules: Readonly<Record<string, () => Promise<{ register: R
   outbox: () => import('./outbox.js'),
   inbound: () => import('./inbound.js'),
   'mock-server': () => import('./mock-server.js'),
+  serve: () => import('./serve.js'),
   audit: () => import('./audit.js'),
   init: () => import('./init.js'),
   policy: () => import('./policy.js'),

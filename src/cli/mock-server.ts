@@ -22,6 +22,8 @@ interface MockFlags {
   expiredToken?: boolean;
   errorCode?: string;
   seed?: string;
+  pushTo?: string;
+  appSecretFile?: string;
 }
 
 const share = z.coerce.number().min(0).max(1);
@@ -30,7 +32,8 @@ const count = z.coerce.number().int().nonnegative();
 /**
  * `weibo-guard mock-server`: the reply endpoint on 127.0.0.1, with Weibo's checks,
  * answers and injectable faults. Admin routes: POST /__mock/inbound (an event),
- * POST /__mock/faults, GET /__mock/deliveries.
+ * POST /__mock/push (an event signed and pushed to --push-to), POST /__mock/faults,
+ * GET /__mock/deliveries.
  */
 export function register(program: Command): void {
   program
@@ -52,6 +55,8 @@ export function register(program: Command): void {
     .option('--expired-token', 'answer every request 21327 expired_token')
     .option('--error-code <code>', 'answer every request with this Weibo error code')
     .option('--seed <n>', 'seed of the fault draws')
+    .option('--push-to <url>', "play Weibo's pushes: POST /__mock/push {type, sender_id, text, data} signs the event and sends it to this URL (weibo-guard serve's /weibo/push)")
+    .option('--app-secret-file <path>', 'file holding the App Secret pushes are signed with (default: $WEIBO_GUARD_APP_SECRET)')
     .action(async (flags: MockFlags) => {
       const token = flags.token ?? (flags.tokenFile ? readToken(flags.tokenFile) : process.env[DEFAULT_TOKEN_ENV]);
       if (!token) throw new UsageError(`mock-server needs the token it should accept: --token, --token-file or $${DEFAULT_TOKEN_ENV}`);
@@ -67,6 +72,9 @@ export function register(program: Command): void {
         ...(flags.errorCode !== undefined ? { errorCode: num('--error-code', count, flags.errorCode) } : {}),
         ...(flags.seed !== undefined ? { seed: num('--seed', count, flags.seed) } : {}),
       };
+      const appSecret = flags.appSecretFile ? readToken(flags.appSecretFile) : process.env.WEIBO_GUARD_APP_SECRET?.trim();
+      if (flags.pushTo !== undefined && !appSecret) throw new UsageError('--push-to needs the App Secret to sign with: --app-secret-file or $WEIBO_GUARD_APP_SECRET');
+      if (flags.pushTo !== undefined && !URL.canParse(flags.pushTo)) throw new UsageError(`--push-to ${JSON.stringify(flags.pushTo)} is not a URL`);
       const mock = await startMockServer({
         token,
         port: num('--port', count, flags.port),
@@ -74,6 +82,7 @@ export function register(program: Command): void {
         faults,
         ...(flags.quota !== undefined ? { quota: num('--quota', count, flags.quota) } : {}),
         ...(flags.log !== undefined ? { log: flags.log } : {}),
+        ...(flags.pushTo !== undefined ? { pushTo: flags.pushTo, appSecret } : {}),
       }).catch((err: Error) => {
         throw new UsageError(`mock-server cannot listen: ${err.message}`);
       });

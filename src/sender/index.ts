@@ -43,4 +43,18 @@ export { kindOf, KNOWN_CODES, WeiboApiError, type ErrorKind } from './errors.js'
 export { backoffMs, RetrySchema, type RetrySettings } from './backoff.js';
 export { checkEndpoint, isLoopback, DEFAULT_ENDPOINT } from './endpoint.js';
 export { tokenSource, Redactor, DEFAULT_TOKEN_ENV, type TokenOptions, type TokenHook } from './secrets.js';
-export { startMockServer, FaultsSchema, MockOptionsSchema, REPLY_PATH, type Delivery, type Faults, type FaultsInput, type MockOptions, type MockServer } from './mock-server.js';
+export {
+  startMockServer,
+  FaultsSchema,
+  MockOptionsSchema,
+  PushEventSchema,
+  REPLY_PATH,
+  type Delivery,
+  type Faults,
+  type FaultsInput,
+  type MockOptions,
+  type MockServer,
+  type PushEvent,
+  type PushOptions,
+  type PushResult,
+} from './mock-server.js';

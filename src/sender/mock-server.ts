@@ -6,6 +6,8 @@ import { PayloadSchema } from '../payload/schema.js';
 import { textUnits } from '../payload/units.js';
 import { windowOf, OPENERS } from './ledger.js';
 import { InboundEventSchema, type InboundEventInput } from './schemas.js';
+import { formatWeiboDate, parsePush } from '../serve/push.js';
+import { pushSignature } from '../serve/signature.js';
 
 /**
  * Faults a test or demo can inject. Shares are probabilities in [0, 1], drawn from a
@@ -51,6 +53,10 @@ export const MockOptionsSchema = z
     faults: FaultsSchema.default(FaultsSchema.parse({})),
     /** Append every delivery to this JSONL file (counts deliveries across processes). */
     log: z.string().optional(),
+    /** The developer's push URL (`weibo-guard serve`'s /weibo/push): `push()` and POST /__mock/push send events there. */
+    pushTo: z.string().url().optional(),
+    /** The App Secret pushes are signed with. */
+    appSecret: z.string().min(1).optional(),
   })
   .strict();
 export type MockOptions = z.input<typeof MockOptionsSchema> & { now?: () => number };
@@ -65,6 +71,37 @@ export interface Delivery {
   saveSenderBox: 0 | 1;
 }
 
+/** A user's action as Weibo pushes it (weibo-push.md "Pushes"); ids as digits, `created_at` default now. */
+export const PushEventSchema = z
+  .object({
+    type: z.string().min(1),
+    sender_id: z.string().regex(/^[0-9]+$/),
+    /** Default: the mock's account (`senderId`). */
+    receiver_id: z.string().regex(/^[0-9]+$/).optional(),
+    created_at: z.string().optional(),
+    text: z.string().default(''),
+    data: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+export type PushEvent = z.input<typeof PushEventSchema>;
+
+export interface PushOptions {
+  /** Sign with this secret instead (a forged push). */
+  appSecret?: string;
+  /** Leave the signature out. */
+  unsigned?: boolean;
+  /** Sign with this timestamp (epoch ms) instead of now (a replay). */
+  timestamp?: number;
+}
+
+export interface PushResult {
+  status: number;
+  body: string;
+  /** The body as sent, so a test can send the very same push again (Weibo's retries). */
+  sent: string;
+  createdAt: string;
+}
+
 export interface MockServer {
   url: string;
   /** Accepted replies, in arrival order. */
@@ -73,6 +110,16 @@ export interface MockServer {
   stats: { requests: number; rejected: number; faults: number };
   inbound(event: Omit<InboundEventInput, 'account'>): void;
   setFaults(faults: FaultsInput): void;
+  /**
+   * Plays Weibo's side of a push: records the event in the mock's own windows (so the
+   * reply it causes is accepted), signs it and POSTs it to `pushTo`. Resolves with the
+   * service's answer.
+   */
+  push(event: PushEvent, options?: PushOptions): Promise<PushResult>;
+  /** Where pushes go from now on (a service started after the mock, its port chosen at start). */
+  setPushTo(url: string): void;
+  /** Sends a body as it is (a retry of `sent`, a malformed push), signed. */
+  pushRaw(body: string, options?: PushOptions): Promise<{ status: number; body: string }>;
   close(): Promise<void>;
 }
 
@@ -109,6 +156,35 @@ export async function startMockServer(options: MockOptions): Promise<MockServer>
     if (e.kind === 'unfollow') l.lastUnfollow = max(l.lastUnfollow);
     else if (e.kind === 'mention') l.lastMention = max(l.lastMention);
     else if (OPENERS.includes(e.kind)) l.lastOpener = max(l.lastOpener);
+  };
+
+  let pushTo = o.pushTo;
+  const pushRaw = async (body: string, po: PushOptions = {}): Promise<{ status: number; body: string }> => {
+    if (!pushTo) throw new Error('the mock has no push URL (pushTo, --push-to)');
+    const secret = po.appSecret ?? o.appSecret;
+    if (!secret && !po.unsigned) throw new Error('the mock has no App Secret to sign pushes with (appSecret, --app-secret-file)');
+    const url = new URL(pushTo);
+    if (!po.unsigned) {
+      const timestamp = String(po.timestamp ?? now());
+      const nonce = String(Math.floor(rand() * 1e9));
+      url.searchParams.set('signature', pushSignature(secret!, timestamp, nonce));
+      url.searchParams.set('timestamp', timestamp);
+      url.searchParams.set('nonce', nonce);
+    }
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(5_000) });
+    return { status: res.status, body: await res.text() };
+  };
+
+  const push = async (input: PushEvent, po: PushOptions = {}): Promise<PushResult> => {
+    const e = PushEventSchema.parse(input);
+    const createdAt = e.created_at ?? formatWeiboDate(now());
+    // Ids go out as bare JSON numbers, as Weibo writes them, digits exact.
+    const sent =
+      `{"type":${JSON.stringify(e.type)},"receiver_id":${e.receiver_id ?? o.senderId},"sender_id":${e.sender_id},` +
+      `"created_at":${JSON.stringify(createdAt)},"text":${JSON.stringify(e.text)},"data":${JSON.stringify(e.data)}}`;
+    const parsed = parsePush({ ...e, receiver_id: e.receiver_id ?? o.senderId, created_at: createdAt });
+    if (parsed.known) inbound({ from: parsed.push.senderId, kind: parsed.push.kind, at: parsed.push.at });
+    return { ...(await pushRaw(sent, po)), sent, createdAt };
   };
 
   const server = createServer((req, res) => {
@@ -215,6 +291,7 @@ export async function startMockServer(options: MockOptions): Promise<MockServer>
       return answer(res, 400, { error: 'body must be JSON' });
     }
     try {
+      if (path === '/__mock/push') return answer(res, 200, await push(input as PushEvent));
       if (path === '/__mock/inbound') inbound(input);
       else if (path === '/__mock/faults') setFaults(input as FaultsInput);
       else return answer(res, 404, { error: `no admin route ${path}` });
@@ -246,6 +323,11 @@ export async function startMockServer(options: MockOptions): Promise<MockServer>
     stats,
     inbound,
     setFaults,
+    push,
+    pushRaw,
+    setPushTo: (url) => {
+      pushTo = z.string().url().parse(url);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
