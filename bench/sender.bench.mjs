@@ -1,20 +1,24 @@
 // Messages per second through enqueue → SQLite outbox → worker → mock Weibo on
 // loopback, against a bare fetch loop posting the same requests to the same mock in
 // the same run. The mock runs in its own process (as Weibo would), so the sender's
-// synchronous disk syncs do not stall the server.
+// synchronous disk syncs do not stall the server. WG_BENCH_BASELINE=name=dir[,…] adds
+// the default durable path of other builds (checkouts built in their own directories),
+// measured in the same alternating rounds.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createSender } from '../dist/sender/index.js';
 import { createGate } from '../dist/gate.js';
-import { alternate, machine, median, table } from './lib.mjs';
+import { alternate, machine, median, otherBuilds, table } from './lib.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const TOKEN = 'bench-token-0123456789';
 const N = 3000;
 const RECEIVERS = 50;
+/** More rounds narrow a comparison between builds on a loaded machine. */
+const ROUNDS = Number(process.env.WG_BENCH_ROUNDS ?? 3);
 
 function startMock(extra = []) {
   return new Promise((resolve, reject) => {
@@ -77,14 +81,18 @@ async function pgSchema() {
   return { url: u.toString(), drop: () => admin(`DROP SCHEMA ${name} CASCADE`) };
 }
 
-async function durable(url, gate, synchronous, concurrency, pg = false) {
+/** CPU time (µs per message) of this process's durable runs, by config: wall time on a shared disk says little about code. */
+const cpu = new Map();
+
+async function durable(url, gate, synchronous, concurrency, build = { createSender }, tag = `${synchronous}/${concurrency}`, pg = false) {
   const dir = mkdtempSync(join(tmpdir(), 'wg-bench-'));
   const schema = pg ? await pgSchema() : null;
-  const sender = createSender({ gate, store: schema ? schema.url : { path: join(dir, 'outbox.db'), synchronous }, endpoint: url, token: TOKEN, concurrency, onEvent: () => {} });
+  const sender = build.createSender({ gate, store: schema ? schema.url : { path: join(dir, 'outbox.db'), synchronous }, endpoint: url, token: TOKEN, concurrency, onEvent: () => {} });
   try {
     const at = Date.now();
     for (let r = 0; r < RECEIVERS; r++) await sender.recordInbound({ from: message(r, '').receiver_id, kind: 'message', at });
     const t = performance.now();
+    const c0 = process.cpuUsage();
     // As the CLI does: batches of concurrent enqueues (group commit), then drain.
     for (let s = 0; s < N; s += 256) {
       const batch = Array.from({ length: Math.min(256, N - s) }, (_, j) => sender.enqueue(message(s + j, synchronous)));
@@ -92,6 +100,8 @@ async function durable(url, gate, synchronous, concurrency, pg = false) {
     }
     const report = await sender.drain();
     const rate = (N / (performance.now() - t)) * 1000;
+    const used = process.cpuUsage(c0);
+    cpu.set(tag, [...(cpu.get(tag) ?? []), (used.user + used.system) / N]);
     if (report.sent !== N) throw new Error(`sent ${report.sent} of ${N}`);
     return rate;
   } finally {
@@ -133,7 +143,7 @@ async function pgDrain(url, gate, workers) {
 async function pgRows(gate) {
   const slow = await startMock(['--slow', '50']);
   try {
-    const samples = await alternate({ one: () => pgDrain(slow.url, gate, 1), three: () => pgDrain(slow.url, gate, 3) }, 3);
+    const samples = await alternate({ one: () => pgDrain(slow.url, gate, 1), three: () => pgDrain(slow.url, gate, 3) }, ROUNDS);
     const one = median(samples.one);
     const three = median(samples.three);
     const ratio = three / one;
@@ -161,17 +171,23 @@ export default async function () {
   const gate = createGate({ cwd: repo });
   try {
     // Warm both paths once (JIT, keep-alive sockets). The machine is shared, so the
-    // paths are measured alternately, three rounds, and each figure is the median.
+    // paths are measured alternately, three rounds (WG_BENCH_ROUNDS), and each figure is the median.
     await bare(mock.url);
     const configs = [
       { what: 'enqueue → outbox → worker → mock, synchronous=FULL (default), concurrency 32', run: () => durable(mock.url, gate, 'FULL', 32), target: 0.5 },
       { what: 'enqueue → outbox → worker → mock, synchronous=FULL (default), concurrency 8 (default)', run: () => durable(mock.url, gate, 'FULL', 8), target: null },
       { what: 'enqueue → outbox → worker → mock, synchronous=NORMAL, concurrency 32', run: () => durable(mock.url, gate, 'NORMAL', 32), target: null },
       { what: 'bare fetch, 32 in flight (no gate, no outbox)', run: () => bareConcurrent(mock.url, 32), target: null },
-      ...(PG_URL ? [{ what: 'enqueue → PostgreSQL outbox → worker → mock, concurrency 32', run: () => durable(mock.url, gate, 'FULL', 32, true), target: null }] : []),
+      ...(PG_URL ? [{ what: 'enqueue → PostgreSQL outbox → worker → mock, concurrency 32', run: () => durable(mock.url, gate, 'FULL', 32, { createSender }, 'pg/32', true), target: null }] : []),
     ];
     if (!PG_URL) console.log('PostgreSQL rows left out: set WG_BENCH_PG_URL (or WG_TEST_PG_URL; `eval "$(scripts/pg-cluster.sh start)"` starts a throwaway cluster).\n');
-    const samples = await alternate({ base: () => bare(mock.url), ...Object.fromEntries(configs.map((c, i) => [`c${i}`, c.run])) }, 3);
+    for (const other of otherBuilds()) {
+      const build = await import(pathToFileURL(join(other.dir, 'dist/sender/index.js')).href);
+      const { createGate: otherGate } = await import(pathToFileURL(join(other.dir, 'dist/gate.js')).href);
+      const g = otherGate({ cwd: other.dir });
+      configs.push({ what: `the first row's path on build ${other.name}`, run: () => durable(mock.url, g, 'FULL', 32, build, other.name), target: null, other: other.name });
+    }
+    const samples = await alternate({ base: () => bare(mock.url), ...Object.fromEntries(configs.map((c, i) => [`c${i}`, c.run])) }, ROUNDS);
     const bases = samples.base;
     const base = median(bases);
     console.log(`${N} text messages to ${RECEIVERS} receivers; ${machine()}.\n`);
@@ -188,6 +204,15 @@ export default async function () {
       };
     });
     const ok = table(rows, ['what', 'msg/s, median (rounds)', 'baseline: sequential bare fetch loop, msg/s', 'ratio', 'target', 'result']);
+    const own = median(samples.c0);
+    configs.forEach((c, i) => {
+      if (!c.other) return;
+      const [ownCpu, otherCpu] = [median(cpu.get('FULL/32')), median(cpu.get(c.other))];
+      console.log(
+        `\nThis build against ${c.other} (same path, same rounds): ${(own / median(samples[`c${i}`])).toFixed(2)}× its msg/s; ` +
+          `CPU of the sending process ${ownCpu.toFixed(0)} against ${otherCpu.toFixed(0)} µs per message (${(ownCpu / otherCpu).toFixed(2)}×).`,
+      );
+    });
     return (PG_URL ? await pgRows(gate) : true) && ok;
   } finally {
     mock.stop();

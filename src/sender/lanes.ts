@@ -159,16 +159,14 @@ export class Alarm {
   wait(until: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       const t = this.timers;
-      const timer = until === Infinity ? undefined : t.setTimeout(finish, Math.max(1, until - t.now()));
-      const onAbort = () => finish();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const self = this;
-      function finish() {
+      const finish = (): void => {
         if (timer !== undefined) t.clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        if (self.#ring === finish) self.#ring = null;
+        signal?.removeEventListener('abort', finish);
+        if (this.#ring === finish) this.#ring = null;
         resolve();
-      }
+      };
+      const timer = until === Infinity ? undefined : t.setTimeout(finish, Math.max(1, until - t.now()));
+      signal?.addEventListener('abort', finish, { once: true });
       this.#ring = finish;
     });
   }

@@ -1,48 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Alarm, Lanes, type Timers } from '../../src/sender/lanes.js';
+import { Alarm, Lanes } from '../../src/sender/lanes.js';
 import type { LaneItem } from '../../src/sender/store.js';
+import { FakeClock, settled } from './fake-clock.js';
 
 const T0 = 1_700_000_000_000;
-
-/** A clock that moves only when told, firing the timers that fall due on the way. */
-class FakeClock implements Timers {
-  t = T0;
-  #timers = new Map<number, { at: number; fn: () => void }>();
-  #next = 1;
-  now = () => this.t;
-  setTimeout = (fn: () => void, ms: number): unknown => {
-    const id = this.#next++;
-    this.#timers.set(id, { at: this.t + ms, fn });
-    return id;
-  };
-  clearTimeout = (id: unknown): void => {
-    this.#timers.delete(id as number);
-  };
-  get pending(): number {
-    return this.#timers.size;
-  }
-  /** Moves to now + ms, firing due timers in time order, each at its own time. */
-  async advance(ms: number): Promise<void> {
-    const end = this.t + ms;
-    for (;;) {
-      const due = [...this.#timers].filter(([, x]) => x.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      this.#timers.delete(due[0]);
-      this.t = due[1].at;
-      due[1].fn();
-      await settled();
-    }
-    this.t = end;
-    await settled();
-  }
-  /** Moves to the earliest timer and fires it. */
-  async next(): Promise<void> {
-    const due = [...this.#timers.values()].reduce((m, x) => Math.min(m, x.at), Infinity);
-    if (due !== Infinity) await this.advance(due - this.t);
-  }
-}
-
-const settled = () => new Promise((resolve) => setImmediate(resolve));
 
 let seq = 0;
 const item = (receiverId: string, o: Partial<LaneItem> = {}): LaneItem => ({ id: `${receiverId}#${++seq}`, seq, account: 'a', receiverId, nextAt: 0, ...o });
