@@ -20,9 +20,9 @@ const RECEIVERS = 50;
 /** More rounds narrow a comparison between builds on a loaded machine. */
 const ROUNDS = Number(process.env.WG_BENCH_ROUNDS ?? 3);
 
-function startMock() {
+function startMock(extra = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repo, 'dist/cli/main.js'), 'mock-server', '--open-windows', '--token', TOKEN], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, [join(repo, 'dist/cli/main.js'), 'mock-server', '--open-windows', '--token', TOKEN, ...extra], { stdio: ['ignore', 'pipe', 'ignore'] });
     child.stdout.once('data', (d) => resolve({ url: d.toString().trim(), stop: () => child.kill('SIGTERM') }));
     child.once('error', reject);
   });
@@ -58,12 +58,36 @@ async function bareConcurrent(url, width) {
   return (N / (performance.now() - t)) * 1000;
 }
 
+/**
+ * PostgreSQL: the cluster in WG_BENCH_PG_URL or WG_TEST_PG_URL (scripts/pg-cluster.sh
+ * start). Each run gets an empty schema of its own, chosen by the URL's search_path.
+ */
+const PG_URL = process.env.WG_BENCH_PG_URL || process.env.WG_TEST_PG_URL;
+async function pgSchema() {
+  const { default: pg } = await import('pg');
+  const name = `wg_bench_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = async (sql) => {
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  await admin(`CREATE SCHEMA ${name}`);
+  const u = new URL(PG_URL);
+  u.searchParams.set('options', `-c search_path=${name}`);
+  return { url: u.toString(), drop: () => admin(`DROP SCHEMA ${name} CASCADE`) };
+}
+
 /** CPU time (µs per message) of this process's durable runs, by config: wall time on a shared disk says little about code. */
 const cpu = new Map();
 
-async function durable(url, gate, synchronous, concurrency, build = { createSender }, tag = `${synchronous}/${concurrency}`) {
+async function durable(url, gate, synchronous, concurrency, build = { createSender }, tag = `${synchronous}/${concurrency}`, pg = false) {
   const dir = mkdtempSync(join(tmpdir(), 'wg-bench-'));
-  const sender = build.createSender({ gate, store: { path: join(dir, 'outbox.db'), synchronous }, endpoint: url, token: TOKEN, concurrency, onEvent: () => {} });
+  const schema = pg ? await pgSchema() : null;
+  const sender = build.createSender({ gate, store: schema ? schema.url : { path: join(dir, 'outbox.db'), synchronous }, endpoint: url, token: TOKEN, concurrency, onEvent: () => {} });
   try {
     const at = Date.now();
     for (let r = 0; r < RECEIVERS; r++) await sender.recordInbound({ from: message(r, '').receiver_id, kind: 'message', at });
@@ -82,7 +106,63 @@ async function durable(url, gate, synchronous, concurrency, build = { createSend
     return rate;
   } finally {
     sender.close();
+    await schema?.drop();
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const DRAIN_N = 1200;
+const DRAIN_RECEIVERS = 40;
+
+/**
+ * Latency-bound: DRAIN_N messages to DRAIN_RECEIVERS receivers already queued in one
+ * PostgreSQL outbox, drained by `workers` senders at once (each its own pool and lease,
+ * concurrency 8) against a mock answering in 50 ms. Returns the drain's milliseconds.
+ */
+async function pgDrain(url, gate, workers) {
+  const schema = await pgSchema();
+  const make = () => createSender({ gate, store: schema.url, endpoint: url, token: TOKEN, concurrency: 8, onEvent: () => {} });
+  const senders = Array.from({ length: workers }, make);
+  try {
+    const at = Date.now();
+    const m = (i) => ({ ...message(i, 'drain'), receiver_id: String(7_000_000_000_000_000_000n + BigInt(i % DRAIN_RECEIVERS)) });
+    for (let r = 0; r < DRAIN_RECEIVERS; r++) await senders[0].recordInbound({ from: m(r).receiver_id, kind: 'message', at });
+    for (let s = 0; s < DRAIN_N; s += 256) await Promise.all(Array.from({ length: Math.min(256, DRAIN_N - s) }, (_, j) => senders[0].enqueue(m(s + j))));
+    const t = performance.now();
+    const reports = await Promise.all(senders.map((x) => x.drain({ waitForLease: true })));
+    const ms = performance.now() - t;
+    const sent = reports.reduce((n, r) => n + r.sent, 0);
+    if (sent !== DRAIN_N) throw new Error(`pg drain: sent ${sent} of ${DRAIN_N}`);
+    return ms;
+  } finally {
+    for (const x of senders) x.close();
+    await schema.drop();
+  }
+}
+
+async function pgRows(gate) {
+  const slow = await startMock(['--slow', '50']);
+  try {
+    const samples = await alternate({ one: () => pgDrain(slow.url, gate, 1), three: () => pgDrain(slow.url, gate, 3) }, ROUNDS);
+    const one = median(samples.one);
+    const three = median(samples.three);
+    const ratio = three / one;
+    console.log(`\nPostgreSQL, latency-bound: ${DRAIN_N} queued messages to ${DRAIN_RECEIVERS} receivers, mock answering in 50 ms, concurrency 8 per worker.\n`);
+    return table(
+      [
+        {
+          what: 'three workers draining one PostgreSQL outbox together',
+          figure: `${three.toFixed(0)} (${samples.three.map((x) => x.toFixed(0)).join(', ')})`,
+          baseline: `${one.toFixed(0)} (${samples.one.map((x) => x.toFixed(0)).join(', ')})`,
+          ratio: ratio.toFixed(2),
+          target: '≤ 0.75',
+          pass: ratio <= 0.75,
+        },
+      ],
+      ['what', 'drain ms, median (rounds)', 'baseline: one worker, drain ms', 'ratio (time)', 'target', 'result'],
+    );
+  } finally {
+    slow.stop();
   }
 }
 
@@ -98,7 +178,9 @@ export default async function () {
       { what: 'enqueue → outbox → worker → mock, synchronous=FULL (default), concurrency 8 (default)', run: () => durable(mock.url, gate, 'FULL', 8), target: null },
       { what: 'enqueue → outbox → worker → mock, synchronous=NORMAL, concurrency 32', run: () => durable(mock.url, gate, 'NORMAL', 32), target: null },
       { what: 'bare fetch, 32 in flight (no gate, no outbox)', run: () => bareConcurrent(mock.url, 32), target: null },
+      ...(PG_URL ? [{ what: 'enqueue → PostgreSQL outbox → worker → mock, concurrency 32', run: () => durable(mock.url, gate, 'FULL', 32, { createSender }, 'pg/32', true), target: null }] : []),
     ];
+    if (!PG_URL) console.log('PostgreSQL rows left out: set WG_BENCH_PG_URL (or WG_TEST_PG_URL; `eval "$(scripts/pg-cluster.sh start)"` starts a throwaway cluster).\n');
     for (const other of otherBuilds()) {
       const build = await import(pathToFileURL(join(other.dir, 'dist/sender/index.js')).href);
       const { createGate: otherGate } = await import(pathToFileURL(join(other.dir, 'dist/gate.js')).href);
@@ -131,7 +213,7 @@ export default async function () {
           `CPU of the sending process ${ownCpu.toFixed(0)} against ${otherCpu.toFixed(0)} µs per message (${(ownCpu / otherCpu).toFixed(2)}×).`,
       );
     });
-    return ok;
+    return (PG_URL ? await pgRows(gate) : true) && ok;
   } finally {
     mock.stop();
   }

@@ -33,6 +33,7 @@ export { textUnits, textHalfUnits, type TextUnit } from './payload/units.js';
 export {
   createSender,
   createSqliteStore,
+  createPostgresStore,
   MissingDependencyError,
   OutboxBusyError,
   LeaseLostError,

@@ -12,6 +12,30 @@ export function needsSystem(what: string, path: string, how: string): { missing:
   return { missing };
 }
 
+/**
+ * A system service the tests reach by a URL in the environment: run where it is set
+ * and required in CI, as needsSystem. `url` is undefined where the tests are left out.
+ */
+export function needsService(what: string, env: string, how: string): { missing: boolean; url: string | undefined } {
+  const url = process.env[env] || undefined;
+  const missing = url === undefined && !process.env.CI;
+  if (missing) process.stderr.write(`weibo-guard: ${what} not configured (${env} unset): leaving out its tests (${how})\n`);
+  return { missing, url };
+}
+
+/**
+ * PostgreSQL for the outbox tests: a throwaway cluster's URL (a superuser's: each test
+ * makes its own database). In CI it is required; a test reaching for it without the
+ * URL fails with this line.
+ */
+export const PG_URL_ENV = 'WG_TEST_PG_URL';
+export const PG_HOW = 'eval "$(scripts/pg-cluster.sh start)" starts a throwaway cluster and exports it; .ci/run does';
+export const postgresTest = needsService('PostgreSQL', PG_URL_ENV, PG_HOW);
+export function pgUrl(): string {
+  if (!postgresTest.url) throw new Error(`PostgreSQL is required for these tests: set ${PG_URL_ENV} (${PG_HOW})`);
+  return postgresTest.url;
+}
+
 /** Debian's Chromium, as the HTML report's browser tests open it. */
 export const CHROMIUM = '/usr/bin/chromium';
 export const chromiumTest = needsSystem("Debian's chromium", CHROMIUM, 'apt-get install chromium; .ci/run installs it');

@@ -42,7 +42,10 @@ export function register(program: Command): void {
         const counts = await sender.counts();
         process.stdout.write(`${Object.entries(counts).map(([s, n]) => `${s} ${n}`).join(', ')}\n`);
         const lease = await sender.store.currentLease();
-        if (lease) {
+        if (lease && sender.store.sharedDrain) {
+          // Many workers drain this outbox, each with its own lease: the one renewed last is shown.
+          process.stdout.write(`worker lease: pid ${lease.pid} on ${lease.host}, expires ${new Date(lease.expiresAt).toISOString()} unless renewed (other workers may share this outbox)\n`);
+        } else if (lease) {
           const live = lease.expiresAt > Date.now();
           process.stdout.write(
             `drain lease: pid ${lease.pid} on ${lease.host}, ${live ? 'expires' : 'expired'} ${new Date(lease.expiresAt).toISOString()}` +

@@ -10,6 +10,7 @@ import { DEFAULT_STORE_PATH, MissingDependencyError } from '../sender/sqlite-sto
 import { DEFAULT_TOKEN_ENV } from '../sender/secrets.js';
 import { DEFAULT_ENDPOINT } from '../sender/endpoint.js';
 import { OutboxIdentityError, StorageError } from '../sender/store.js';
+import { isPostgresUrl } from '../sender/pg-store.js';
 
 /** Flags of the sender commands; read from flags, then env. Each command takes only the groups it uses. */
 export interface SenderFlags {
@@ -22,6 +23,7 @@ export interface SenderFlags {
   config?: string;
   concurrency?: string;
   storeLimit?: string;
+  storePool?: string;
   timeout?: string;
   connectTimeout?: string;
   maxAttempts?: string;
@@ -35,8 +37,9 @@ export interface SenderFlags {
 /** The outbox: every sender command. */
 export function addStoreFlags(cmd: Command): Command {
   return cmd
-    .option('--store <path>', `outbox database (default ${DEFAULT_STORE_PATH} under the working directory)`)
-    .option('--store-limit <bytes>', 'largest size the outbox may grow to; a write past it fails like a full disk (exit 3)');
+    .option('--store <path|url>', `outbox: a SQLite file (default ${DEFAULT_STORE_PATH} under the working directory) or a postgres:// URL shared by many instances`)
+    .option('--store-limit <bytes>', 'largest size the outbox may grow to; a write past it fails like a full disk (exit 3)')
+    .option('--store-pool <n>', 'connections to a PostgreSQL outbox from this process (default 5)');
 }
 
 /** The policy: commands that judge a message (send, outbox retry). */
@@ -106,7 +109,7 @@ export function gateFromFlags(flags: SenderFlags): Gate {
 }
 
 /** Builds a sender from flags and env; every problem becomes a UsageError naming the flag. */
-export function senderFromFlags(flags: SenderFlags, extra: Partial<SenderOptions> = {}): Sender {
+export function senderFromFlags(flags: SenderFlags, extra: Partial<Omit<SenderOptions, 'gate'>> & { gate?: Gate } = {}): Sender {
   const gate = extra.gate ?? gateFromFlags(flags);
   const maxAttempts = int('max-attempts', flags.maxAttempts, 1);
   const concurrency = int('concurrency', flags.concurrency, 1);
@@ -121,11 +124,16 @@ export function senderFromFlags(flags: SenderFlags, extra: Partial<SenderOptions
   const onUnknown = policy('on-unknown', flags.onUnknown);
   const onMention = policy('on-unknown-mention', flags.onUnknownMention);
   const maxBytes = int('store-limit', flags.storeLimit, 1);
+  const poolSize = int('store-pool', flags.storePool, 1);
+  const where = flags.store ?? gate.policy.config.store ?? DEFAULT_STORE_PATH;
+  const onServer = isPostgresUrl(where);
+  if (onServer && maxBytes !== undefined) throw new UsageError('--store-limit applies to a SQLite outbox; a PostgreSQL server limits its own size');
+  if (!onServer && poolSize !== undefined) throw new UsageError('--store-pool applies to a postgres:// outbox; a SQLite outbox has one connection');
   const account = accountNameFrom(flags);
   try {
     return createSender({
       gate,
-      store: { path: flags.store ?? DEFAULT_STORE_PATH, ...(maxBytes !== undefined ? { maxBytes } : {}) },
+      store: { path: where, ...(maxBytes !== undefined ? { maxBytes } : {}), ...(poolSize !== undefined ? { poolSize } : {}) },
       endpoint: flags.endpoint ?? process.env.WEIBO_GUARD_ENDPOINT ?? DEFAULT_ENDPOINT,
       ...(flags.tokenFile !== undefined ? { tokenFile: flags.tokenFile } : {}),
       ...(account !== undefined ? { account } : {}),

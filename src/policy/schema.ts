@@ -371,6 +371,12 @@ export const ConfigSchema = z
     channel: ChannelSchema.optional(),
     paidLinks: z.boolean().optional(),
     limits: LimitsOverrideSchema.optional(),
+    /**
+     * The sender's outbox when a command gets no --store: a SQLite file (relative to the
+     * working directory) or a postgres:// URL that many instances share. Keep its
+     * password out of the file (PGPASSWORD or ~/.pgpass).
+     */
+    store: z.string().min(1).optional(),
   })
   .strict();
 export type Config = z.infer<typeof ConfigSchema>;

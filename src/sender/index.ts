@@ -18,6 +18,8 @@ export {
   type SenderOptions,
   type SenderSettings,
 } from './sender.js';
+export { openStore, type StoreSpec } from './open-store.js';
+export { createPostgresStore, isPostgresUrl, redactUrl, PG_SCHEMA_VERSION, type PostgresStoreOptions } from './pg-store.js';
 export { createSqliteStore, MissingDependencyError, DEFAULT_STORE_PATH, OUTBOX_APPLICATION_ID, OUTBOX_SCHEMA_VERSION, type SqliteStoreOptions } from './sqlite-store.js';
 export { LeaseLostError, StorageError, OutboxIdentityError, type StorageFailure, type IdentityProblem } from './store.js';
 export type { AdmitRequest, AdmitResult, LaneItem, Lease, LeaseRequest, ListFilter, OutboxStore, RetryResult, Settlement } from './store.js';

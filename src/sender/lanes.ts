@@ -98,6 +98,34 @@ export class Lanes {
     if (lane.length > 0) this.#lanes.set(key, lane);
   }
 
+  /**
+   * Shared drain: queued messages read from the start. Those after lastSeq are added as
+   * `add` does; earlier ones only to receivers this worker has no lane for (another
+   * worker's a moment ago, or a crashed one's), whose lanes are built whole.
+   */
+  adopt(items: Iterable<LaneItem>): void {
+    const adopted = new Set<string>();
+    for (const item of items) {
+      const key = laneKey(item);
+      if (item.seq <= this.#lastSeq && !adopted.has(key)) {
+        if (this.#lanes.has(key) || this.#busy.has(key)) continue;
+        adopted.add(key);
+      }
+      this.add([item]);
+    }
+  }
+
+  /**
+   * Shared drain: a head taken by `take` that the store refused (another worker has its
+   * receiver, or it is no longer queued): the whole lane is let go; `adopt` may take it
+   * up again later.
+   */
+  yieldLane(item: LaneItem): void {
+    const key = laneKey(item);
+    if (!this.#busy.delete(key)) throw new Error(`lanes: message ${item.id} yielded but not in flight`);
+    this.#lanes.delete(key);
+  }
+
   /** No message of `account` starts before `until`; true when this extends its pause. */
   pause(account: string, until: number): boolean {
     if ((this.#pausedUntil.get(account) ?? 0) >= until) return false;

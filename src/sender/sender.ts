@@ -12,7 +12,7 @@ import { WeiboApiError } from './errors.js';
 import { systemTimers } from './lanes.js';
 import { InboundEventSchema, UnknownOutcomeSchema, type InboundEvent, type InboundEventInput, type MessageState, type OutboxRecord } from './schemas.js';
 import { Redactor, tokenSource, type TokenOptions } from './secrets.js';
-import { createSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+import { openStore, type StoreSpec } from './open-store.js';
 import type { AdmitCall, ListFilter, OutboxStore } from './store.js';
 import { createWorker, type DrainOptions, type DrainReport, type SenderEvent } from './worker.js';
 
@@ -54,8 +54,11 @@ export type SenderSettings = z.input<typeof SenderSettingsSchema>;
 
 export interface SenderOptions extends SenderSettings, TokenOptions {
   gate: GateLike;
-  /** An outbox store, or options for the embedded SQLite one (default `.weibo-guard/outbox.db`). */
-  store?: OutboxStore | SqliteStoreOptions;
+  /**
+   * An outbox store, or where it is: a SQLite file (default `.weibo-guard/outbox.db`)
+   * or a `postgres://` URL (as `url`, `path` or the string itself).
+   */
+  store?: OutboxStore | StoreSpec | string;
   now?: () => number;
   random?: () => number;
   fetch?: typeof fetch;
@@ -131,7 +134,7 @@ export function createSender(options: SenderOptions): Sender {
   const random = options.random ?? Math.random;
   const redactor = new Redactor();
   if (options.token) redactor.add(options.token);
-  const store: OutboxStore = isStore(options.store) ? options.store : createSqliteStore(options.store ?? {});
+  const store: OutboxStore = isStore(options.store) ? options.store : openStore(options.store ?? {});
   const poster = createPoster(options, endpoint, { connectTimeoutMs: s.connectTimeoutMs, timeoutMs: s.timeoutMs }, redactor);
   const emit =
     options.onEvent ??

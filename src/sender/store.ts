@@ -10,6 +10,15 @@ import type { InboundEvent, MessageState, OutboxRecord, UnknownOutcomePolicy } f
  */
 export interface OutboxStore {
   /**
+   * Any number of workers drain this store at once (a server store). `acquireLease`
+   * then registers one worker and is never refused; each worker's lease expires on the
+   * store's clock; `step` begins a message only when it is its receiver's next (nothing
+   * earlier unsettled, nothing in flight), so a refusal (null) means another worker has
+   * that receiver; `recoverInterrupted` takes only the messages of workers whose lease
+   * expired. Absent: one draining worker per outbox, held by the drain lease.
+   */
+  readonly sharedDrain?: boolean;
+  /**
    * One transaction for the batch; false for an event already recorded (same eventId,
    * or same sender+kind+time without one). `now` is when the events were received: an
    * event dated after it counts from `now`, so a window never starts after a reply

@@ -26,7 +26,12 @@ export interface DrainOptions {
    */
   follow?: boolean;
   pollMs?: number;
-  /** When another worker holds the lease: wait until it expires (default: throw OutboxBusyError). */
+  /**
+   * When another worker holds the lease: wait until it expires (default: throw
+   * OutboxBusyError). On a store many workers drain at once (sharedDrain), where no
+   * lease is refused: do not end while other workers' messages are in flight; a
+   * crashed worker's are recovered once its lease expires.
+   */
   waitForLease?: boolean;
 }
 
@@ -140,15 +145,36 @@ export function createWorker(w: WorkerOptions): Worker {
   async function run(o: DrainOptions): Promise<DrainReport> {
     const wait = o.wait ?? true;
     const report: DrainReport = { sent: 0, failed: 0, held: 0, unknownOutcomes: 0, resent: 0, recovered: 0, retries: 0, queued: 0, stopped: [], failures: [] };
-    for (const r of await store.recoverInterrupted((r) => unknownPolicy(r, s), now(), holder)) {
-      report.recovered++;
-      report.unknownOutcomes++;
-      const policy: UnknownOutcomePolicy = r.state === 'uncertain' ? 'hold' : 'resend';
-      if (policy === 'hold') report.held++;
-      else report.resent++;
-      emit({ type: 'recovered', id: r.id, account: r.account, policy });
-    }
+    const recover = async () => {
+      for (const r of await store.recoverInterrupted((r) => unknownPolicy(r, s), now(), holder)) {
+        report.recovered++;
+        report.unknownOutcomes++;
+        const policy: UnknownOutcomePolicy = r.state === 'uncertain' ? 'hold' : 'resend';
+        if (policy === 'hold') report.held++;
+        else report.resent++;
+        emit({ type: 'recovered', id: r.id, account: r.account, policy });
+      }
+    };
+    await recover();
     const lanes = new Lanes(s.concurrency);
+    /**
+     * A store drained by many workers at once (sharedDrain): a receiver another worker
+     * is serving is refused at begin and let go (lanes.yieldLane); once a second, the
+     * sweep recovers what workers whose lease expired left in `sending` and takes up
+     * the receivers this worker has no lane for. A sweep reads every queued message, so
+     * once a second bounds its cost; a crashed worker's messages wait at most its lease
+     * plus a second. `refused` counts refusals since the last sweep, so a worker left
+     * with nothing of its own waits for the sweep instead of spinning.
+     */
+    const shared = store.sharedDrain === true;
+    const sweepMs = 1000;
+    let lastSweep = now();
+    let refused = 0;
+    const sweep = async () => {
+      lastSweep = now();
+      await recover();
+      lanes.adopt(await store.queued(0));
+    };
     const bell = new Alarm(timers);
     alarm = bell;
     /** Answers read and not yet settled. */
@@ -178,7 +204,7 @@ export function createWorker(w: WorkerOptions): Worker {
       // Let every answer that has arrived be read first, so one step settles them all.
       if (lanes.inFlight > 0) await new Promise((resolve) => setImmediate(resolve));
       const aborted = o.signal?.aborted ?? false;
-      if (!aborted) await load(false);
+      if (!aborted) await (shared && now() - lastSweep >= sweepMs ? sweep() : load(false));
       // Outcomes of finished requests are decided here, committed below together with
       // the next claims: one transaction, one disk sync per step (group commit).
       const settles: SettleCall[] = answered.splice(0).map((a) => {
@@ -194,6 +220,10 @@ export function createWorker(w: WorkerOptions): Worker {
         const { begun } = await store.step(settles, starts.map(({ id, attemptId }) => ({ id, attemptId })), now(), holder);
         starts.forEach(({ item, attemptId }, i) => {
           const rec = begun[i];
+          if (!rec && shared) {
+            refused++;
+            return lanes.yieldLane(item);
+          }
           if (!rec) return lanes.release(item, null); // dropped or taken meanwhile
           void w.post(rec).then((answer) => {
             answered.push({ item, rec, attemptId, answer });
@@ -208,9 +238,22 @@ export function createWorker(w: WorkerOptions): Worker {
       }
       if (aborted) break;
       if (nextReady === Infinity) {
+        if (shared && refused > 0) {
+          // Every receiver left is another worker's right now: look again at the sweep.
+          refused = 0;
+          await waitFor(lastSweep + sweepMs);
+          continue;
+        }
         // Nothing ready or waiting here: look once more from scratch, for messages
         // requeued by another process (outbox retry) below the last seq seen.
         if (reloaded) {
+          if (shared && o.waitForLease && !o.follow && (await store.counts()).sending > 0) {
+            // Other workers' messages in flight: wait until they are settled, or until a
+            // stopped worker's lease runs out and the sweep recovers them.
+            await waitFor(lastSweep + sweepMs);
+            if (o.signal?.aborted) break;
+            continue;
+          }
           if (!o.follow) break;
           await waitFor(now() + (o.pollMs ?? 1000));
           if (o.signal?.aborted) break;

@@ -48,10 +48,10 @@ describe('one CLI convention', () => {
   const help = (args: string[]) => spawnSync(process.execPath, [main, ...args, '--help'], { cwd: root, encoding: 'utf8' }).stdout;
   const flags = (args: string[]) => [...help(args).matchAll(/^\s+(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1]).filter((f) => f !== '--help');
   it.each([
-    [['inbound'], ['--json', '--max-skew', '--store', '--store-limit', '--account-name']],
-    [['outbox', 'list'], ['--state', '--limit', '--json', '--store', '--store-limit']],
-    [['outbox', 'drop'], ['--reason', '--store', '--store-limit']],
-    [['outbox', 'retry'], ['--failed', '--uncertain', '--store', '--store-limit', '--config']],
+    [['inbound'], ['--json', '--max-skew', '--store', '--store-limit', '--store-pool', '--account-name']],
+    [['outbox', 'list'], ['--state', '--limit', '--json', '--store', '--store-limit', '--store-pool']],
+    [['outbox', 'drop'], ['--reason', '--store', '--store-limit', '--store-pool']],
+    [['outbox', 'retry'], ['--failed', '--uncertain', '--store', '--store-limit', '--store-pool', '--config']],
   ])('each command lists its own flags only: %j', (args, own) => {
     expect(flags(args).sort()).toEqual([...own].sort());
   });

@@ -5,9 +5,9 @@ import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 /**
- * A project that installed weibo-guard without its optional peer better-sqlite3: the
- * package's built files copied (so resolution starts there, not in this repo), every
- * other installed package linked.
+ * A project that installed weibo-guard without one of its optional peers (better-sqlite3,
+ * pg): the package's built files copied (so resolution starts there, not in this repo),
+ * every other installed package linked.
  */
 const repo = resolve(import.meta.dirname, '../..');
 let project: string;
@@ -18,21 +18,23 @@ const node = (args: string[]) => {
 };
 const script = (body: string) => node(['--input-type=module', '-e', body]);
 
-beforeAll(() => {
-  project = mkdtempSync(join(tmpdir(), 'wg-no-sqlite-'));
+const without = (missing: string) => () => {
+  project = mkdtempSync(join(tmpdir(), `wg-no-${missing}-`));
   const modules = join(project, 'node_modules');
   mkdirSync(modules);
   for (const name of readdirSync(join(repo, 'node_modules'))) {
-    if (name === 'better-sqlite3' || name === '.bin' || name.startsWith('.')) continue;
+    if (name === missing || name === '.bin' || name.startsWith('.')) continue;
     if (name.startsWith('@')) {
       mkdirSync(join(modules, name));
       for (const sub of readdirSync(join(repo, 'node_modules', name))) symlinkSync(join(repo, 'node_modules', name, sub), join(modules, name, sub));
     } else symlinkSync(join(repo, 'node_modules', name), join(modules, name));
   }
   for (const part of ['dist', 'rules', 'whitelist', 'package.json']) cpSync(join(repo, part), join(pkg(), part), { recursive: true });
-});
+};
 
 describe('better-sqlite3 is an optional peer: only the sender needs it', () => {
+  beforeAll(without('better-sqlite3'));
+
   it('is really missing from that project', () => {
     expect(script(`import('better-sqlite3').then(() => console.log('found'), () => console.log('missing'))`).out).toBe('missing\n');
   });
@@ -65,5 +67,26 @@ describe('better-sqlite3 is an optional peer: only the sender needs it', () => {
     const r = spawnSync(process.execPath, [main, 'check'], { cwd: project, input: JSON.stringify({ type: 'text', data: { text: '您好' }, receiver_id: '1' }), encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ allowed: true, findings: [] });
+  });
+});
+
+describe('pg is an optional peer: only a postgres:// outbox needs it', () => {
+  beforeAll(without('pg'));
+
+  it('the library throws a typed error naming pg; the SQLite outbox still works', () => {
+    const r = script(
+      `const { createPostgresStore, createSqliteStore, MissingDependencyError } = await import('weibo-guard');
+       try { createPostgresStore('postgres://u:pw@127.0.0.1:1/x'); console.log('opened'); }
+       catch (e) { console.log(e instanceof MissingDependencyError, e.packageName, e.message); }
+       const s = createSqliteStore({ path: 'ok.db' }); console.log(JSON.stringify(await s.counts())); s.close();`,
+    );
+    expect(r.err).toBe('');
+    expect(r.out).toBe('true pg a postgres:// outbox needs the pg package: npm install pg@8\n{"queued":0,"sending":0,"sent":0,"failed":0,"uncertain":0,"dropped":0}\n');
+  });
+
+  it('the CLI: a postgres:// --store is a one-line error naming pg, exit 2', () => {
+    const list = node([join(pkg(), 'dist/cli/main.js'), 'outbox', 'list', '--store', 'postgres://u:pw@127.0.0.1:1/x']);
+    expect(list.err).toBe('weibo-guard: a postgres:// outbox needs the pg package: npm install pg@8\n');
+    expect(list.code).toBe(2);
   });
 });

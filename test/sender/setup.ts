@@ -2,10 +2,14 @@ import { join } from 'node:path';
 import { createSender, type GateLike, type Sender, type SenderEvent, type SenderOptions } from '../../src/sender/index.js';
 import { startMockServer, type MockOptions, type MockServer } from '../../src/mock/index.js';
 import { gate, tempDir, TOKEN } from './helpers.js';
+import { freshDatabase, STORES, type StoreKind } from './pg.js';
+import { describe } from 'vitest';
 
 export interface Rig {
   dir: string;
+  /** Where the outbox is: the SQLite file, or the PostgreSQL URL; `{ path: db }` opens either. */
   db: string;
+  kind: StoreKind;
   mock: MockServer;
   sender: Sender;
   events: SenderEvent[];
@@ -14,11 +18,23 @@ export interface Rig {
   close(): Promise<void>;
 }
 
+export type RigOptions = Parameters<typeof rig>[0];
+
+/**
+ * One behaviour suite for every store (SQLite, and PostgreSQL where configured):
+ * `body` is run once per store, with a `rig` that opens that store.
+ */
+export function eachStore(body: (rig: (o?: RigOptions) => Promise<Rig>, kind: StoreKind) => void): void {
+  describe.each(STORES)('%s outbox', (kind) => body((o = {}) => rig({ ...o, store: kind }), kind));
+}
+
 export async function rig(
-  o: { mock?: Partial<MockOptions>; sender?: Partial<SenderOptions>; gate?: GateLike; /** Runs inside the event, before the worker goes on. */ on?: (e: SenderEvent, mock: MockServer) => void } = {},
+  o: { store?: StoreKind; mock?: Partial<MockOptions>; sender?: Partial<SenderOptions>; gate?: GateLike; /** Runs inside the event, before the worker goes on. */ on?: (e: SenderEvent, mock: MockServer) => void } = {},
 ): Promise<Rig> {
   const { dir, cleanup } = tempDir();
-  const db = join(dir, 'outbox.db');
+  const kind = o.store ?? 'sqlite';
+  const database = kind === 'postgres' ? await freshDatabase() : undefined;
+  const db = database?.url ?? join(dir, 'outbox.db');
   const mock = await startMockServer({ token: TOKEN, ...o.mock });
   const events: SenderEvent[] = [];
   const now = o.sender?.now ?? Date.now;
@@ -38,6 +54,7 @@ export async function rig(
   return {
     dir,
     db,
+    kind,
     mock,
     sender,
     events,
@@ -48,6 +65,7 @@ export async function rig(
     async close() {
       sender.close();
       await mock.close();
+      await database?.drop();
       cleanup();
     },
   };
