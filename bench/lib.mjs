@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 
 // One seeded generator for the bench data and the mock server's fault draws, so a seed
 // names the same sequence everywhere.
-export { mulberry32 } from '../dist/sender/mock-server.js';
+export { mulberry32 } from '../dist/mock/server.js';
 
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /** For deterministic CPU work: load only ever adds time, so the fastest round is the figure. */
