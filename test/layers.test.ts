@@ -16,7 +16,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['registry'],
   // Plain shapes and readers every layer shares: the finding and context shapes,
   // line/column indexes, reading a text file.
-  ['findings', 'context', 'lines', 'text-file'],
+  ['findings', 'context', 'lines', 'text-file', 'missing-dependency'],
   // URLs: finding, canonicalising, judging hosts.
   ['links'],
   // The loaded, validated policy (whitelist, competitors, limits).

@@ -1,4 +1,5 @@
 import type { ESLint, Linter } from 'eslint';
+import { MissingDependencyError } from '../missing-dependency.js';
 import { createRequire } from 'node:module';
 import { currentFingerprint } from './gates.js';
 
@@ -15,14 +16,10 @@ export const LANGUAGE_PLUGINS = {
 } as const satisfies Partial<Record<ConfigName, { namespace: string; packageName: string }>>;
 
 /** A language plugin a config needs is not installed (or does not load). */
-export class MissingLanguagePluginError extends Error {
+export class MissingLanguagePluginError extends MissingDependencyError {
   override name = 'MissingLanguagePluginError';
-  constructor(
-    readonly packageName: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  constructor(packageName: string, message: string, options?: { cause?: unknown }) {
+    super(packageName, message, options);
     // ESLint's CLI prints a config error's `stack`: for a package to install the
     // frames say nothing, so the stack is the one line itself.
     this.stack = `${this.name}: ${message}`;

@@ -6,6 +6,7 @@ import type { Verdict } from '../findings.js';
 import type { WindowLimits } from '../checks/window.js';
 import { OPENERS, windowOf } from './ledger.js';
 import type { InboundEvent, MessageState, OutboxRecord, UnknownOutcomePolicy } from './schemas.js';
+import { recordOf, type OutboxRow } from './rows.js';
 import { MessageStateSchema } from './schemas.js';
 import { MissingDependencyError } from './sqlite-store.js';
 import type { AdmitCall, AdmitRequest, AdmitResult, Lease, LeaseRequest, ListFilter, OutboxStore, RetryResult, Settlement, StorageFailure } from './store.js';
@@ -114,47 +115,6 @@ const MIGRATIONS: string[] = [
 /** The server's clock in epoch ms: leases of workers on many hosts expire on one clock. */
 const DB_NOW = '(extract(epoch from clock_timestamp()) * 1000)::bigint';
 
-interface Row {
-  seq: number;
-  id: string;
-  key: string | null;
-  account: string;
-  receiver_id: string;
-  type: OutboxRecord['type'];
-  data: string;
-  save_sender_box: 0 | 1;
-  state: MessageState;
-  attempts: number;
-  unknown_outcomes: number;
-  operator_retries: number;
-  next_at: number;
-  reason: string | null;
-  mention: boolean;
-  created_at: number;
-  updated_at: number;
-  sent_at: number | null;
-}
-
-const toRecord = (r: Row): OutboxRecord => ({
-  id: r.id,
-  key: r.key,
-  seq: r.seq,
-  account: r.account,
-  receiverId: r.receiver_id,
-  type: r.type,
-  data: r.data,
-  saveSenderBox: r.save_sender_box,
-  state: r.state,
-  attempts: r.attempts,
-  unknownOutcomes: r.unknown_outcomes,
-  operatorRetries: r.operator_retries,
-  nextAt: r.next_at,
-  reason: r.reason,
-  mention: r.mention,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  sentAt: r.sent_at,
-});
 
 interface WorkerRow {
   holder: string;
@@ -294,20 +254,20 @@ export function createPostgresStore(url: string, options: PostgresStoreOptions =
   }
 
   async function mustGet(c: Client, id: string, lock = false): Promise<OutboxRecord> {
-    const { rows } = await c.query<Row>(`SELECT * FROM wg_outbox WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+    const { rows } = await c.query<OutboxRow>(`SELECT * FROM wg_outbox WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
     if (!rows[0]) throw new Error(`outbox has no message ${id}`);
-    return toRecord(rows[0]);
+    return recordOf(rows[0]);
   }
 
   async function admitOne(c: Client, req: AdmitRequest, decide: (w: WindowState) => Verdict): Promise<AdmitResult> {
     const window = await windowOn(c, req.account, req.receiverId, req.now, req.limits);
-    const byKey = async () => (req.key === null ? undefined : (await c.query<Row>('SELECT * FROM wg_outbox WHERE key = $1', [req.key])).rows[0]);
+    const byKey = async () => (req.key === null ? undefined : (await c.query<OutboxRow>('SELECT * FROM wg_outbox WHERE key = $1', [req.key])).rows[0]);
     const existing = await byKey();
-    if (existing) return { status: 'queued', record: toRecord(existing), duplicate: true, window, verdict: { allowed: true, findings: [] } };
+    if (existing) return { status: 'queued', record: recordOf(existing), duplicate: true, window, verdict: { allowed: true, findings: [] } };
     const verdict = decide(window);
     if (!verdict.allowed) return { status: 'blocked', verdict, window };
     // The message and its quota slot, in one statement.
-    const { rows } = await c.query<Row>(
+    const { rows } = await c.query<OutboxRow>(
       `WITH m AS (
          INSERT INTO wg_outbox (id, key, account, receiver_id, type, data, save_sender_box, state, next_at, mention, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9, $8, $8) ON CONFLICT (key) DO NOTHING RETURNING *),
@@ -318,9 +278,9 @@ export function createPostgresStore(url: string, options: PostgresStoreOptions =
     if (!rows[0]) {
       // The same key committed by another process meanwhile (to another receiver's lane).
       const theirs = await byKey();
-      return { status: 'queued', record: toRecord(theirs!), duplicate: true, window, verdict: { allowed: true, findings: [] } };
+      return { status: 'queued', record: recordOf(theirs!), duplicate: true, window, verdict: { allowed: true, findings: [] } };
     }
-    return { status: 'queued', record: toRecord(rows[0]), duplicate: false, window, verdict };
+    return { status: 'queued', record: recordOf(rows[0]), duplicate: false, window, verdict };
   }
 
   const takeSlot = (c: Client, id: string, account: string, receiverId: string, at: number) =>
@@ -439,7 +399,7 @@ export function createPostgresStore(url: string, options: PostgresStoreOptions =
         for (const b of begin) {
           // Claimed only when it is its receiver's next: nothing earlier unsettled, nothing in flight.
           // The attempt row is written in the same statement, before any request leaves.
-          const { rows } = await c.query<Row>(
+          const { rows } = await c.query<OutboxRow>(
             `WITH o AS (
                UPDATE wg_outbox o SET state = 'sending', claimed_by = $3, updated_at = $2
                WHERE o.id = (SELECT id FROM wg_outbox WHERE id = $1 AND state = 'queued' FOR UPDATE SKIP LOCKED)
@@ -450,7 +410,7 @@ export function createPostgresStore(url: string, options: PostgresStoreOptions =
              SELECT * FROM o`,
             [b.id, now, holder ?? null, b.attemptId],
           );
-          begun.push(rows[0] ? toRecord(rows[0]) : null);
+          begun.push(rows[0] ? recordOf(rows[0]) : null);
         }
         return { begun };
       }),
@@ -460,14 +420,14 @@ export function createPostgresStore(url: string, options: PostgresStoreOptions =
         await fence(c, holder);
         // Reaped: workers whose lease ran out. A live worker's step holds its row, so this waits for it.
         await c.query(`DELETE FROM wg_workers WHERE expires_at <= ${DB_NOW}`);
-        const { rows } = await c.query<Row>(
+        const { rows } = await c.query<OutboxRow>(
           `SELECT * FROM wg_outbox WHERE state = 'sending'
              AND (claimed_by IS NULL OR NOT EXISTS (SELECT 1 FROM wg_workers w WHERE w.holder = wg_outbox.claimed_by))
            ORDER BY seq FOR UPDATE SKIP LOCKED`,
         );
         const out: OutboxRecord[] = [];
         for (const row of rows) {
-          const record = toRecord(row);
+          const record = recordOf(row);
           const open = (await c.query<{ id: string }>('SELECT id FROM wg_attempts WHERE message_id = $1 AND ended_at IS NULL ORDER BY started_at, id', [record.id])).rows;
           const attemptId = open[0]?.id ?? randomUUID();
           if (open.length === 0) await c.query('INSERT INTO wg_attempts (id, message_id, started_at) VALUES ($1, $2, $3)', [attemptId, record.id, now]);
@@ -479,8 +439,8 @@ export function createPostgresStore(url: string, options: PostgresStoreOptions =
       }),
 
     get: async (id) => {
-      const rows = await one<Row>('SELECT * FROM wg_outbox WHERE id = $1', [id]);
-      return rows[0] ? toRecord(rows[0]) : null;
+      const rows = await one<OutboxRow>('SELECT * FROM wg_outbox WHERE id = $1', [id]);
+      return rows[0] ? recordOf(rows[0]) : null;
     },
 
     list: async (filter: ListFilter = {}) => {
@@ -499,7 +459,7 @@ export function createPostgresStore(url: string, options: PostgresStoreOptions =
         args.push(filter.limit);
         sql += ` LIMIT $${args.length}`;
       }
-      return (await one<Row>(sql, args)).map(toRecord);
+      return (await one<OutboxRow>(sql, args)).map(recordOf);
     },
 
     counts: async () => {

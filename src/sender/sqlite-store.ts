@@ -8,6 +8,7 @@ import type { Verdict } from '../findings.js';
 import type { WindowLimits } from '../checks/window.js';
 import { OPENERS, windowOf } from './ledger.js';
 import type { InboundEvent, MessageState, OutboxRecord, UnknownOutcomePolicy } from './schemas.js';
+import { recordOf, type OutboxRow } from './rows.js';
 import { MessageStateSchema } from './schemas.js';
 import type { AdmitCall, AdmitRequest, AdmitResult, BeginCall, LaneItem, Lease, LeaseRequest, ListFilter, OutboxStore, RetryResult, SettleCall, Settlement, StorageFailure } from './store.js';
 import { LeaseLostError, OutboxIdentityError, StorageError } from './store.js';
@@ -127,62 +128,9 @@ const MIGRATIONS: Array<(db: BetterSqlite3.Database, now: number) => void> = [
   },
 ];
 
-interface Row {
-  seq: number;
-  id: string;
-  key: string | null;
-  account: string;
-  receiver_id: string;
-  type: OutboxRecord['type'];
-  data: string;
-  save_sender_box: 0 | 1;
-  state: MessageState;
-  attempts: number;
-  unknown_outcomes: number;
-  operator_retries: number;
-  next_at: number;
-  reason: string | null;
-  mention: number;
-  created_at: number;
-  updated_at: number;
-  sent_at: number | null;
-}
 
-const toRecord = (r: Row): OutboxRecord => ({
-  id: r.id,
-  key: r.key,
-  seq: r.seq,
-  account: r.account,
-  receiverId: r.receiver_id,
-  type: r.type,
-  data: r.data,
-  saveSenderBox: r.save_sender_box,
-  state: r.state,
-  attempts: r.attempts,
-  unknownOutcomes: r.unknown_outcomes,
-  operatorRetries: r.operator_retries,
-  nextAt: r.next_at,
-  reason: r.reason,
-  mention: r.mention === 1,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  sentAt: r.sent_at,
-});
-
-/**
- * A package the sender needs is not installed, or its native module does not load.
- * better-sqlite3 is an optional peer: the gate and the ESLint plugin never need it.
- */
-export class MissingDependencyError extends Error {
-  override name = 'MissingDependencyError';
-  constructor(
-    readonly packageName: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+import { MissingDependencyError } from '../missing-dependency.js';
+export { MissingDependencyError };
 
 /** The range package.json's peerDependencies names, for the install hint. */
 const SQLITE_MAJOR = '12';
@@ -220,8 +168,8 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): OutboxStore
       `SELECT MAX(effective_at) AS at FROM inbound WHERE account = ? AND sender = ? AND kind IN (${OPENERS.map(() => '?').join(', ')})`,
     ),
     slotsSince: db.prepare<[string, string, number], { n: number }>('SELECT COUNT(*) AS n FROM slots WHERE account = ? AND receiver_id = ? AND at >= ?'),
-    byKey: db.prepare<[string], Row>('SELECT * FROM outbox WHERE key = ?'),
-    byId: db.prepare<[string], Row>('SELECT * FROM outbox WHERE id = ?'),
+    byKey: db.prepare<[string], OutboxRow>('SELECT * FROM outbox WHERE key = ?'),
+    byId: db.prepare<[string], OutboxRow>('SELECT * FROM outbox WHERE id = ?'),
     insert: db.prepare(
       `INSERT INTO outbox (id, key, account, receiver_id, type, data, save_sender_box, state, next_at, mention, created_at, updated_at)
        VALUES (@id, @key, @account, @receiver_id, @type, @data, @save_sender_box, 'queued', @now, @mention, @now, @now)`,
@@ -241,7 +189,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): OutboxStore
       "UPDATE outbox SET state = 'queued', next_at = ?, reason = ?, attempts = attempts + ?, unknown_outcomes = unknown_outcomes + ?, updated_at = ? WHERE id = ?",
     ),
     fail: db.prepare("UPDATE outbox SET state = ?, reason = ?, attempts = attempts + ?, unknown_outcomes = unknown_outcomes + ?, updated_at = ? WHERE id = ?"),
-    sending: db.prepare<[], Row>("SELECT * FROM outbox WHERE state = 'sending' ORDER BY seq"),
+    sending: db.prepare<[], OutboxRow>("SELECT * FROM outbox WHERE state = 'sending' ORDER BY seq"),
     counts: db.prepare<[], { state: MessageState; n: number }>('SELECT state, COUNT(*) AS n FROM outbox GROUP BY state'),
     operatorRetry: db.prepare(
       "UPDATE outbox SET state = 'queued', next_at = ?, reason = 'retried by operator', operator_retries = operator_retries + 1, updated_at = ? WHERE id = ?",
@@ -267,14 +215,14 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): OutboxStore
   const mustGet = (id: string): OutboxRecord => {
     const row = q.byId.get(id);
     if (!row) throw new Error(`outbox has no message ${id}`);
-    return toRecord(row);
+    return recordOf(row);
   };
 
   const admitOne = (req: AdmitRequest, decide: (w: WindowState) => Verdict): AdmitResult => {
     const window = windowSync(req.account, req.receiverId, req.now, req.limits);
     if (req.key !== null) {
       const existing = q.byKey.get(req.key);
-      if (existing) return { status: 'queued', record: toRecord(existing), duplicate: true, window, verdict: { allowed: true, findings: [] } };
+      if (existing) return { status: 'queued', record: recordOf(existing), duplicate: true, window, verdict: { allowed: true, findings: [] } };
     }
     const verdict = decide(window);
     if (!verdict.allowed) return { status: 'blocked', verdict, window };
@@ -343,7 +291,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): OutboxStore
   const recover = db.transaction((policyFor: (r: OutboxRecord) => UnknownOutcomePolicy, now: number, holder: string | undefined): OutboxRecord[] => {
     fence(holder);
     return q.sending.all().map((row) => {
-      const record = toRecord(row);
+      const record = recordOf(row);
       const open = q.openAttempts.all(record.id);
       const attemptId = open[0]?.id ?? randomUUID();
       if (open.length === 0) q.attemptInsert.run(attemptId, record.id, now);
@@ -407,7 +355,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): OutboxStore
     recoverInterrupted: async (policyFor, now, holder) => recover.immediate(policyFor, now, holder),
     get: async (id) => {
       const row = q.byId.get(id);
-      return row ? toRecord(row) : null;
+      return row ? recordOf(row) : null;
     },
     list: async (filter: ListFilter = {}) => {
       const where: string[] = [];
@@ -423,9 +371,9 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): OutboxStore
       const sql = `SELECT * FROM outbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${filter.limit !== undefined ? 'LIMIT ?' : ''}`;
       if (filter.limit !== undefined) args.push(filter.limit);
       return db
-        .prepare<unknown[], Row>(sql)
+        .prepare<unknown[], OutboxRow>(sql)
         .all(...args)
-        .map(toRecord);
+        .map(recordOf);
     },
     counts: async () => {
       const out = Object.fromEntries(MessageStateSchema.options.map((s) => [s, 0])) as Record<MessageState, number>;

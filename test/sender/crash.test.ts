@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSqliteStore } from '../../src/sender/index.js';
-import { cliSuite, runCli } from './helpers.js';
+import { cliSuite, expectCrashPromisesKept, runCli } from './helpers.js';
 
 /**
  * A `weibo-guard send` process pushing a few thousand messages is SIGKILLed at random
@@ -59,30 +59,6 @@ it('survives SIGKILL at random points: nothing lost, duplicates only where the o
   expect(rows).toHaveLength(N);
   expect(rows.every((m) => m.state === 'sent')).toBe(true);
 
-  const delivered = new Map<string, number>();
-  for (const d of suite.mock.deliveries) {
-    const text = (JSON.parse(d.data) as { text: string }).text;
-    delivered.set(text, (delivered.get(text) ?? 0) + 1);
-  }
-  // Nothing lost.
-  expect(delivered.size).toBe(N);
-  // A message delivered k times had at least k-1 unknown outcomes recorded.
-  const unknownByText = new Map(rows.map((m) => [(JSON.parse(m.data) as { text: string }).text, m.unknownOutcomes]));
-  const duplicates = suite.mock.deliveries.length - N;
-  for (const [text, times] of delivered) expect(times - 1).toBeLessThanOrEqual(unknownByText.get(text)!);
-  const unknown = rows.reduce((n, m) => n + m.unknownOutcomes, 0);
-  expect(duplicates).toBeLessThanOrEqual(unknown);
-  // Order per receiver: first deliveries come in enqueue order.
-  for (const rid of receivers) {
-    const firsts: number[] = [];
-    const seen = new Set<string>();
-    for (const d of suite.mock.deliveries) {
-      if (d.receiverId !== rid) continue;
-      const text = (JSON.parse(d.data) as { text: string }).text;
-      if (!seen.has(text)) firsts.push(Number(text.slice(text.indexOf('#') + 1)));
-      seen.add(text);
-    }
-    expect(firsts).toEqual([...firsts].sort((a, b) => a - b));
-  }
+  const { duplicates, unknown } = expectCrashPromisesKept(rows, suite.mock.deliveries, N, receivers);
   console.log(`crash test: ${N} messages, ${kills.length} SIGKILLs (after ${kills.join(', ')}), ${suite.mock.deliveries.length} deliveries, ${duplicates} duplicates, ${unknown} unknown outcomes`);
 });

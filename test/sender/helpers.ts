@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WindowLimits } from '../../src/checks/window.js';
 import { createGate, type Gate } from '../../src/gate.js';
-import { startMockServer, type MockServer } from '../../src/mock/index.js';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { startMockServer, type Delivery, type MockServer } from '../../src/mock/index.js';
+import type { OutboxRecord } from '../../src/sender/index.js';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 
 export const TOKEN = '2.00SeCrEtToKeN_abc123xyz';
 
@@ -152,4 +153,33 @@ export function runCli(args: string[], o: CliRunOptions): Promise<CliRun & { kil
       resolve({ code, signal, stdout, stderr, kill });
     });
   });
+}
+
+/**
+ * What a crash test promises after every worker has finished: every message delivered,
+ * a message delivered k times has at least k-1 unknown outcomes recorded, and each
+ * receiver's first deliveries come in enqueue order (texts end in `#<n>`).
+ */
+export function expectCrashPromisesKept(rows: OutboxRecord[], deliveries: readonly Delivery[], n: number, receivers: Iterable<string>): { duplicates: number; unknown: number } {
+  const textOf = (data: string) => (JSON.parse(data) as { text: string }).text;
+  const delivered = new Map<string, number>();
+  for (const d of deliveries) delivered.set(textOf(d.data), (delivered.get(textOf(d.data)) ?? 0) + 1);
+  expect(delivered.size).toBe(n);
+  const unknownByText = new Map(rows.map((m) => [textOf(m.data), m.unknownOutcomes]));
+  for (const [t, times] of delivered) expect(times - 1).toBeLessThanOrEqual(unknownByText.get(t)!);
+  const duplicates = deliveries.length - n;
+  const unknown = rows.reduce((k, m) => k + m.unknownOutcomes, 0);
+  expect(duplicates).toBeLessThanOrEqual(unknown);
+  for (const rid of receivers) {
+    const firsts: number[] = [];
+    const seen = new Set<string>();
+    for (const d of deliveries) {
+      if (d.receiverId !== rid) continue;
+      const t = textOf(d.data);
+      if (!seen.has(t)) firsts.push(Number(t.slice(t.indexOf('#') + 1)));
+      seen.add(t);
+    }
+    expect(firsts).toEqual([...firsts].sort((a, b) => a - b));
+  }
+  return { duplicates, unknown };
 }

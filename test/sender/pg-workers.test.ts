@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPostgresStore, type OutboxRecord } from '../../src/sender/index.js';
 import { postgresTest } from '../system.js';
-import { cliSuite, runCli } from './helpers.js';
+import { cliSuite, expectCrashPromisesKept, runCli } from './helpers.js';
 import { freshDatabase } from './pg.js';
 
 /**
@@ -77,29 +77,7 @@ describe.skipIf(postgresTest.missing)('many processes on one PostgreSQL outbox',
     const all = await rows();
     expect(all).toHaveLength(N);
     expect(all.filter((m) => m.state !== 'sent')).toEqual([]);
-    const delivered = new Map<string, number>();
-    for (const d of suite.mock.deliveries) {
-      const t = (JSON.parse(d.data) as { text: string }).text;
-      delivered.set(t, (delivered.get(t) ?? 0) + 1);
-    }
-    expect(delivered.size).toBe(N);
-    const unknownByText = new Map(all.map((m) => [(JSON.parse(m.data) as { text: string }).text, m.unknownOutcomes]));
-    for (const [t, times] of delivered) expect(times - 1).toBeLessThanOrEqual(unknownByText.get(t)!);
-    const duplicates = suite.mock.deliveries.length - N;
-    const unknown = all.reduce((n, m) => n + m.unknownOutcomes, 0);
-    expect(duplicates).toBeLessThanOrEqual(unknown);
-    // Order per receiver: first deliveries in enqueue order, whichever worker sent them.
-    for (const rid of receivers) {
-      const firsts: number[] = [];
-      const seen = new Set<string>();
-      for (const d of suite.mock.deliveries) {
-        if (d.receiverId !== rid) continue;
-        const t = (JSON.parse(d.data) as { text: string }).text;
-        if (!seen.has(t)) firsts.push(Number(t.slice(t.indexOf('#') + 1)));
-        seen.add(t);
-      }
-      expect(firsts).toEqual([...firsts].sort((a, b) => a - b));
-    }
+    const { duplicates, unknown } = expectCrashPromisesKept(all, suite.mock.deliveries, N, receivers);
     console.log(`pg crash test: ${N} messages, 3 workers, ${kills.length} SIGKILLs (after ${kills.join(', ')}), ${suite.mock.deliveries.length} deliveries, ${duplicates} duplicates, ${unknown} unknown outcomes`);
   });
 
