@@ -74,9 +74,34 @@ export function extractTs(prog: TsProgram, mod: TsModule, opts: TsExtractOptions
 }
 
 /** Declarations and types hold no text a reader sees. */
-function skipped(node: ts.Node): boolean {
-  return ts.isImportDeclaration(node) || ts.isExportDeclaration(node) || ts.isTypeNode(node) || ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node) || ts.isModuleDeclaration(node);
-}
+const isSkippedKind = (node: { kind: ts.SyntaxKind }): boolean => {
+  const n = node as ts.Node;
+  return ts.isImportDeclaration(n) || ts.isExportDeclaration(n) || ts.isTypeNode(n) || ts.isInterfaceDeclaration(n) || ts.isTypeAliasDeclaration(n) || ts.isModuleDeclaration(n);
+};
+
+// The site finder's per-node tests depend on the node's kind alone, so they are tables
+// built once: on the 2,000-file bench repo the predicate chains run for every visited
+// node (mostly identifiers and keywords) cost about a fifth of the extraction.
+const SKIPPED = Uint8Array.from({ length: ts.SyntaxKind.Count }, (_, kind) => (isSkippedKind({ kind }) ? 1 : 0));
+const skipped = (node: ts.Node): boolean => SKIPPED[node.kind] === 1;
+
+/** The kinds some case below can take; any other node only has its children visited. */
+const CASE_KINDS = new Uint8Array(ts.SyntaxKind.Count);
+for (const k of [
+  ts.SyntaxKind.CallExpression,
+  ts.SyntaxKind.ObjectLiteralExpression,
+  ts.SyntaxKind.JsxAttribute,
+  ts.SyntaxKind.JsxText,
+  ts.SyntaxKind.StringLiteral,
+  ts.SyntaxKind.NoSubstitutionTemplateLiteral,
+  ts.SyntaxKind.TemplateExpression,
+  ts.SyntaxKind.BinaryExpression,
+  ts.SyntaxKind.PropertyAssignment,
+  ts.SyntaxKind.MethodDeclaration,
+  ts.SyntaxKind.PropertyDeclaration,
+  ts.SyntaxKind.ElementAccessExpression,
+])
+  CASE_KINDS[k] = 1;
 
 /** `gate.check(msg)`, `sender.send(msg)` on what this package made: the argument is judged as a payload, whatever its shape. */
 const payloadCall: Case = (w, node, scope, later) => {
@@ -155,6 +180,7 @@ const accessOrImport: Case = (_w, node, _scope, later) => {
 
 /** The cases, tried in order: the first that takes a node decides what of it is visited further (false: all its children). */
 function visit(w: Walk, node: ts.Node, scope: Scope | undefined, later: (node: ts.Node) => void): boolean {
+  if (CASE_KINDS[node.kind] !== 1) return false;
   return (
     payloadCall(w, node, scope, later) ||
     objectLiteral(w, node, scope, later) ||
