@@ -13,7 +13,7 @@ import { formatJson } from '../../src/audit/report/json.js';
 import { formatSarif, toSarif } from '../../src/audit/report/sarif.js';
 import { formatStylish } from '../../src/audit/report/stylish.js';
 import { audit, makeRepo } from './helpers.js';
-import { chromiumTest, launchChromium } from '../system.js';
+import { chromiumTest, launchChromium, watchPage } from '../system.js';
 
 // Both are CommonJS that also set `exports.default`; under NodeNext the default import is the module object.
 const Ajv04 = Ajv04Module.default;
@@ -135,13 +135,7 @@ describe.skipIf(chromiumTest.missing)('html in headless Chromium', () => {
 
     const page = await browser.newPage();
     const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('request', (r) => {
-      if (!r.url().startsWith('file:')) problems.push(`request: ${r.url()}`);
-    });
+    watchPage(page, problems);
     await page.goto(pathToFileURL(file).href);
 
     expect(await page.title()).toBe('audit <test>');

@@ -12,7 +12,7 @@ import { formatHtml, localTime, scriptJson } from '../../src/audit/report/html.j
 import { policyMeta } from '../../src/audit/report/meta.js';
 import { gitCommit, runAuditCommand } from '../../src/cli/audit.js';
 import { createGate } from '../../src/gate.js';
-import { chromiumTest, launchChromium, needsSystem } from '../system.js';
+import { chromiumTest, launchChromium, watchPage, needsSystem } from '../system.js';
 import { makeRepo } from './helpers.js';
 
 /** What the callbacks run in the page use; this project's types have no DOM. */
@@ -188,13 +188,7 @@ describe.skipIf(chromiumTest.missing)('the HTML report for a reviewer, in headle
     const file = join(mkdtempSync(join(tmpdir(), 'wg-html-')), 'report.html');
     writeFileSync(file, html);
     const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('request', (r) => {
-      if (!r.url().startsWith('file:')) problems.push(`request: ${r.url()}`);
-    });
+    watchPage(page, problems);
     await page.goto(pathToFileURL(file).href);
     return page;
   }
