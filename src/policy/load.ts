@@ -286,45 +286,41 @@ function loadCompetitors(loader: Loader, dataDir: string): CompiledCompetitors |
   return compileCompetitors(data, source.file, (p) => locate(source, p).line);
 }
 
-function loadShorteners(loader: Loader, dataDir: string): ShortenerEntry[] {
-  const path = rulePath(dataDir, 'shorteners.yaml');
+/**
+ * A rules file that lists entries by domain (shorteners, redirectors): each entry placed
+ * on its line, a second entry for the same domain refused with where the first one is.
+ */
+function loadDomainList<K extends string, E extends { domain: string }>(
+  loader: Loader,
+  dataDir: string,
+  name: (typeof RULE_FILES)[number],
+  schema: z.ZodType<Record<K, E[]>>,
+  key: K,
+  duplicateHint: string,
+): Array<E & { file: string; line: number }> {
+  const path = rulePath(dataDir, name);
   const source = loader.read(path, displayPath(path, dataDir));
-  const data = loader.check(source, ShortenersFileSchema);
+  const data = loader.check(source, schema);
   if (!source || !data) return [];
   const seen = new Map<string, number>();
-  const out: ShortenerEntry[] = [];
-  data.shorteners.forEach((s, i) => {
-    const line = locate(source, ['shorteners', i]).line;
-    const first = seen.get(s.domain);
+  const out: Array<E & { file: string; line: number }> = [];
+  data[key].forEach((entry, i) => {
+    const line = locate(source, [key, i]).line;
+    const first = seen.get(entry.domain);
     if (first !== undefined) {
-      loader.issues.push({ file: source.file, line: locate(source, ['shorteners', i, 'domain']).line, message: `shorteners[${i}].domain: duplicate domain "${s.domain}" (already listed at line ${first})` });
+      loader.issues.push({ file: source.file, line: locate(source, [key, i, 'domain']).line, message: `${key}[${i}].domain: duplicate domain "${entry.domain}" (already listed at line ${first})${duplicateHint}` });
       return;
     }
-    seen.set(s.domain, line);
-    out.push({ ...s, file: source.file, line });
+    seen.set(entry.domain, line);
+    out.push({ ...entry, file: source.file, line });
   });
   return out;
 }
 
-function loadRedirectors(loader: Loader, dataDir: string): RedirectorEntry[] {
-  const path = rulePath(dataDir, 'redirectors.yaml');
-  const source = loader.read(path, displayPath(path, dataDir));
-  const data = loader.check(source, RedirectorsFileSchema);
-  if (!source || !data) return [];
-  const seen = new Map<string, number>();
-  const out: RedirectorEntry[] = [];
-  data.redirectors.forEach((r, i) => {
-    const line = locate(source, ['redirectors', i]).line;
-    const first = seen.get(r.domain);
-    if (first !== undefined) {
-      loader.issues.push({ file: source.file, line: locate(source, ['redirectors', i, 'domain']).line, message: `redirectors[${i}].domain: duplicate domain "${r.domain}" (already listed at line ${first}); merge the paths and params into one entry` });
-      return;
-    }
-    seen.set(r.domain, line);
-    out.push({ ...r, file: source.file, line });
-  });
-  return out;
-}
+const loadShorteners = (loader: Loader, dataDir: string): ShortenerEntry[] => loadDomainList(loader, dataDir, 'shorteners.yaml', ShortenersFileSchema, 'shorteners', '');
+
+const loadRedirectors = (loader: Loader, dataDir: string): RedirectorEntry[] =>
+  loadDomainList(loader, dataDir, 'redirectors.yaml', RedirectorsFileSchema, 'redirectors', '; merge the paths and params into one entry');
 
 function mergeLimits(base: Limits, override: LimitsOverride | undefined): unknown {
   if (!override) return base;
