@@ -109,6 +109,25 @@ describe('bad files fail with file:line: what is wrong', () => {
     expect(issue.message).toBe('duplicate domain "a.example.com" (already listed at whitelist/companies.yaml:3); merge the two entries');
   });
 
+  it('a repeated domain in shorteners.yaml or redirectors.yaml, named with where the first one is', () => {
+    for (const [file, key, hint] of [
+      ['rules/shorteners.yaml', 'shorteners', ''],
+      ['rules/redirectors.yaml', 'redirectors', '; merge the paths and params into one entry'],
+    ] as const) {
+      const text = readFileSync(join(repoRoot, file), 'utf8');
+      const lines = text.split('\n');
+      const first = lines.findIndex((l) => /^  - domain: /.test(l));
+      let end = first + 1;
+      while (end < lines.length && /^    /.test(lines[end]!)) end++;
+      const entry = lines.slice(first, end);
+      const domain = entry[0]!.replace(/^  - domain: /, '').trim();
+      const doubled = [...lines.slice(0, end), ...entry, ...lines.slice(end)].join('\n');
+      const issue = only(loadError({ dataDir: dataDir({ [file]: doubled }) }));
+      expect(issue).toMatchObject({ file, line: end + 1 });
+      expect(issue.message).toBe(`${key}[1].domain: duplicate domain "${domain}" (already listed at line ${first + 1})${hint}`);
+    }
+  });
+
   it('a duplicate domain across files', () => {
     const text = whitelistFile('  - domain: people.com.cn\n    source: s\n    added: 2026-01-01\n');
     const issue = only(loadError({ dataDir: dataDir({ 'whitelist/companies.yaml': text }) }));
