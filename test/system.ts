@@ -6,21 +6,19 @@ import { existsSync } from 'node:fs';
  * Elsewhere — a newcomer's machine with only Node and npm — it is left out with one
  * line saying what is missing and how to get it, so `npm test` still passes there.
  */
-export function needsSystem(what: string, path: string, how: string): { missing: boolean } {
+export function needsSystem(what: string, path: string, how: string): { missing: boolean; note?: string } {
   const missing = !existsSync(path) && !process.env.CI;
-  if (missing) process.stderr.write(`weibo-guard: ${what} not found at ${path}: leaving out its tests (${how})\n`);
-  return { missing };
+  return missing ? { missing, note: `weibo-guard: ${what} not found at ${path}: leaving out its tests (${how})` } : { missing };
 }
 
 /**
  * A system service the tests reach by a URL in the environment: run where it is set
  * and required in CI, as needsSystem. `url` is undefined where the tests are left out.
  */
-export function needsService(what: string, env: string, how: string): { missing: boolean; url: string | undefined } {
+export function needsService(what: string, env: string, how: string): { missing: boolean; url: string | undefined; note?: string } {
   const url = process.env[env] || undefined;
   const missing = url === undefined && !process.env.CI;
-  if (missing) process.stderr.write(`weibo-guard: ${what} not configured (${env} unset): leaving out its tests (${how})\n`);
-  return { missing, url };
+  return missing ? { missing, url, note: `weibo-guard: ${what} not configured (${env} unset): leaving out its tests (${how})` } : { missing, url };
 }
 
 /**
@@ -39,6 +37,12 @@ export function pgUrl(): string {
 /** Debian's Chromium, as the HTML report's browser tests open it. */
 export const CHROMIUM = '/usr/bin/chromium';
 export const chromiumTest = needsSystem("Debian's chromium", CHROMIUM, 'apt-get install chromium; .ci/run installs it');
+
+/** git, for the HTML report's commit line. */
+export const gitTest = needsSystem('git', '/usr/bin/git', 'apt-get install git');
+
+/** What this machine lacks, one line each: vitest.config says them once per run, not once per test file. */
+export const missingSystemNotes = (): string[] => [chromiumTest, postgresTest, gitTest].flatMap((t) => (t.note ? [t.note] : []));
 
 /**
  * Headless Chromium with the flags this machine needs: no sandbox (the tests run as

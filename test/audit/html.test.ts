@@ -12,7 +12,7 @@ import { formatHtml, localTime, scriptJson } from '../../src/audit/report/html.j
 import { policyMeta } from '../../src/audit/report/meta.js';
 import { gitCommit, runAuditCommand } from '../../src/cli/audit.js';
 import { createGate } from '../../src/gate.js';
-import { chromiumTest, launchChromium, watchPage, needsSystem } from '../system.js';
+import { chromiumTest, gitTest, launchChromium, watchPage } from '../system.js';
 import { makeRepo } from './helpers.js';
 
 /** What the callbacks run in the page use; this project's types have no DOM. */
@@ -133,7 +133,7 @@ describe('report metadata', () => {
     }
   });
 
-  const git = needsSystem('git', '/usr/bin/git', 'apt-get install git');
+  const git = gitTest;
   it.skipIf(git.missing)('finds the commit of the repository holding the root, and none outside one', () => {
     const dir = makeRepo({ 'sub/a.txt': 'x\n' });
     expect(gitCommit(dir)).toBeUndefined();
@@ -149,7 +149,7 @@ describe('report metadata', () => {
 });
 
 describe('weibo-guard audit -f html', () => {
-  const git = needsSystem('git', '/usr/bin/git', 'apt-get install git');
+  const git = gitTest;
   it.skipIf(git.missing)('states the version, every policy file with its hash, the config and the commit', () => {
     const root = makeRepo({ 'weibo-guard.config.yaml': 'account: enterprise\n', 'a.txt': '请加微信 abc123 咨询\n' });
     const g = (...args: string[]) => spawnSync('git', ['-C', root, '-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { encoding: 'utf8' });
